@@ -1,0 +1,10 @@
+// Everything public except init(), which each entry defines for its own way of shipping the wasm.
+export { WasmeansError, type WasmeansErrorCode } from './errors';
+export type { Matrix, DataInput, Labels } from './input';
+export type { WasmSource } from './wasm';
+export type { WarningHandler, WarningKind } from './warnings';
+export {
+  KMeans, kmeans, kmeansPlusPlus,
+  type KMeansOptions, type KMeansResult, type KMeansInit, type KMeansAlgorithm, type FitOptions, type KMeansPlusPlusOptions,
+} from './kmeans';
+export { RandomState } from './random';

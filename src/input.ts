@@ -1,0 +1,164 @@
+// Validation at the entry: shapes, finiteness, weights and options. Everything past this point assumes
+// valid input, as scikit-learn's private functions assume "prior validation".
+import { describe, WasmeansError } from './errors';
+
+/** Dense row-major matrix. */
+export type Matrix = { data: Float32Array | Float64Array; rows: number; cols: number };
+/** A `Matrix`, `number[][]`, or an array of typed-array rows. */
+export type DataInput = Matrix | ArrayLike<number>[];
+export type Labels = Int32Array | ArrayLike<number>;
+
+/** Values whose square sums could overflow float32 are refused rather than silently becoming infinite. */
+const MAX_ABS_VALUE = 1e18;
+
+/** Validated data: either a flat row-major array or rows, never copied. */
+export interface Data {
+  readonly rows: number;
+  readonly cols: number;
+  readonly flat?: Float32Array | Float64Array;
+  readonly rowArrays?: ArrayLike<number>[];
+}
+
+function isMatrix(x: unknown): x is Matrix {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && 'data' in x && 'rows' in x && 'cols' in x;
+}
+
+function badValue(name: string, value: number, row: number, col: number): WasmeansError {
+  const what = Number.isNaN(value) ? 'NaN' : !Number.isFinite(value) ? String(value) : `${value}, beyond ±${MAX_ABS_VALUE}`;
+  return new WasmeansError('INVALID_INPUT', `${name} contains ${what} at row ${row}, column ${col}`);
+}
+
+/** Checks shape and values; returns the data with its per-column sums (f64) for centering. */
+export function readData(x: DataInput, name = 'X'): { data: Data; columnSums: Float64Array } {
+  if (isMatrix(x)) {
+    const { data, rows, cols } = x;
+    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
+      throw new WasmeansError('INVALID_INPUT', `${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
+    }
+    if (!Number.isInteger(rows) || rows < 1) throw new WasmeansError('INVALID_INPUT', `${name}.rows must be a positive integer, got ${describe(rows)}`);
+    if (!Number.isInteger(cols) || cols < 1) throw new WasmeansError('INVALID_INPUT', `${name}.cols must be a positive integer, got ${describe(cols)}`);
+    if (data.length !== rows * cols) {
+      throw new WasmeansError('INVALID_INPUT', `${name}.data has length ${data.length}, but rows=${rows} × cols=${cols} = ${rows * cols}`);
+    }
+    const columnSums = new Float64Array(cols);
+    for (let i = 0, p = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++, p++) {
+        const v = data[p];
+        if (!(Math.abs(v) <= MAX_ABS_VALUE)) throw badValue(name, v, i, j);
+        columnSums[j] += v;
+      }
+    }
+    return { data: { rows, cols, flat: data }, columnSums };
+  }
+  if (!Array.isArray(x)) {
+    throw new WasmeansError('INVALID_INPUT', `${name} must be a Matrix {data, rows, cols} or an array of rows, got ${describe(x)}`);
+  }
+  const rows = x.length;
+  if (rows === 0) throw new WasmeansError('INVALID_INPUT', `${name} has 0 rows; at least 1 is required`);
+  const first = x[0];
+  if (first === null || typeof first !== 'object' || typeof first.length !== 'number') {
+    throw new WasmeansError('INVALID_INPUT', `${name}[0] must be an array of numbers, got ${describe(first)}`);
+  }
+  const cols = first.length;
+  if (cols === 0) throw new WasmeansError('INVALID_INPUT', `${name} has 0 columns; at least 1 is required`);
+  const columnSums = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) {
+    const row = x[i];
+    if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
+      throw new WasmeansError('INVALID_INPUT', `${name}[${i}] must be an array of numbers, got ${describe(row)}`);
+    }
+    if (row.length !== cols) {
+      throw new WasmeansError('INVALID_INPUT', `${name} is ragged: row ${i} has ${row.length} values, row 0 has ${cols}`);
+    }
+    for (let j = 0; j < cols; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') throw new WasmeansError('INVALID_INPUT', `${name} contains ${describe(v)} at row ${i}, column ${j}; numbers are required`);
+      if (!(Math.abs(v) <= MAX_ABS_VALUE)) throw badValue(name, v, i, j);
+      columnSums[j] += v;
+    }
+  }
+  return { data: { rows, cols, rowArrays: x }, columnSums };
+}
+
+/** Visits every value of validated data in row-major order. */
+export function forEachRow(data: Data, visit: (row: ArrayLike<number>, offset: number, i: number) => void): void {
+  if (data.flat) {
+    for (let i = 0; i < data.rows; i++) visit(data.flat, i * data.cols, i);
+  } else {
+    const rows = data.rowArrays as ArrayLike<number>[];
+    for (let i = 0; i < data.rows; i++) visit(rows[i], 0, i);
+  }
+}
+
+/**
+ * Writes (x − shift) as float32 into `target`; returns the mean over features of the per-feature variances
+ * of x (population variance, as numpy's `var`), when `shift` is the column mean.
+ */
+export function writeShifted(data: Data, shift: Float64Array, target: Float32Array): number {
+  const cols = data.cols;
+  const squares = new Float64Array(cols);
+  let out = 0;
+  forEachRow(data, (row, offset) => {
+    for (let j = 0; j < cols; j++) {
+      const v = row[offset + j] - shift[j];
+      target[out++] = v;
+      squares[j] += v * v;
+    }
+  });
+  let total = 0;
+  for (let j = 0; j < cols; j++) total += squares[j] / data.rows;
+  return total / cols;
+}
+
+/** Reads row i as float64. */
+export function rowAt(data: Data, i: number): Float64Array {
+  const out = new Float64Array(data.cols);
+  if (data.flat) out.set(data.flat.subarray(i * data.cols, (i + 1) * data.cols));
+  else out.set(Array.from((data.rowArrays as ArrayLike<number>[])[i]));
+  return out;
+}
+
+/** Sample weights: length n, finite, ≥ 0, positive sum. Absent means all ones. */
+export function readSampleWeight(sampleWeight: ArrayLike<number> | undefined, nSamples: number): Float64Array {
+  const weights = new Float64Array(nSamples);
+  if (sampleWeight === undefined || sampleWeight === null) return weights.fill(1);
+  if (typeof sampleWeight !== 'object' || typeof sampleWeight.length !== 'number') {
+    throw new WasmeansError('INVALID_INPUT', `sampleWeight must be an array of numbers, got ${describe(sampleWeight)}`);
+  }
+  if (sampleWeight.length !== nSamples) {
+    throw new WasmeansError('INVALID_INPUT', `sampleWeight has length ${sampleWeight.length}, but X has ${nSamples} rows`);
+  }
+  let total = 0;
+  for (let i = 0; i < nSamples; i++) {
+    const w = sampleWeight[i];
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw new WasmeansError('INVALID_INPUT', `sampleWeight[${i}] is ${describe(w)}; weights must be finite and >= 0`);
+    }
+    weights[i] = w;
+    total += w;
+  }
+  if (!(total > 0)) throw new WasmeansError('INVALID_INPUT', 'sampleWeight sums to 0; at least one weight must be positive');
+  return weights;
+}
+
+/** Integer option check with the value named in the message. */
+export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+    throw new WasmeansError('INVALID_PARAMETER', `${name} must be ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Finite number option check. */
+export function checkNumber(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new WasmeansError('INVALID_PARAMETER', `${name} must be a finite number >= ${min}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A dense float64 matrix from row-major values. */
+export function matrix(data: Float64Array, rows: number, cols: number): Matrix {
+  return { data, rows, cols };
+}

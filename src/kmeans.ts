@@ -1,0 +1,311 @@
+// KMeans with scikit-learn's semantics: validation here, then one workspace per fit, nInit runs, best kept.
+import { f64View } from './arena';
+import { describe, WasmeansError } from './errors';
+import {
+  checkInteger, checkNumber, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowAt,
+} from './input';
+import { lloydRun, type LloydResult } from './lloyd';
+import { RandomState } from './random';
+import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
+import { warnOncePerKind, type WarningHandler } from './warnings';
+import { getKernels } from './wasm';
+import { assignAll, inertiaOf, loadCenters, prepareWorkspace, type Workspace } from './workspace';
+
+export type KMeansInit = 'k-means++' | 'random' | DataInput;
+export type KMeansAlgorithm = 'auto' | 'lloyd';
+
+export interface KMeansOptions {
+  /** Number of clusters k. Default 8. */
+  nClusters?: number;
+  /** 'k-means++' (default), 'random' rows, or k explicit initial centers. */
+  init?: KMeansInit;
+  /** Runs from different seeds, best inertia kept. 'auto' (default): 1 for k-means++ or explicit centers, 10 for 'random'. */
+  nInit?: 'auto' | number;
+  /** Iteration cap per run. Default 300. */
+  maxIter?: number;
+  /** Relative tolerance: scaled by the mean per-feature variance of X. Default 1e-4. */
+  tol?: number;
+  /** Seed (integer in [0, 2³²−1]) for numpy-compatible MT19937 draws; random when absent. */
+  randomState?: number;
+  /** 'auto' (default) or 'lloyd': both run Lloyd's algorithm. */
+  algorithm?: KMeansAlgorithm;
+  /** k-means++ candidates per center. Default 2 + ⌊ln k⌋. */
+  nLocalTrials?: number;
+  /** Receives warnings (fewer distinct clusters than k, no convergence, nInit ignored). Default: console.warn once per kind. */
+  onWarning?: WarningHandler;
+}
+
+export interface FitOptions {
+  sampleWeight?: ArrayLike<number>;
+}
+
+export interface KMeansResult {
+  centers: Matrix;
+  labels: Int32Array;
+  inertia: number;
+  nIter: number;
+  converged: boolean;
+}
+
+interface ResolvedOptions {
+  nClusters: number;
+  init: KMeansInit;
+  nInit: 'auto' | number;
+  maxIter: number;
+  tol: number;
+  randomState: number | undefined;
+  algorithm: KMeansAlgorithm;
+  nLocalTrials: number | undefined;
+  onWarning: WarningHandler;
+}
+
+const KNOWN_OPTIONS = new Set(['nClusters', 'init', 'nInit', 'maxIter', 'tol', 'randomState', 'algorithm', 'nLocalTrials', 'onWarning']);
+
+function resolveOptions(options: KMeansOptions | undefined): ResolvedOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new WasmeansError('INVALID_PARAMETER', `options must be an object, got ${describe(options)}`);
+  }
+  const given = options ?? {};
+  for (const key of Object.keys(given)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new WasmeansError('INVALID_PARAMETER', `unknown option ${JSON.stringify(key)}`);
+  }
+  const resolved: ResolvedOptions = {
+    nClusters: checkInteger('nClusters', given.nClusters ?? 8, 1),
+    init: given.init ?? 'k-means++',
+    nInit: given.nInit ?? 'auto',
+    maxIter: checkInteger('maxIter', given.maxIter ?? 300, 1),
+    tol: checkNumber('tol', given.tol ?? 1e-4, 0),
+    randomState: given.randomState,
+    algorithm: given.algorithm ?? 'auto',
+    nLocalTrials: given.nLocalTrials === undefined ? undefined : checkInteger('nLocalTrials', given.nLocalTrials, 1, 64),
+    onWarning: given.onWarning ?? warnOncePerKind,
+  };
+  if (resolved.nInit !== 'auto') checkInteger('nInit', resolved.nInit, 1);
+  if (resolved.algorithm !== 'auto' && resolved.algorithm !== 'lloyd') {
+    throw new WasmeansError('INVALID_PARAMETER', `algorithm must be 'auto' or 'lloyd', got ${describe(resolved.algorithm)}`);
+  }
+  if (typeof resolved.init === 'string' && resolved.init !== 'k-means++' && resolved.init !== 'random') {
+    throw new WasmeansError('INVALID_PARAMETER', `init must be 'k-means++', 'random' or an array of initial centers, got ${describe(resolved.init)}`);
+  }
+  if (resolved.randomState !== undefined) new RandomState(resolved.randomState); // validates the seed
+  if (typeof resolved.onWarning !== 'function') {
+    throw new WasmeansError('INVALID_PARAMETER', `onWarning must be a function, got ${describe(resolved.onWarning)}`);
+  }
+  return resolved;
+}
+
+function columnMean(columnSums: Float64Array, rows: number): Float64Array {
+  return columnSums.map((sum) => sum / rows);
+}
+
+/** The explicit initial centers, validated against X's shape, in X's shifted coordinates. */
+function explicitCenters(init: DataInput, nClusters: number, nFeatures: number, shift: Float64Array): Float64Array {
+  const { data } = readData(init, 'init');
+  if (data.rows !== nClusters || data.cols !== nFeatures) {
+    throw new WasmeansError(
+      'INVALID_PARAMETER',
+      `init has shape ${data.rows}×${data.cols}, but nClusters=${nClusters} and X has ${nFeatures} features`,
+    );
+  }
+  const centers = new Float64Array(nClusters * nFeatures);
+  for (let j = 0; j < nClusters; j++) {
+    const row = rowAt(data, j);
+    for (let t = 0; t < nFeatures; t++) centers[j * nFeatures + t] = row[t] - shift[t];
+  }
+  return centers;
+}
+
+/** Rows of the workspace's data (shifted coordinates, float64 from the caller's values). */
+function rowsOf(data: Data, indices: Int32Array, shift: Float64Array): Float64Array {
+  const d = data.cols;
+  const centers = new Float64Array(indices.length * d);
+  indices.forEach((index, j) => {
+    const row = rowAt(data, index);
+    for (let t = 0; t < d; t++) centers[j * d + t] = row[t] - shift[t];
+  });
+  return centers;
+}
+
+/** Whether two labellings are the same partition up to renaming (scikit-learn's `_is_same_clustering`). */
+function sameClustering(a: Int32Array, b: Int32Array, nClusters: number): boolean {
+  const mapping = new Int32Array(nClusters).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    if (mapping[a[i]] === -1) mapping[a[i]] = b[i];
+    else if (mapping[a[i]] !== b[i]) return false;
+  }
+  return true;
+}
+
+function countDistinct(labels: Int32Array, nClusters: number): number {
+  const seen = new Uint8Array(nClusters);
+  let distinct = 0;
+  for (const label of labels) if (!seen[label]++) distinct++;
+  return distinct;
+}
+
+/** The whole fit: validate, copy X into wasm once, nInit seeded Lloyd runs, keep the best. */
+function fitKMeans(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLike<number> | undefined) {
+  const kernels = getKernels();
+  const { data, columnSums } = readData(x);
+  const { rows: nSamples, cols: nFeatures } = data;
+  const { nClusters, init, maxIter } = options;
+  if (nSamples < nClusters) {
+    throw new WasmeansError('INVALID_INPUT', `n_samples=${nSamples} should be >= n_clusters=${nClusters}`);
+  }
+  const weights = readSampleWeight(sampleWeight, nSamples);
+  const shift = columnMean(columnSums, nSamples);
+  const explicit = typeof init === 'string' ? undefined : explicitCenters(init, nClusters, nFeatures, shift);
+  let nInit = options.nInit === 'auto' ? (init === 'random' ? 10 : 1) : options.nInit;
+  if (explicit && nInit !== 1) {
+    options.onWarning(`explicit initial centers were given, so nInit=${nInit} is ignored and 1 run is done`, 'N_INIT_IGNORED');
+    nInit = 1;
+  }
+  if (init === 'random') {
+    let positive = 0;
+    for (const w of weights) if (w > 0) positive++;
+    if (positive < nClusters) {
+      throw new WasmeansError('INVALID_INPUT', `init='random' needs nClusters=${nClusters} rows of positive weight, but sampleWeight has ${positive}`);
+    }
+  }
+  const ws = prepareWorkspace(kernels, data, shift, weights, nClusters, `KMeans.fit on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
+  const tolerance = options.tol * ws.meanVariance;
+  const rng = RandomState.fromOptional(options.randomState);
+  const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
+  let best: LloydResult | undefined;
+  for (let run = 0; run < nInit; run++) {
+    const centers =
+      explicit ??
+      rowsOf(data, init === 'random' ? randomIndices(weights, nClusters, rng) : kmeansPlusPlusIndices(ws, nClusters, rng, nLocalTrials), shift);
+    const result = lloydRun(ws, centers, maxIter, tolerance);
+    if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
+  }
+  const result = best as LloydResult;
+  const distinct = countDistinct(result.labels, nClusters);
+  if (distinct < nClusters) {
+    options.onWarning(
+      `number of distinct clusters (${distinct}) found smaller than nClusters (${nClusters}); possibly due to duplicate points in X`,
+      'DISTINCT_CLUSTERS',
+    );
+  }
+  if (!result.converged && options.tol > 0) {
+    options.onWarning(`KMeans did not converge within maxIter=${maxIter} iterations; raise maxIter or tol`, 'CONVERGENCE');
+  }
+  const centers = result.centers;
+  for (let j = 0; j < nClusters; j++) for (let t = 0; t < nFeatures; t++) centers[j * nFeatures + t] += shift[t];
+  return { ...result, centers: matrix(centers, nClusters, nFeatures), shift };
+}
+
+/** k-means on X: the function form of `KMeans.fit`. */
+export function kmeans(x: DataInput, nClusters: number, options: Omit<KMeansOptions, 'nClusters'> & FitOptions = {}): KMeansResult {
+  const { sampleWeight, ...rest } = options;
+  const { centers, labels, inertia, nIter, converged } = fitKMeans(x, resolveOptions({ ...rest, nClusters }), sampleWeight);
+  return { centers, labels, inertia, nIter, converged };
+}
+
+export interface KMeansPlusPlusOptions {
+  randomState?: number;
+  sampleWeight?: ArrayLike<number>;
+  nLocalTrials?: number;
+}
+
+/** Greedy k-means++ seeding alone: the chosen rows (as given, float64) and their indices. */
+export function kmeansPlusPlus(x: DataInput, nClusters: number, options: KMeansPlusPlusOptions = {}): { centers: Matrix; indices: Int32Array } {
+  const kernels = getKernels();
+  checkInteger('nClusters', nClusters, 1);
+  const nLocalTrials = options.nLocalTrials === undefined ? defaultLocalTrials(nClusters) : checkInteger('nLocalTrials', options.nLocalTrials, 1, 64);
+  const rng = RandomState.fromOptional(options.randomState);
+  const { data, columnSums } = readData(x);
+  if (data.rows < nClusters) throw new WasmeansError('INVALID_INPUT', `n_samples=${data.rows} should be >= n_clusters=${nClusters}`);
+  const weights = readSampleWeight(options.sampleWeight, data.rows);
+  const shift = columnMean(columnSums, data.rows);
+  const ws = prepareWorkspace(kernels, data, shift, weights, nClusters, `kmeansPlusPlus on ${data.rows}×${data.cols}`);
+  const indices = kmeansPlusPlusIndices(ws, nClusters, rng, nLocalTrials);
+  return { centers: matrix(rowsOf(data, indices, new Float64Array(data.cols)), nClusters, data.cols), indices };
+}
+
+/** scikit-learn's KMeans estimator. */
+export class KMeans {
+  private readonly options: ResolvedOptions;
+  private fitted?: { centers: Matrix; labels: Int32Array; inertia: number; nIter: number; shift: Float64Array };
+
+  constructor(options: KMeansOptions = {}) {
+    this.options = resolveOptions(options);
+  }
+
+  get nClusters(): number {
+    return this.options.nClusters;
+  }
+
+  fit(x: DataInput, options: FitOptions = {}): this {
+    const { centers, labels, inertia, nIter, shift } = fitKMeans(x, this.options, options.sampleWeight);
+    this.fitted = { centers, labels, inertia, nIter, shift };
+    return this;
+  }
+
+  fitPredict(x: DataInput, options: FitOptions = {}): Int32Array {
+    return this.fit(x, options).labels.slice();
+  }
+
+  /** Index of the nearest center for each row. */
+  predict(x: DataInput, _options: FitOptions = {}): Int32Array {
+    const ws = this.workspaceFor(x, undefined, 'KMeans.predict');
+    return assignAll(ws, loadCenters(ws, this.shiftedCenters()));
+  }
+
+  /** Euclidean distance of each row to each center (n × k). */
+  transform(x: DataInput): Matrix {
+    const ws = this.workspaceFor(x, undefined, 'KMeans.transform', true);
+    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+    loadCenters(ws, this.shiftedCenters());
+    kernels.distancesToCenters(ptr.x, nSamples, nFeatures, ptr.centers, nClusters, ptr.extra);
+    return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).slice(), nSamples, nClusters);
+  }
+
+  fitTransform(x: DataInput, options: FitOptions = {}): Matrix {
+    return this.fit(x, options).transform(x);
+  }
+
+  /** −inertia of X against the fitted centers, as scikit-learn's `score`. */
+  score(x: DataInput, options: FitOptions = {}): number {
+    const ws = this.workspaceFor(x, options.sampleWeight, 'KMeans.score');
+    assignAll(ws, loadCenters(ws, this.shiftedCenters()));
+    return -inertiaOf(ws);
+  }
+
+  get clusterCenters(): Matrix {
+    return this.state().centers;
+  }
+  get labels(): Int32Array {
+    return this.state().labels;
+  }
+  get inertia(): number {
+    return this.state().inertia;
+  }
+  get nIter(): number {
+    return this.state().nIter;
+  }
+  get nFeaturesIn(): number {
+    return this.state().centers.cols;
+  }
+
+  private state() {
+    if (!this.fitted) throw new WasmeansError('NOT_FITTED', 'this KMeans instance is not fitted yet: call fit() first');
+    return this.fitted;
+  }
+
+  private shiftedCenters(): Float64Array {
+    const { centers, shift } = this.state();
+    return Float64Array.from(centers.data, (v, i) => v - shift[i % centers.cols]);
+  }
+
+  private workspaceFor(x: DataInput, sampleWeight: ArrayLike<number> | undefined, what: string, distanceMatrix = false): Workspace {
+    const { centers, shift } = this.state();
+    const { data } = readData(x);
+    if (data.cols !== centers.cols) {
+      throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but KMeans was fitted with ${centers.cols}`);
+    }
+    const weights = readSampleWeight(sampleWeight, data.rows);
+    const extraBytes = distanceMatrix ? data.rows * centers.rows * 8 : 0;
+    return prepareWorkspace(getKernels(), data, shift, weights, centers.rows, `${what} on ${data.rows}×${data.cols}`, extraBytes);
+  }
+}

@@ -1,0 +1,132 @@
+// One Lloyd run from given centers, with scikit-learn's semantics (sklearn/cluster/_kmeans.py
+// `_kmeans_single_lloyd`): strict convergence when no label changes, otherwise stop when the summed squared
+// center shift is <= tol; after a non-strict stop one more E-step so that labels match the centers.
+import { f32View, f64View, i32View } from './arena';
+import { assignAll, inertiaOf, loadCenters, type Workspace } from './workspace';
+
+export interface LloydResult {
+  /** Centers in the workspace's shifted coordinates. */
+  centers: Float64Array;
+  labels: Int32Array;
+  inertia: number;
+  nIter: number;
+  converged: boolean;
+}
+
+/** Assumes prior validation: centers has nClusters × nFeatures finite values; tolerance is already scaled. */
+export function lloydRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): LloydResult {
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  let centers = Float64Array.from(initialCenters);
+  let centersNew = new Float64Array(centers.length);
+  i32View(kernels, ptr.labels, nSamples).fill(-1);
+  let strictConvergence = false;
+  let converged = false;
+  let iteration = 0;
+  for (; iteration < maxIter; iteration++) {
+    const nBlocks = loadCenters(ws, centers);
+    f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
+    f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
+    const changed = kernels.lloydChunk(
+      ptr.x, ptr.weights, 0, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, ptr.sums, ptr.weightInClusters,
+    );
+    const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
+    const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
+    relocateEmptyClusters(ws, sums, weightInClusters);
+    averageCenters(sums, weightInClusters, nFeatures, centersNew);
+    const shift = centerShiftTotal(centers, centersNew, nClusters, nFeatures);
+    [centers, centersNew] = [centersNew, centers];
+    if (changed === 0) {
+      strictConvergence = true;
+      converged = true;
+      break;
+    }
+    if (shift <= tolerance) {
+      converged = true;
+      break;
+    }
+  }
+  const nIter = Math.min(iteration + 1, maxIter);
+  let labels: Int32Array;
+  if (strictConvergence) {
+    loadCenters(ws, centers);
+    labels = i32View(kernels, ptr.labels, nSamples).slice();
+  } else {
+    labels = assignAll(ws, loadCenters(ws, centers));
+  }
+  return { centers, labels, inertia: inertiaOf(ws), nIter, converged };
+}
+
+/**
+ * Clusters with no weight take the points farthest from their current centers, as scikit-learn's
+ * `_relocate_empty_clusters_dense`: the point's weighted row moves from its cluster's sum to the empty one's
+ * (its label is left as it is; the next E-step settles it). Farthest first, the lower index on ties.
+ * Assumes the centers of this iteration are loaded and the labels are in wasm memory.
+ */
+function relocateEmptyClusters(ws: Workspace, sums: Float64Array, weightInClusters: Float64Array): void {
+  const empty: number[] = [];
+  for (let j = 0; j < ws.nClusters; j++) if (weightInClusters[j] === 0) empty.push(j);
+  if (empty.length === 0) return;
+  const { kernels, nSamples, nFeatures, ptr, weights } = ws;
+  inertiaOf(ws, true);
+  const sqDist = f64View(kernels, ptr.sqDist, nSamples);
+  const farthest = topIndices(sqDist, empty.length);
+  const labels = i32View(kernels, ptr.labels, nSamples);
+  const x = f32View(kernels, ptr.x, nSamples * nFeatures);
+  for (let e = 0; e < empty.length; e++) {
+    const newCluster = empty[e];
+    const far = farthest[e];
+    const weight = weights[far];
+    const oldCluster = labels[far];
+    for (let t = 0; t < nFeatures; t++) {
+      const value = x[far * nFeatures + t] * weight;
+      sums[oldCluster * nFeatures + t] -= value;
+      sums[newCluster * nFeatures + t] = value;
+    }
+    weightInClusters[newCluster] = weight;
+    weightInClusters[oldCluster] -= weight;
+  }
+}
+
+/** Indices of the `count` largest values, largest first, lower index first among equals. */
+export function topIndices(values: Float64Array, count: number): Int32Array {
+  // Insertion into a short sorted list: count (the number of empty clusters) is small and n may be large.
+  const top = new Int32Array(Math.min(count, values.length));
+  let size = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (size === top.length && !(v > values[top[size - 1]])) continue;
+    let at = size < top.length ? size++ : size - 1;
+    while (at > 0 && v > values[top[at - 1]]) {
+      top[at] = top[at - 1];
+      at--;
+    }
+    top[at] = i;
+  }
+  return top;
+}
+
+/** centers = sums / weight per cluster (times the reciprocal, as scikit-learn); clusters with no weight keep their sums. */
+function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFeatures: number, out: Float64Array): void {
+  out.set(sums);
+  for (let j = 0; j < weightInClusters.length; j++) {
+    if (weightInClusters[j] > 0) {
+      const alpha = 1 / weightInClusters[j];
+      for (let t = j * nFeatures; t < (j + 1) * nFeatures; t++) out[t] *= alpha;
+    }
+  }
+}
+
+/** Σⱼ ‖newⱼ − oldⱼ‖², from per-center Euclidean shifts as scikit-learn's `_center_shift`. */
+function centerShiftTotal(old: Float64Array, next: Float64Array, nClusters: number, nFeatures: number): number {
+  let total = 0;
+  for (let j = 0; j < nClusters; j++) {
+    let sq = 0;
+    for (let t = j * nFeatures; t < (j + 1) * nFeatures; t++) {
+      const diff = next[t] - old[t];
+      sq += diff * diff;
+    }
+    const shift = Math.sqrt(sq);
+    total += shift * shift;
+  }
+  return total;
+}

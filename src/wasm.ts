@@ -1,0 +1,105 @@
+// The one module instance of this realm, and the typed view of its kernels.
+import { WasmeansError } from './errors';
+
+/** The kernels' ABI: numbers and byte offsets only (see assembly/). */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  packCenters(centersPtr: number, nClusters: number, nFeatures: number, centersTPtr: number, centerNormsPtr: number): number;
+  assignedSqDistances(xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, centersPtr: number, labelsPtr: number, sqDistPtr: number): number;
+  distancesToCenters(xPtr: number, nSamples: number, nFeatures: number, centersPtr: number, nClusters: number, outPtr: number): void;
+  lloydChunk(
+    xPtr: number, weightPtr: number, rowStart: number, rowEnd: number, nFeatures: number,
+    centersTPtr: number, centerNormsPtr: number, nBlocks: number,
+    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number,
+  ): number;
+  assignLabels(
+    xPtr: number, rowStart: number, rowEnd: number, nFeatures: number,
+    centersTPtr: number, centerNormsPtr: number, nBlocks: number, labelsPtr: number,
+  ): void;
+  lastNearestValue(): number;
+  seedingPotentials(
+    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number,
+    candidatesPtr: number, nCandidates: number, closestPtr: number, potentialsPtr: number,
+  ): void;
+  updateClosest(xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, centerRow: number, closestPtr: number): number;
+}
+
+/** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */
+export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response | PromiseLike<Response>;
+
+let kernels: Kernels | undefined;
+let pending: Promise<void> | undefined;
+
+const imports = {
+  env: {
+    abort(_message: number, _file: number, line: number, column: number): never {
+      throw new WasmeansError('INVALID_INPUT', `wasm kernel aborted at ${line}:${column}`);
+    },
+  },
+};
+
+function assertWebAssembly(): void {
+  if (typeof WebAssembly !== 'object' || WebAssembly === null) {
+    throw new WasmeansError('UNSUPPORTED', 'WebAssembly is not available in this JavaScript runtime; wasmeans needs WebAssembly with SIMD');
+  }
+}
+
+async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
+  if (source instanceof WebAssembly.Module) return new WebAssembly.Instance(source, imports);
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    if (!WebAssembly.validate(source)) {
+      throw new WasmeansError('UNSUPPORTED', 'the wasmeans module does not validate here: this runtime lacks WebAssembly SIMD (128-bit) support, or the bytes are not wasmeans.wasm');
+    }
+    return (await WebAssembly.instantiate(source, imports)).instance;
+  }
+  if (typeof source === 'string' || source instanceof URL) return instantiate(fetch(source));
+  const response = await source;
+  if (!response.ok) throw new WasmeansError('INVALID_INPUT', `fetching wasmeans.wasm failed: HTTP ${response.status} from ${response.url}`);
+  return instantiate(await response.arrayBuffer());
+}
+
+/** Instantiates the module once per realm; later calls return at once. */
+export function initialize(source: WasmSource | (() => WasmSource)): Promise<void> {
+  if (kernels) return Promise.resolve();
+  if (!pending) {
+    pending = (async () => {
+      assertWebAssembly();
+      const instance = await instantiate(typeof source === 'function' ? source() : source);
+      kernels = instance.exports as unknown as Kernels;
+    })();
+    pending.catch(() => {
+      pending = undefined;
+    });
+  }
+  return pending;
+}
+
+/** The kernels; throws NOT_INITIALIZED before `init()` has resolved. */
+export function getKernels(): Kernels {
+  if (!kernels) {
+    throw new WasmeansError('NOT_INITIALIZED', 'wasmeans is not initialized: call and await init() first');
+  }
+  return kernels;
+}
+
+/** Decodes base64 without Buffer or atob differences between runtimes. */
+export function decodeBase64(text: string): Uint8Array {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const lookup = new Uint8Array(128);
+  for (let i = 0; i < alphabet.length; i++) lookup[alphabet.charCodeAt(i)] = i;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = new Uint8Array((text.length * 3) / 4 - padding);
+  let out = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const chunk =
+      (lookup[text.charCodeAt(i)] << 18) |
+      (lookup[text.charCodeAt(i + 1)] << 12) |
+      (lookup[text.charCodeAt(i + 2)] << 6) |
+      lookup[text.charCodeAt(i + 3)];
+    if (out < bytes.length) bytes[out++] = chunk >> 16;
+    if (out < bytes.length) bytes[out++] = (chunk >> 8) & 255;
+    if (out < bytes.length) bytes[out++] = chunk & 255;
+  }
+  return bytes;
+}

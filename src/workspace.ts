@@ -1,0 +1,95 @@
+// A fit's buffers in wasm memory: the centered float32 copy of X, the weights, labels and the center
+// buffers, laid out once per call in the arena.
+import { allocate, arenaBytes, f32View, f64View, i32View } from './arena';
+import { BLOCK } from './constants';
+import type { Data } from './input';
+import { writeShifted } from './input';
+import type { Kernels } from './wasm';
+
+export interface Workspace {
+  readonly kernels: Kernels;
+  readonly nSamples: number;
+  readonly nFeatures: number;
+  readonly nClusters: number;
+  /** Sample weights as given (ones when absent). */
+  readonly weights: Float64Array;
+  /** What was subtracted from every row of X: its column mean (scikit-learn centers X before fitting). */
+  readonly shift: Float64Array;
+  /** Mean over features of the per-feature variances of X: scales `tol`. */
+  readonly meanVariance: number;
+  readonly ptr: {
+    x: number;
+    weights: number;
+    labels: number;
+    sqDist: number;
+    centers: number;
+    centersT: number;
+    centerNorms: number;
+    sums: number;
+    weightInClusters: number;
+    candidates: number;
+    potentials: number;
+    /** Room a caller asked for on top (transform's n × k output). */
+    extra: number;
+  };
+}
+
+/** Most k-means++ local trials a workspace has room for. */
+export const MAX_SEEDING_TRIALS = 64;
+
+function regionSizes(nSamples: number, nFeatures: number, nClusters: number, extraBytes = 0) {
+  const nPadded = Math.ceil(nClusters / BLOCK) * BLOCK;
+  return {
+    x: nSamples * nFeatures * 4,
+    weights: nSamples * 8,
+    labels: nSamples * 4,
+    sqDist: nSamples * 8,
+    centers: nClusters * nFeatures * 4,
+    centersT: nPadded * nFeatures * 4,
+    centerNorms: nPadded * 4,
+    sums: nClusters * nFeatures * 8,
+    weightInClusters: nClusters * 8,
+    candidates: MAX_SEEDING_TRIALS * 4,
+    potentials: MAX_SEEDING_TRIALS * 8,
+    extra: extraBytes,
+  };
+}
+
+/** Bytes of wasm memory a fit of this shape needs (before the heap base). */
+export function workspaceBytes(nSamples: number, nFeatures: number, nClusters: number): number {
+  return arenaBytes(regionSizes(nSamples, nFeatures, nClusters));
+}
+
+/**
+ * Copies validated data into wasm memory once, shifted by `shift` (the column mean for a fit, the fitted
+ * mean for predict), with its weights.
+ */
+export function prepareWorkspace(
+  kernels: Kernels, data: Data, shift: Float64Array, weights: Float64Array, nClusters: number, what: string, extraBytes = 0,
+): Workspace {
+  const { rows: nSamples, cols: nFeatures } = data;
+  const ptr = allocate(kernels, regionSizes(nSamples, nFeatures, nClusters, extraBytes), what);
+  const meanVariance = writeShifted(data, shift, f32View(kernels, ptr.x, nSamples * nFeatures));
+  f64View(kernels, ptr.weights, nSamples).set(weights);
+  return { kernels, nSamples, nFeatures, nClusters, weights, shift, meanVariance, ptr };
+}
+
+/** Writes centers (float64, shifted coordinates) as float32 and packs them for the E-step; returns nBlocks. */
+export function loadCenters(ws: Workspace, centers: Float64Array): number {
+  const { kernels, nClusters, nFeatures, ptr } = ws;
+  f32View(kernels, ptr.centers, nClusters * nFeatures).set(centers);
+  return kernels.packCenters(ptr.centers, nClusters, nFeatures, ptr.centersT, ptr.centerNorms);
+}
+
+/** Labels every row with its nearest loaded center; returns a copy. */
+export function assignAll(ws: Workspace, nBlocks: number): Int32Array {
+  const { kernels, nSamples, nFeatures, ptr } = ws;
+  kernels.assignLabels(ptr.x, 0, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels);
+  return i32View(kernels, ptr.labels, nSamples).slice();
+}
+
+/** Inertia of the loaded centers with the labels in wasm memory; per-row squared distances go to sqDist when asked. */
+export function inertiaOf(ws: Workspace, keepDistances = false): number {
+  const { kernels, nSamples, nFeatures, ptr } = ws;
+  return kernels.assignedSqDistances(ptr.x, ptr.weights, nSamples, nFeatures, ptr.centers, ptr.labels, keepDistances ? ptr.sqDist : 0);
+}
