@@ -1,76 +1,4 @@
 // The Lloyd E-step with its M-step accumulation fused in: one pass over the data per iteration.
-import { BLOCK } from './common';
-
-// Squared distance (‖c‖² − 2·x·c, without ‖x‖²) of the last row `nearestCenter` saw to its nearest center.
-let nearestValue: f32 = 0;
-
-/**
- * Index of the nearest center to one row, by ‖c‖² − 2·x·c over centers transposed into blocks of 16:
- * x[t] is broadcast and multiplied into 16 centers at once; the argmin is kept per lane with a strict `<`,
- * so the lowest index wins ties (as scikit-learn's).
- */
-// @ts-ignore: decorator
-@inline
-function nearestCenter(row: usize, nFeatures: i32, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32): i32 {
-  let bestValue = f32x4.splat(Infinity);
-  let bestIndex = i32x4.splat(0);
-  let index = i32x4(0, 1, 2, 3);
-  const four = i32x4.splat(4);
-  const minusTwo = f32x4.splat(-2);
-  let block = centersTPtr;
-  for (let b = 0; b < nBlocks; b++) {
-    let dot0 = f32x4.splat(0);
-    let dot1 = f32x4.splat(0);
-    let dot2 = f32x4.splat(0);
-    let dot3 = f32x4.splat(0);
-    let p = block;
-    const end = row + (<usize>nFeatures << 2);
-    for (let xp = row; xp < end; xp += 4) {
-      const xt = v128.load32_splat(xp);
-      dot0 = f32x4.add(dot0, f32x4.mul(xt, v128.load(p)));
-      dot1 = f32x4.add(dot1, f32x4.mul(xt, v128.load(p, 16)));
-      dot2 = f32x4.add(dot2, f32x4.mul(xt, v128.load(p, 32)));
-      dot3 = f32x4.add(dot3, f32x4.mul(xt, v128.load(p, 48)));
-      p += 64;
-    }
-    block = p;
-    const norms = centerNormsPtr + (<usize>b << 6);
-    const dist0 = f32x4.add(v128.load(norms), f32x4.mul(minusTwo, dot0));
-    const dist1 = f32x4.add(v128.load(norms, 16), f32x4.mul(minusTwo, dot1));
-    const dist2 = f32x4.add(v128.load(norms, 32), f32x4.mul(minusTwo, dot2));
-    const dist3 = f32x4.add(v128.load(norms, 48), f32x4.mul(minusTwo, dot3));
-    let closer = f32x4.lt(dist0, bestValue);
-    bestValue = v128.bitselect(dist0, bestValue, closer);
-    bestIndex = v128.bitselect(index, bestIndex, closer);
-    index = i32x4.add(index, four);
-    closer = f32x4.lt(dist1, bestValue);
-    bestValue = v128.bitselect(dist1, bestValue, closer);
-    bestIndex = v128.bitselect(index, bestIndex, closer);
-    index = i32x4.add(index, four);
-    closer = f32x4.lt(dist2, bestValue);
-    bestValue = v128.bitselect(dist2, bestValue, closer);
-    bestIndex = v128.bitselect(index, bestIndex, closer);
-    index = i32x4.add(index, four);
-    closer = f32x4.lt(dist3, bestValue);
-    bestValue = v128.bitselect(dist3, bestValue, closer);
-    bestIndex = v128.bitselect(index, bestIndex, closer);
-    index = i32x4.add(index, four);
-  }
-  // Across lanes: smallest value, and on a tie the smallest index.
-  let value = f32x4.extract_lane(bestValue, 0);
-  let label = i32x4.extract_lane(bestIndex, 0);
-  let v = f32x4.extract_lane(bestValue, 1);
-  let l = i32x4.extract_lane(bestIndex, 1);
-  if (v < value || (v == value && l < label)) { value = v; label = l; }
-  v = f32x4.extract_lane(bestValue, 2);
-  l = i32x4.extract_lane(bestIndex, 2);
-  if (v < value || (v == value && l < label)) { value = v; label = l; }
-  v = f32x4.extract_lane(bestValue, 3);
-  l = i32x4.extract_lane(bestIndex, 3);
-  if (v < value || (v == value && l < label)) { value = v; label = l; }
-  nearestValue = value;
-  return label;
-}
 
 // The second label of the last pair `nearestCenterPair` saw.
 let pairSecondLabel: i32 = 0;
@@ -231,8 +159,9 @@ export function lloydChunk(
     changed += accumulate(i + 1, second, row + rowBytes, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
   }
   if (i < rowEnd) {
+    // The odd last row is paired with itself.
     const row = xPtr + <usize>i * rowBytes;
-    const label = nearestCenter(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks);
+    const label = nearestCenterPair(row, row, nFeatures, centersTPtr, centerNormsPtr, nBlocks);
     changed += accumulate(i, label, row, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
   }
   return changed;
@@ -247,12 +176,10 @@ export function assignLabels(
   centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, labelsPtr: usize,
 ): void {
   const rowBytes = <usize>nFeatures << 2;
-  for (let i = rowStart; i < rowEnd; i++) {
-    store<i32>(labelsPtr + (<usize>i << 2), nearestCenter(xPtr + <usize>i * rowBytes, nFeatures, centersTPtr, centerNormsPtr, nBlocks));
+  for (let i = rowStart; i < rowEnd; i += 2) {
+    const row = xPtr + <usize>i * rowBytes;
+    const second = i + 1 < rowEnd ? row + rowBytes : row;
+    store<i32>(labelsPtr + (<usize>i << 2), nearestCenterPair(row, second, nFeatures, centersTPtr, centerNormsPtr, nBlocks));
+    if (i + 1 < rowEnd) store<i32>(labelsPtr + (<usize>(i + 1) << 2), pairSecondLabel);
   }
-}
-
-/** ‖c‖² − 2·x·c to the nearest center of the last row labelled (for tests of the E-step). */
-export function lastNearestValue(): f32 {
-  return nearestValue;
 }

@@ -17,7 +17,6 @@ export interface Kernels {
     xPtr: number, rowStart: number, rowEnd: number, nFeatures: number,
     centersTPtr: number, centerNormsPtr: number, nBlocks: number, labelsPtr: number,
   ): void;
-  lastNearestValue(): number;
   seedingPotentials(
     xPtr: number, weightPtr: number, nSamples: number, nFeatures: number,
     candidatesPtr: number, nCandidates: number, closestPtr: number, potentialsPtr: number,
