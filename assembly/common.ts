@@ -117,3 +117,41 @@ export function distancesToCenters(
     }
   }
 }
+
+/**
+ * Validation and column sums over a block of f64 rows, on the way into wasm memory.
+ * IN srcPtr (nRows × nFeatures f64); INOUT columnSumsPtr (nFeatures f64).
+ * Returns the flat index of the first value that is NaN, infinite or beyond ±maxAbs, or −1.
+ */
+export function scanColumns(srcPtr: usize, nRows: i32, nFeatures: i32, maxAbs: f64, columnSumsPtr: usize): i32 {
+  const n = nRows * nFeatures;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(srcPtr + (<usize>i << 3));
+    if (!(Math.abs(v) <= maxAbs)) return i;
+  }
+  for (let r = 0; r < nRows; r++) {
+    const row = srcPtr + (<usize>(r * nFeatures) << 3);
+    for (let t = 0; t < nFeatures; t++) {
+      const s = columnSumsPtr + (<usize>t << 3);
+      store<f64>(s, load<f64>(s) + load<f64>(row + (<usize>t << 3)));
+    }
+  }
+  return -1;
+}
+
+/**
+ * Writes a block of f64 rows, shifted, as f32: dst = f32(src − shift), the subtraction in f64 so that data far
+ * from the origin keeps its precision. INOUT squaresPtr gains Σ (src − shift)² per column.
+ * IN srcPtr (nRows × nFeatures f64), shiftPtr (nFeatures f64); OUT dstPtr (nRows × nFeatures f32).
+ */
+export function writeShiftedRows(srcPtr: usize, nRows: i32, nFeatures: i32, shiftPtr: usize, dstPtr: usize, squaresPtr: usize): void {
+  for (let r = 0; r < nRows; r++) {
+    const base = r * nFeatures;
+    for (let t = 0; t < nFeatures; t++) {
+      const v = load<f64>(srcPtr + (<usize>(base + t) << 3)) - load<f64>(shiftPtr + (<usize>t << 3));
+      store<f32>(dstPtr + (<usize>(base + t) << 2), <f32>v);
+      const s = squaresPtr + (<usize>t << 3);
+      store<f64>(s, load<f64>(s) + v * v);
+    }
+  }
+}

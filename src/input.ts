@@ -9,7 +9,7 @@ export type DataInput = Matrix | ArrayLike<number>[];
 export type Labels = Int32Array | ArrayLike<number>;
 
 /** Values whose square sums could overflow float32 are refused rather than silently becoming infinite. */
-const MAX_ABS_VALUE = 1e18;
+export const MAX_ABS_VALUE = 1e18;
 
 /** Validated data: either a flat row-major array or rows, never copied. */
 export interface Data {
@@ -23,13 +23,17 @@ function isMatrix(x: unknown): x is Matrix {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && 'data' in x && 'rows' in x && 'cols' in x;
 }
 
-function badValue(name: string, value: number, row: number, col: number): WasmeansError {
+/** The error for a value that is NaN, infinite, or too large for float32 arithmetic. */
+export function badValue(name: string, value: number, row: number, col: number): WasmeansError {
   const what = Number.isNaN(value) ? 'NaN' : !Number.isFinite(value) ? String(value) : `${value}, beyond ±${MAX_ABS_VALUE}`;
   return new WasmeansError('INVALID_INPUT', `${name} contains ${what} at row ${row}, column ${col}`);
 }
 
-/** Checks shape and values; returns the data with its per-column sums (f64) for centering. */
-export function readData(x: DataInput, name = 'X'): { data: Data; columnSums: Float64Array } {
+/**
+ * Checks the shape (and, for plain arrays, that every value is a number). Values themselves are checked on
+ * their way into wasm memory (workspace.ts), or by `checkValues` for small inputs.
+ */
+export function readData(x: DataInput, name = 'X'): Data {
   if (isMatrix(x)) {
     const { data, rows, cols } = x;
     if (!(data instanceof Float32Array || data instanceof Float64Array)) {
@@ -40,15 +44,7 @@ export function readData(x: DataInput, name = 'X'): { data: Data; columnSums: Fl
     if (data.length !== rows * cols) {
       throw new WasmeansError('INVALID_INPUT', `${name}.data has length ${data.length}, but rows=${rows} × cols=${cols} = ${rows * cols}`);
     }
-    const columnSums = new Float64Array(cols);
-    for (let i = 0, p = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++, p++) {
-        const v = data[p];
-        if (!(Math.abs(v) <= MAX_ABS_VALUE)) throw badValue(name, v, i, j);
-        columnSums[j] += v;
-      }
-    }
-    return { data: { rows, cols, flat: data }, columnSums };
+    return { rows, cols, flat: data };
   }
   if (!Array.isArray(x)) {
     throw new WasmeansError('INVALID_INPUT', `${name} must be a Matrix {data, rows, cols} or an array of rows, got ${describe(x)}`);
@@ -61,7 +57,6 @@ export function readData(x: DataInput, name = 'X'): { data: Data; columnSums: Fl
   }
   const cols = first.length;
   if (cols === 0) throw new WasmeansError('INVALID_INPUT', `${name} has 0 columns; at least 1 is required`);
-  const columnSums = new Float64Array(cols);
   for (let i = 0; i < rows; i++) {
     const row = x[i];
     if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
@@ -70,44 +65,41 @@ export function readData(x: DataInput, name = 'X'): { data: Data; columnSums: Fl
     if (row.length !== cols) {
       throw new WasmeansError('INVALID_INPUT', `${name} is ragged: row ${i} has ${row.length} values, row 0 has ${cols}`);
     }
+    if (ArrayBuffer.isView(row)) continue;
+    // Typed arrays would turn "2" into 2 and null into 0 without a word: plain arrays are checked here.
     for (let j = 0; j < cols; j++) {
-      const v = row[j];
-      if (typeof v !== 'number') throw new WasmeansError('INVALID_INPUT', `${name} contains ${describe(v)} at row ${i}, column ${j}; numbers are required`);
-      if (!(Math.abs(v) <= MAX_ABS_VALUE)) throw badValue(name, v, i, j);
-      columnSums[j] += v;
+      if (typeof row[j] !== 'number') {
+        throw new WasmeansError('INVALID_INPUT', `${name} contains ${describe(row[j])} at row ${i}, column ${j}; numbers are required`);
+      }
     }
   }
-  return { data: { rows, cols, rowArrays: x }, columnSums };
+  return { rows, cols, rowArrays: x };
 }
 
-/** Visits every value of validated data in row-major order. */
-export function forEachRow(data: Data, visit: (row: ArrayLike<number>, offset: number, i: number) => void): void {
+/** Value at (row, col) of validated data. */
+export function valueAt(data: Data, row: number, col: number): number {
+  return data.flat ? data.flat[row * data.cols + col] : (data.rowArrays as ArrayLike<number>[])[row][col];
+}
+
+/** Copies rows [start, start + count) into `target` as float64, natively (typed-array set). */
+export function copyRows(data: Data, start: number, count: number, target: Float64Array): void {
+  const cols = data.cols;
   if (data.flat) {
-    for (let i = 0; i < data.rows; i++) visit(data.flat, i * data.cols, i);
+    target.set(data.flat.subarray(start * cols, (start + count) * cols));
   } else {
     const rows = data.rowArrays as ArrayLike<number>[];
-    for (let i = 0; i < data.rows; i++) visit(rows[i], 0, i);
+    for (let i = 0; i < count; i++) target.set(rows[start + i], i * cols);
   }
 }
 
-/**
- * Writes (x − shift) as float32 into `target`; returns the mean over features of the per-feature variances
- * of x (population variance, as numpy's `var`), when `shift` is the column mean.
- */
-export function writeShifted(data: Data, shift: Float64Array, target: Float32Array): number {
-  const cols = data.cols;
-  const squares = new Float64Array(cols);
-  let out = 0;
-  forEachRow(data, (row, offset) => {
-    for (let j = 0; j < cols; j++) {
-      const v = row[offset + j] - shift[j];
-      target[out++] = v;
-      squares[j] += v * v;
+/** Value check in JavaScript, for small inputs that do not go through wasm memory (initial centers). */
+export function checkValues(data: Data, name: string): void {
+  for (let i = 0; i < data.rows; i++) {
+    for (let j = 0; j < data.cols; j++) {
+      const v = valueAt(data, i, j);
+      if (!(Math.abs(v) <= MAX_ABS_VALUE)) throw badValue(name, v, i, j);
     }
-  });
-  let total = 0;
-  for (let j = 0; j < cols; j++) total += squares[j] / data.rows;
-  return total / cols;
+  }
 }
 
 /** Reads row i as float64. */

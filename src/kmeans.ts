@@ -2,7 +2,7 @@
 import { f64View } from './arena';
 import { describe, WasmeansError } from './errors';
 import {
-  checkInteger, checkNumber, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowAt,
+  checkInteger, checkNumber, checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowAt,
 } from './input';
 import { lloydRun, type LloydResult } from './lloyd';
 import { RandomState } from './random';
@@ -94,25 +94,21 @@ function resolveOptions(options: KMeansOptions | undefined): ResolvedOptions {
   return resolved;
 }
 
-function columnMean(columnSums: Float64Array, rows: number): Float64Array {
-  return columnSums.map((sum) => sum / rows);
-}
-
-/** The explicit initial centers, validated against X's shape, in X's shifted coordinates. */
-function explicitCenters(init: DataInput, nClusters: number, nFeatures: number, shift: Float64Array): Float64Array {
-  const { data } = readData(init, 'init');
+/** The explicit initial centers, validated against X's shape. */
+function readInitCenters(init: DataInput, nClusters: number, nFeatures: number): Data {
+  const data = readData(init, 'init');
   if (data.rows !== nClusters || data.cols !== nFeatures) {
     throw new WasmeansError(
       'INVALID_PARAMETER',
       `init has shape ${data.rows}×${data.cols}, but nClusters=${nClusters} and X has ${nFeatures} features`,
     );
   }
-  const centers = new Float64Array(nClusters * nFeatures);
-  for (let j = 0; j < nClusters; j++) {
-    const row = rowAt(data, j);
-    for (let t = 0; t < nFeatures; t++) centers[j * nFeatures + t] = row[t] - shift[t];
-  }
-  return centers;
+  checkValues(data, 'init');
+  return data;
+}
+
+function allRows(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
 }
 
 /** Rows of the workspace's data (shifted coordinates, float64 from the caller's values). */
@@ -146,17 +142,16 @@ function countDistinct(labels: Int32Array, nClusters: number): number {
 /** The whole fit: validate, copy X into wasm once, nInit seeded Lloyd runs, keep the best. */
 function fitKMeans(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLike<number> | undefined) {
   const kernels = getKernels();
-  const { data, columnSums } = readData(x);
+  const data = readData(x);
   const { rows: nSamples, cols: nFeatures } = data;
   const { nClusters, init, maxIter } = options;
   if (nSamples < nClusters) {
     throw new WasmeansError('INVALID_INPUT', `n_samples=${nSamples} should be >= n_clusters=${nClusters}`);
   }
   const weights = readSampleWeight(sampleWeight, nSamples);
-  const shift = columnMean(columnSums, nSamples);
-  const explicit = typeof init === 'string' ? undefined : explicitCenters(init, nClusters, nFeatures, shift);
+  const initData = typeof init === 'string' ? undefined : readInitCenters(init, nClusters, nFeatures);
   let nInit = options.nInit === 'auto' ? (init === 'random' ? 10 : 1) : options.nInit;
-  if (explicit && nInit !== 1) {
+  if (initData && nInit !== 1) {
     options.onWarning(`explicit initial centers were given, so nInit=${nInit} is ignored and 1 run is done`, 'N_INIT_IGNORED');
     nInit = 1;
   }
@@ -167,7 +162,9 @@ function fitKMeans(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLi
       throw new WasmeansError('INVALID_INPUT', `init='random' needs nClusters=${nClusters} rows of positive weight, but sampleWeight has ${positive}`);
     }
   }
-  const ws = prepareWorkspace(kernels, data, shift, weights, nClusters, `KMeans.fit on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
+  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what: `KMeans.fit on ${nSamples}×${nFeatures} with nClusters=${nClusters}` });
+  const { shift } = ws;
+  const explicit = initData && rowsOf(initData, allRows(nClusters), shift);
   const tolerance = options.tol * ws.meanVariance;
   const rng = RandomState.fromOptional(options.randomState);
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
@@ -214,11 +211,10 @@ export function kmeansPlusPlus(x: DataInput, nClusters: number, options: KMeansP
   checkInteger('nClusters', nClusters, 1);
   const nLocalTrials = options.nLocalTrials === undefined ? defaultLocalTrials(nClusters) : checkInteger('nLocalTrials', options.nLocalTrials, 1, 64);
   const rng = RandomState.fromOptional(options.randomState);
-  const { data, columnSums } = readData(x);
+  const data = readData(x);
   if (data.rows < nClusters) throw new WasmeansError('INVALID_INPUT', `n_samples=${data.rows} should be >= n_clusters=${nClusters}`);
   const weights = readSampleWeight(options.sampleWeight, data.rows);
-  const shift = columnMean(columnSums, data.rows);
-  const ws = prepareWorkspace(kernels, data, shift, weights, nClusters, `kmeansPlusPlus on ${data.rows}×${data.cols}`);
+  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what: `kmeansPlusPlus on ${data.rows}×${data.cols}` });
   const indices = kmeansPlusPlusIndices(ws, nClusters, rng, nLocalTrials);
   return { centers: matrix(rowsOf(data, indices, new Float64Array(data.cols)), nClusters, data.cols), indices };
 }
@@ -300,12 +296,12 @@ export class KMeans {
 
   private workspaceFor(x: DataInput, sampleWeight: ArrayLike<number> | undefined, what: string, distanceMatrix = false): Workspace {
     const { centers, shift } = this.state();
-    const { data } = readData(x);
+    const data = readData(x);
     if (data.cols !== centers.cols) {
       throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but KMeans was fitted with ${centers.cols}`);
     }
     const weights = readSampleWeight(sampleWeight, data.rows);
     const extraBytes = distanceMatrix ? data.rows * centers.rows * 8 : 0;
-    return prepareWorkspace(getKernels(), data, shift, weights, centers.rows, `${what} on ${data.rows}×${data.cols}`, extraBytes);
+    return prepareWorkspace(getKernels(), data, weights, centers.rows, { what: `${what} on ${data.rows}×${data.cols}`, shift, extraBytes });
   }
 }

@@ -8,6 +8,8 @@ export interface Kernels {
   packCenters(centersPtr: number, nClusters: number, nFeatures: number, centersTPtr: number, centerNormsPtr: number): number;
   assignedSqDistances(xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, centersPtr: number, labelsPtr: number, sqDistPtr: number): number;
   distancesToCenters(xPtr: number, nSamples: number, nFeatures: number, centersPtr: number, nClusters: number, outPtr: number): void;
+  scanColumns(srcPtr: number, nRows: number, nFeatures: number, maxAbs: number, columnSumsPtr: number): number;
+  writeShiftedRows(srcPtr: number, nRows: number, nFeatures: number, shiftPtr: number, dstPtr: number, squaresPtr: number): void;
   lloydChunk(
     xPtr: number, weightPtr: number, rowStart: number, rowEnd: number, nFeatures: number,
     centersTPtr: number, centerNormsPtr: number, nBlocks: number,

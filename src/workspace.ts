@@ -2,8 +2,7 @@
 // buffers, laid out once per call in the arena.
 import { allocate, arenaBytes, f32View, f64View, i32View } from './arena';
 import { BLOCK } from './constants';
-import type { Data } from './input';
-import { writeShifted } from './input';
+import { badValue, copyRows, type Data, MAX_ABS_VALUE, valueAt } from './input';
 import type { Kernels } from './wasm';
 
 export interface Workspace {
@@ -31,7 +30,16 @@ export interface Workspace {
     potentials: number;
     /** Room a caller asked for on top (transform's n × k output). */
     extra: number;
+    staging: number;
+    columnSums: number;
+    shift: number;
+    squares: number;
   };
+}
+
+/** Rows per block staged as float64 on the way into wasm memory: about 256 KiB, at least one row. */
+function stagingRows(nFeatures: number): number {
+  return Math.max(1, Math.floor(2 ** 18 / (nFeatures * 8)));
 }
 
 /** Most k-means++ local trials a workspace has room for. */
@@ -52,6 +60,10 @@ function regionSizes(nSamples: number, nFeatures: number, nClusters: number, ext
     candidates: MAX_SEEDING_TRIALS * 4,
     potentials: MAX_SEEDING_TRIALS * 8,
     extra: extraBytes,
+    staging: stagingRows(nFeatures) * nFeatures * 8,
+    columnSums: nFeatures * 8,
+    shift: nFeatures * 8,
+    squares: nFeatures * 8,
   };
 }
 
@@ -61,17 +73,40 @@ export function workspaceBytes(nSamples: number, nFeatures: number, nClusters: n
 }
 
 /**
- * Copies validated data into wasm memory once, shifted by `shift` (the column mean for a fit, the fitted
- * mean for predict), with its weights.
+ * Copies data into wasm memory once, as float32 shifted by `shift` (by default the column mean, which
+ * scikit-learn subtracts before fitting; predict passes the fitted mean). Values are checked on the way:
+ * blocks of rows are staged as float64 (a native typed-array copy) and scanned in wasm.
  */
 export function prepareWorkspace(
-  kernels: Kernels, data: Data, shift: Float64Array, weights: Float64Array, nClusters: number, what: string, extraBytes = 0,
+  kernels: Kernels, data: Data, weights: Float64Array, nClusters: number,
+  { what, name = 'X', shift, extraBytes = 0 }: { what: string; name?: string; shift?: Float64Array; extraBytes?: number },
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
   const ptr = allocate(kernels, regionSizes(nSamples, nFeatures, nClusters, extraBytes), what);
-  const meanVariance = writeShifted(data, shift, f32View(kernels, ptr.x, nSamples * nFeatures));
+  const blockRows = stagingRows(nFeatures);
+  const staging = f64View(kernels, ptr.staging, blockRows * nFeatures);
+  const columnSums = f64View(kernels, ptr.columnSums, nFeatures).fill(0);
+  for (let start = 0; start < nSamples; start += blockRows) {
+    const count = Math.min(blockRows, nSamples - start);
+    copyRows(data, start, count, staging);
+    const bad = kernels.scanColumns(ptr.staging, count, nFeatures, MAX_ABS_VALUE, ptr.columnSums);
+    if (bad >= 0) {
+      const row = start + Math.floor(bad / nFeatures);
+      throw badValue(name, valueAt(data, row, bad % nFeatures), row, bad % nFeatures);
+    }
+  }
+  const offset = shift ?? columnSums.map((sum) => sum / nSamples);
+  f64View(kernels, ptr.shift, nFeatures).set(offset);
+  const squares = f64View(kernels, ptr.squares, nFeatures).fill(0);
+  for (let start = 0; start < nSamples; start += blockRows) {
+    const count = Math.min(blockRows, nSamples - start);
+    copyRows(data, start, count, staging);
+    kernels.writeShiftedRows(ptr.staging, count, nFeatures, ptr.shift, ptr.x + start * nFeatures * 4, ptr.squares);
+  }
+  let meanVariance = 0;
+  for (const sq of squares) meanVariance += sq / nSamples / nFeatures;
   f64View(kernels, ptr.weights, nSamples).set(weights);
-  return { kernels, nSamples, nFeatures, nClusters, weights, shift, meanVariance, ptr };
+  return { kernels, nSamples, nFeatures, nClusters, weights, shift: Float64Array.from(offset), meanVariance, ptr };
 }
 
 /** Writes centers (float64, shifted coordinates) as float32 and packs them for the E-step; returns nBlocks. */
