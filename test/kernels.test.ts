@@ -137,3 +137,37 @@ describe('k-means++ kernels', () => {
     });
   }
 });
+
+describe('scanColumns and writeShiftedRows (the way into wasm memory)', () => {
+  for (const [n, d] of [[1, 1], [7, 3], [33, 5], [64, 16]]) {
+    test(`n=${n} d=${d}`, () => {
+      const rng = testRng(n * 31 + d);
+      const X = Array.from({ length: n }, () => Array.from({ length: d }, () => 1e6 + rng.normal() * 3));
+      const ptr = allocate(kernels, { src: n * d * 8, sums: d * 8, shift: d * 8, dst: n * d * 4, squares: d * 8 }, 'kernel test');
+      f64View(kernels, ptr.src, n * d).set(X.flat());
+      f64View(kernels, ptr.sums, d).fill(0);
+      expect(kernels.scanColumns(ptr.src, n, d, 1e18, ptr.sums)).toBe(-1);
+      const sums = Array.from({ length: d }, (_, t) => X.reduce((s, x) => s + x[t], 0));
+      expect(Array.from(f64View(kernels, ptr.sums, d))).toEqual(sums);
+      const mean = sums.map((s) => s / n);
+      f64View(kernels, ptr.shift, d).set(mean);
+      f64View(kernels, ptr.squares, d).fill(0);
+      kernels.writeShiftedRows(ptr.src, n, d, ptr.shift, ptr.dst, ptr.squares);
+      // Shifting in float64 before rounding keeps what rounding 1e6-sized values to float32 would lose.
+      expect(Array.from(f32View(kernels, ptr.dst, n * d))).toEqual(Array.from(Float32Array.from(X.flatMap((x) => x.map((v, t) => v - mean[t])))));
+      const squares = mean.map((m, t) => X.reduce((s, x) => s + (x[t] - m) ** 2, 0));
+      expect(Array.from(f64View(kernels, ptr.squares, d))).toEqual(squares);
+    });
+  }
+
+  test('the first NaN, infinity or huge value is found by its flat index', () => {
+    const ptr = allocate(kernels, { src: 12 * 8, sums: 3 * 8 }, 'kernel test');
+    for (const [index, bad] of [[0, NaN], [5, Infinity], [11, -Infinity], [7, 2e18]] as const) {
+      const values = new Float64Array(12).fill(1);
+      values[index] = bad;
+      values[Math.min(index + 1, 11)] = index === 11 ? bad : NaN; // a later bad value must not be reported first
+      f64View(kernels, ptr.src, 12).set(values);
+      expect(kernels.scanColumns(ptr.src, 4, 3, 1e18, ptr.sums)).toBe(index);
+    }
+  });
+});

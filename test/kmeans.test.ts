@@ -217,6 +217,14 @@ describe('properties of the fit', () => {
     expect(maxRelativeError(c.centers.data, a.centers.data)).toBeLessThan(1e-5);
   });
 
+  test('float64 data far from the origin is clustered as precisely as data near it', () => {
+    const near = kmeans(X, 12, { randomState: 6 });
+    const far = kmeans(X.map((r) => r.map((v) => v + 1e6)), 12, { randomState: 6 });
+    expect(Array.from(far.labels)).toEqual(Array.from(near.labels));
+    const shiftedBack = far.centers.data.map((v) => v - 1e6);
+    expect(maxRelativeError(shiftedBack, near.centers.data)).toBeLessThan(1e-6);
+  });
+
   test('inputs are never mutated', () => {
     const rows = X.map((r) => [...r]);
     const matrixData = Float32Array.from(X.flat());
