@@ -109,6 +109,21 @@ export function inertia(X, C) {
   return total;
 }
 
+/** Rows whose nearest centers tie exactly (float64 distances; exact for integer data): where argmin order decides. */
+export function tiedRows(X, C) {
+  const { rows: n, cols: d } = X, k = C.rows, x = X.data, c = C.data, out = [];
+  for (let i = 0; i < n; i++) {
+    let best = Infinity, ties = 0;
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) { const e = x[i * d + t] - c[j * d + t]; s += e * e; }
+      if (s < best) { best = s; ties = 0; } else if (s === best) ties++;
+    }
+    if (ties) out.push(i);
+  }
+  return out;
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
