@@ -155,3 +155,18 @@ export function writeShiftedRows(srcPtr: usize, nRows: i32, nFeatures: i32, shif
     }
   }
 }
+
+/**
+ * Gathers rows by index: x rows (f32) and their weights (f64), for mini-batches and seeding subsamples.
+ * IN xPtr, weightPtr, indicesPtr (i32); OUT outXPtr (count × nFeatures f32), outWeightPtr (count f64).
+ */
+export function gatherRows(
+  xPtr: usize, weightPtr: usize, nFeatures: i32, indicesPtr: usize, count: i32, outXPtr: usize, outWeightPtr: usize,
+): void {
+  const rowBytes = <usize>nFeatures << 2;
+  for (let r = 0; r < count; r++) {
+    const index = <usize>load<i32>(indicesPtr + (<usize>r << 2));
+    memory.copy(outXPtr + <usize>r * rowBytes, xPtr + index * rowBytes, rowBytes);
+    store<f64>(outWeightPtr + (<usize>r << 3), load<f64>(weightPtr + (index << 3)));
+  }
+}

@@ -1,4 +1,4 @@
 // The one wasm module: every kernel, exported with a number-and-offset ABI.
-export { heapBase, packCenters, assignedSqDistances, distancesToCenters, scanColumns, writeShiftedRows } from './common';
+export { heapBase, packCenters, assignedSqDistances, distancesToCenters, scanColumns, writeShiftedRows, gatherRows } from './common';
 export { lloydChunk, assignLabels } from './lloyd';
 export { seedingPotentials, updateClosest } from './seeding';

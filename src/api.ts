@@ -5,6 +5,7 @@ export type { WasmSource } from './wasm';
 export type { WarningHandler, WarningKind } from './warnings';
 export {
   KMeans, kmeans, kmeansPlusPlus,
-  type KMeansOptions, type KMeansResult, type KMeansInit, type KMeansAlgorithm, type FitOptions, type KMeansPlusPlusOptions,
+  type KMeansOptions, type KMeansResult, type KMeansInit, type KMeansAlgorithm, type KMeansPlusPlusOptions,
 } from './kmeans';
 export { RandomState } from './random';
+export type { FitOptions } from './model';

@@ -20,12 +20,16 @@ export function arenaBytes(sizes: RegionSizes): number {
   return total;
 }
 
+// End of the regions handed out since the arena was last reset (each top-level call resets it).
+let arenaTop = 0;
+
 /**
  * Lays the regions out and grows memory to hold them. Refuses with OUT_OF_MEMORY, before touching memory,
- * when they cannot fit in wasm32, and when the engine refuses to grow.
+ * when they cannot fit in wasm32, and when the engine refuses to grow. By default the arena starts over at
+ * the heap base; `append` keeps the regions handed out since then (a fit's batch and subsample buffers).
  */
-export function allocate<T extends RegionSizes>(kernels: Kernels, sizes: T, what: string): Regions<T> {
-  const base = Math.ceil(kernels.heapBase() / ALIGN) * ALIGN;
+export function allocate<T extends RegionSizes>(kernels: Kernels, sizes: T, what: string, append = false): Regions<T> {
+  const base = append ? arenaTop : Math.ceil(kernels.heapBase() / ALIGN) * ALIGN;
   const end = base + arenaBytes(sizes);
   if (end > MAX_WASM_BYTES) {
     throw new WasmeansError(
@@ -49,6 +53,7 @@ export function allocate<T extends RegionSizes>(kernels: Kernels, sizes: T, what
     regions[name] = offset;
     offset += Math.ceil(sizes[name] / ALIGN) * ALIGN;
   }
+  arenaTop = end;
   return regions;
 }
 

@@ -1,15 +1,15 @@
 // KMeans with scikit-learn's semantics: validation here, then one workspace per fit, nInit runs, best kept.
-import { f64View } from './arena';
 import { describe, WasmeansError } from './errors';
 import {
-  checkInteger, checkNumber, checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowAt,
+  checkInteger, checkNumber, checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight,
 } from './input';
 import { lloydRun, type LloydResult } from './lloyd';
 import { RandomState } from './random';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
 import { warnOncePerKind, type WarningHandler } from './warnings';
 import { getKernels } from './wasm';
-import { assignAll, inertiaOf, loadCenters, prepareWorkspace, type Workspace } from './workspace';
+import { CenterModel, type FitOptions, rowsOf } from './model';
+import { prepareWorkspace } from './workspace';
 
 export type KMeansInit = 'k-means++' | 'random' | DataInput;
 export type KMeansAlgorithm = 'auto' | 'lloyd';
@@ -33,10 +33,6 @@ export interface KMeansOptions {
   nLocalTrials?: number;
   /** Receives warnings (fewer distinct clusters than k, no convergence, nInit ignored). Default: console.warn once per kind. */
   onWarning?: WarningHandler;
-}
-
-export interface FitOptions {
-  sampleWeight?: ArrayLike<number>;
 }
 
 export interface KMeansResult {
@@ -111,17 +107,6 @@ function allRows(count: number): Int32Array {
   return Int32Array.from({ length: count }, (_, i) => i);
 }
 
-/** Rows of the workspace's data (shifted coordinates, float64 from the caller's values). */
-function rowsOf(data: Data, indices: Int32Array, shift: Float64Array): Float64Array {
-  const d = data.cols;
-  const centers = new Float64Array(indices.length * d);
-  indices.forEach((index, j) => {
-    const row = rowAt(data, index);
-    for (let t = 0; t < d; t++) centers[j * d + t] = row[t] - shift[t];
-  });
-  return centers;
-}
-
 /** Whether two labellings are the same partition up to renaming (scikit-learn's `_is_same_clustering`). */
 function sameClustering(a: Int32Array, b: Int32Array, nClusters: number): boolean {
   const mapping = new Int32Array(nClusters).fill(-1);
@@ -189,7 +174,7 @@ function fitKMeans(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLi
   }
   const centers = result.centers;
   for (let j = 0; j < nClusters; j++) for (let t = 0; t < nFeatures; t++) centers[j * nFeatures + t] += shift[t];
-  return { ...result, centers: matrix(centers, nClusters, nFeatures), shift };
+  return { ...result, centers: matrix(centers, nClusters, nFeatures) };
 }
 
 /** k-means on X: the function form of `KMeans.fit`. */
@@ -220,11 +205,12 @@ export function kmeansPlusPlus(x: DataInput, nClusters: number, options: KMeansP
 }
 
 /** scikit-learn's KMeans estimator. */
-export class KMeans {
+export class KMeans extends CenterModel {
+  protected readonly modelName = 'KMeans';
   private readonly options: ResolvedOptions;
-  private fitted?: { centers: Matrix; labels: Int32Array; inertia: number; nIter: number; shift: Float64Array };
 
   constructor(options: KMeansOptions = {}) {
+    super();
     this.options = resolveOptions(options);
   }
 
@@ -233,75 +219,8 @@ export class KMeans {
   }
 
   fit(x: DataInput, options: FitOptions = {}): this {
-    const { centers, labels, inertia, nIter, shift } = fitKMeans(x, this.options, options.sampleWeight);
-    this.fitted = { centers, labels, inertia, nIter, shift };
+    const { centers, labels, inertia, nIter } = fitKMeans(x, this.options, options.sampleWeight);
+    this.fitted = { centers, labels, inertia, nIter };
     return this;
-  }
-
-  fitPredict(x: DataInput, options: FitOptions = {}): Int32Array {
-    return this.fit(x, options).labels.slice();
-  }
-
-  /** Index of the nearest center for each row. */
-  predict(x: DataInput, _options: FitOptions = {}): Int32Array {
-    const ws = this.workspaceFor(x, undefined, 'KMeans.predict');
-    return assignAll(ws, loadCenters(ws, this.shiftedCenters()));
-  }
-
-  /** Euclidean distance of each row to each center (n × k). */
-  transform(x: DataInput): Matrix {
-    const ws = this.workspaceFor(x, undefined, 'KMeans.transform', true);
-    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-    loadCenters(ws, this.shiftedCenters());
-    kernels.distancesToCenters(ptr.x, nSamples, nFeatures, ptr.centers, nClusters, ptr.extra);
-    return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).slice(), nSamples, nClusters);
-  }
-
-  fitTransform(x: DataInput, options: FitOptions = {}): Matrix {
-    return this.fit(x, options).transform(x);
-  }
-
-  /** −inertia of X against the fitted centers, as scikit-learn's `score`. */
-  score(x: DataInput, options: FitOptions = {}): number {
-    const ws = this.workspaceFor(x, options.sampleWeight, 'KMeans.score');
-    assignAll(ws, loadCenters(ws, this.shiftedCenters()));
-    return -inertiaOf(ws);
-  }
-
-  get clusterCenters(): Matrix {
-    return this.state().centers;
-  }
-  get labels(): Int32Array {
-    return this.state().labels;
-  }
-  get inertia(): number {
-    return this.state().inertia;
-  }
-  get nIter(): number {
-    return this.state().nIter;
-  }
-  get nFeaturesIn(): number {
-    return this.state().centers.cols;
-  }
-
-  private state() {
-    if (!this.fitted) throw new WasmeansError('NOT_FITTED', 'this KMeans instance is not fitted yet: call fit() first');
-    return this.fitted;
-  }
-
-  private shiftedCenters(): Float64Array {
-    const { centers, shift } = this.state();
-    return Float64Array.from(centers.data, (v, i) => v - shift[i % centers.cols]);
-  }
-
-  private workspaceFor(x: DataInput, sampleWeight: ArrayLike<number> | undefined, what: string, distanceMatrix = false): Workspace {
-    const { centers, shift } = this.state();
-    const data = readData(x);
-    if (data.cols !== centers.cols) {
-      throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but KMeans was fitted with ${centers.cols}`);
-    }
-    const weights = readSampleWeight(sampleWeight, data.rows);
-    const extraBytes = distanceMatrix ? data.rows * centers.rows * 8 : 0;
-    return prepareWorkspace(getKernels(), data, weights, centers.rows, { what: `${what} on ${data.rows}×${data.cols}`, shift, extraBytes });
   }
 }

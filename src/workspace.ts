@@ -128,3 +128,21 @@ export function inertiaOf(ws: Workspace, keepDistances = false): number {
   const { kernels, nSamples, nFeatures, ptr } = ws;
   return kernels.assignedSqDistances(ptr.x, ptr.weights, nSamples, nFeatures, ptr.centers, ptr.labels, keepDistances ? ptr.sqDist : 0);
 }
+
+/**
+ * A workspace for `nRows` rows drawn from `parent` (mini-batches, seeding subsamples), in the same shifted
+ * coordinates, laid out after the parent's regions. Fill it with `gatherInto`.
+ */
+export function subsetWorkspace(parent: Workspace, nRows: number, what: string): Workspace {
+  const { kernels, nFeatures, nClusters, shift, meanVariance } = parent;
+  const ptr = allocate(kernels, regionSizes(nRows, nFeatures, nClusters, nRows * 4), what, true);
+  return { kernels, nSamples: nRows, nFeatures, nClusters, weights: new Float64Array(nRows), shift, meanVariance, ptr };
+}
+
+/** Copies the parent's rows `rows` (and their weights) into a subset workspace; rows.length must be its size. */
+export function gatherInto(subset: Workspace, parent: Workspace, rows: Int32Array): void {
+  const { kernels, ptr } = subset;
+  i32View(kernels, ptr.extra, rows.length).set(rows);
+  kernels.gatherRows(parent.ptr.x, parent.ptr.weights, parent.nFeatures, ptr.extra, rows.length, ptr.x, ptr.weights);
+  for (let r = 0; r < rows.length; r++) subset.weights[r] = parent.weights[rows[r]];
+}
