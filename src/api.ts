@@ -9,3 +9,5 @@ export {
 } from './kmeans';
 export { RandomState } from './random';
 export type { FitOptions } from './model';
+export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './minibatch';
+export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './quantize';
