@@ -2,3 +2,4 @@
 export { heapBase, packCenters, assignedSqDistances, distancesToCenters, scanColumns, writeShiftedRows, gatherRows } from './common';
 export { lloydChunk, assignLabels } from './lloyd';
 export { seedingPotentials, updateClosest } from './seeding';
+export { clusterDistanceSums } from './silhouette';

@@ -11,3 +11,8 @@ export { RandomState } from './random';
 export type { FitOptions } from './model';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './minibatch';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './quantize';
+export {
+  silhouetteSamples, silhouetteScore, calinskiHarabaszScore, daviesBouldinScore, adjustedRandScore, normalizedMutualInfoScore,
+  adjustedMutualInfoScore, homogeneityCompletenessVMeasure, confusionMatrix, accuracyScore, matchLabels, pairwiseDistancesArgmin,
+  type SilhouetteScoreOptions, type HomogeneityCompletenessVMeasure, type ConfusionMatrix, type MatchLabelsOptions, type MatchMethod,
+} from './metrics';

@@ -25,6 +25,9 @@ export interface Kernels {
     candidatesPtr: number, nCandidates: number, closestPtr: number, potentialsPtr: number,
   ): void;
   updateClosest(xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, centerRow: number, closestPtr: number): number;
+  clusterDistanceSums(
+    xPtr: number, nSamples: number, nFeatures: number, labelsPtr: number, nLabels: number, rowStart: number, rowEnd: number, outPtr: number,
+  ): void;
 }
 
 /** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */

@@ -1,6 +1,8 @@
 // Naive float64 references, written for clarity, that the wasm paths are checked against.
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { WasmeansError } from '../src/errors';
 
 export type Rows = number[][];
 
@@ -157,4 +159,17 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, flo
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), floor));
   return worst;
+}
+
+/** Runs fn and checks that it throws a WasmeansError with this code and a message matching the pattern. */
+export function expectWasmeansError(fn: () => unknown, code: string, message: RegExp): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(WasmeansError);
+    expect((error as WasmeansError).code).toBe(code);
+    expect((error as Error).message).toMatch(message);
+    return;
+  }
+  expect.fail(`expected a WasmeansError matching ${message}`);
 }

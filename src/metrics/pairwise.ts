@@ -1,0 +1,27 @@
+// Nearest rows between two point sets, on the E-step kernels that KMeans.predict uses.
+import { WasmeansError } from '../errors';
+import { checkValues, type DataInput, readData } from '../input';
+import { rowsOf } from '../model';
+import { getKernels } from '../wasm';
+import { assignAll, loadCenters, prepareWorkspace } from '../workspace';
+
+/**
+ * For each row of X, the index of the nearest row of Y in Euclidean distance (scikit-learn's
+ * `pairwise_distances_argmin`); ties go to the lowest index. Y plays the part of KMeans' centers: distances
+ * are computed in float32 after both sets are shifted by X's column mean, exactly as `KMeans.predict`, so
+ * rows of Y closer than float32 resolution to being equidistant may resolve differently from float64.
+ */
+export function pairwiseDistancesArgmin(x: DataInput, y: DataInput): Int32Array {
+  const data = readData(x, 'X');
+  const targets = readData(y, 'Y');
+  if (targets.cols !== data.cols) {
+    throw new WasmeansError('INVALID_INPUT', `Y has ${targets.cols} features, but X has ${data.cols}`);
+  }
+  checkValues(targets, 'Y');
+  const nTargets = targets.rows;
+  const ws = prepareWorkspace(getKernels(), data, new Float64Array(data.rows).fill(1), nTargets, {
+    what: `pairwiseDistancesArgmin on ${data.rows}×${data.cols} against ${nTargets} rows`,
+  });
+  const all = Int32Array.from({ length: nTargets }, (_, j) => j);
+  return assignAll(ws, loadCenters(ws, rowsOf(targets, all, ws.shift)));
+}
