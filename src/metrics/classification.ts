@@ -134,7 +134,7 @@ export interface MatchLabelsOptions {
  */
 export function matchLabels(clusters: Labels, target: Labels, options: MatchLabelsOptions = {}): Int32Array {
   const [c, t] = readLabelPair(clusters, 'clusters', target, 'target');
-  const method = options.method ?? 'mode';
+  const method = options?.method ?? 'mode';
   if (method !== 'mode' && method !== 'hungarian') {
     throw new WasmeansError('INVALID_PARAMETER', `method must be 'mode' or 'hungarian', got ${describe(method)}`);
   }

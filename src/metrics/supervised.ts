@@ -112,6 +112,9 @@ export function logFactorial(m: number): number {
   return q + poly / x;
 }
 
+/** Up to this many samples the expected mutual information looks every ln(m!) up in a table (32 MiB at most). */
+const MAX_LOG_FACTORIAL_TABLE = 2 ** 22;
+
 /**
  * Expected mutual information of two labellings under the permutation model, term for term as scikit-learn's
  * `_expected_mutual_info_fast.pyx`: a hypergeometric sum over every cell's possible counts, in log space.
@@ -125,14 +128,18 @@ function expectedMutualInfo(table: Contingency, nSamples: number): number {
   for (const v of b) maxCount = Math.max(maxCount, v);
   const term1 = new Float64Array(maxCount + 1);
   const logNnij = new Float64Array(maxCount + 1);
-  const glnNij = new Float64Array(maxCount + 1);
+  // ln(m!) for 0 ≤ m ≤ maxCount, or up to N when that table is small enough (entry 0 also stands for
+  // scikit-learn's gln_nij[0] = ln(1!) = 0, never used): the same values as logFactorial, looked up.
+  const tableSize = (N <= MAX_LOG_FACTORIAL_TABLE ? N : maxCount) + 1;
+  const logFactorials = new Float64Array(tableSize);
   const logN = Math.log(N);
   for (let nij = 0; nij <= maxCount; nij++) {
     const v = nij === 0 ? 1 : nij; // scikit-learn's nijs[0] = 1, never used
     term1[nij] = v / N;
     logNnij[nij] = logN + Math.log(v);
-    glnNij[nij] = logFactorial(v);
+    logFactorials[nij] = logFactorial(nij);
   }
+  for (let m = maxCount + 1; m < tableSize; m++) logFactorials[m] = logFactorial(m);
   const logA = a.map(Math.log);
   const logB = b.map(Math.log);
   const glnA = a.map(logFactorial);
@@ -147,9 +154,10 @@ function expectedMutualInfo(table: Contingency, nSamples: number): number {
       const end = Math.min(a[i], b[j]) + 1;
       for (let nij = start; nij < end; nij++) {
         const term2 = logNnij[nij] - logA[i] - logB[j];
+        const rest = N - a[i] - b[j] + nij;
         const gln =
-          glnA[i] + glnB[j] + glnNa[i] + glnNb[j] - glnN - glnNij[nij] -
-          logFactorial(a[i] - nij) - logFactorial(b[j] - nij) - logFactorial(N - a[i] - b[j] + nij);
+          glnA[i] + glnB[j] + glnNa[i] + glnNb[j] - glnN - logFactorials[nij] -
+          logFactorials[a[i] - nij] - logFactorials[b[j] - nij] - (rest < tableSize ? logFactorials[rest] : logFactorial(rest));
         emi += term1[nij] * term2 * Math.exp(gln);
       }
     }

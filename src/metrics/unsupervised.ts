@@ -106,7 +106,7 @@ export interface SilhouetteScoreOptions {
  */
 export function silhouetteScore(x: DataInput, labels: Labels, options: SilhouetteScoreOptions = {}): number {
   const clustered = readClustered(x, labels);
-  const { sampleSize, randomState } = options;
+  const { sampleSize, randomState } = options ?? {};
   if (sampleSize === undefined) return numpySum(silhouetteOf(clustered)) / clustered.rows;
   checkInteger('sampleSize', sampleSize, 1);
   const { x: values, cols } = clustered;
