@@ -9,6 +9,9 @@ const M = 397;
 export class RandomState {
   private readonly mt = new Uint32Array(N);
   private index = N;
+  /** The second value of the last polar Box–Muller pair, kept for the next `normal` (numpy's has_gauss/gauss). */
+  private hasGauss = false;
+  private gauss = 0;
 
   /** Seeds as numpy's `RandomState(seed)` (init_genrand); seed is an integer in [0, 2³² − 1]. */
   constructor(seed: number) {
@@ -53,6 +56,39 @@ export class RandomState {
     const a = this.nextUint32() >>> 5;
     const b = this.nextUint32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** numpy's legacy `uniform(low, high)`: low + (high − low) · random_sample(). */
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.randomSample();
+  }
+
+  /** numpy's legacy `normal(loc, scale)`: loc + scale · a standard normal from the polar Box–Muller method. */
+  normal(loc: number, scale: number): number {
+    return loc + scale * this.standardNormal();
+  }
+
+  /**
+   * numpy's `legacy_gauss`: draws pairs (x1, x2) uniform in the unit disc, returns f·x2 and keeps f·x1 for the
+   * next call, so the stream of normals and of other draws interleaves exactly as in numpy.
+   */
+  private standardNormal(): number {
+    if (this.hasGauss) {
+      this.hasGauss = false;
+      return this.gauss;
+    }
+    let x1: number;
+    let x2: number;
+    let r2: number;
+    do {
+      x1 = 2 * this.randomSample() - 1;
+      x2 = 2 * this.randomSample() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    this.gauss = f * x1;
+    this.hasGauss = true;
+    return f * x2;
   }
 
   /** An integer in [0, max] by masked rejection: numpy's legacy bounded draw for ranges below 2³². */

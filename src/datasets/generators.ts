@@ -1,0 +1,262 @@
+// scikit-learn 1.2.1's make_blobs, make_moons and make_circles, draw for draw: with the same randomState the
+// same numbers come out (to the last bit but for Math.log/cos/sin, which may differ from libm by an ulp).
+// Draw order as scikit-learn: blobs draw the centers, then each center's normal block row-major, then the
+// shuffle; moons and circles shuffle first, then draw the noise.
+import { describe, WasmeansError } from '../errors';
+import { readData, valueAt, type DataInput, type Matrix } from '../input';
+import { RandomState } from '../random';
+
+export interface MakeBlobsOptions {
+  /** Total number of points, split evenly over the centers (the first ones get one more), or one count per center. */
+  nSamples?: number | number[];
+  /** Number of features; ignored when `centers` are given explicitly. */
+  nFeatures?: number;
+  /** Number of centers to draw uniformly in `centerBox`, or the centers themselves (rows). */
+  centers?: number | DataInput;
+  /** Standard deviation of every cluster, or one per center. */
+  clusterStd?: number | ArrayLike<number>;
+  /** Bounds [low, high] of the box the random centers are drawn from. */
+  centerBox?: [number, number];
+  /** Shuffle the points (otherwise they come center by center). */
+  shuffle?: boolean;
+  /** Integer seed, as scikit-learn's `random_state`; random when absent. */
+  randomState?: number;
+}
+
+export interface Blobs {
+  /** nSamples × nFeatures, row-major. */
+  X: Matrix & { data: Float64Array };
+  /** The center index of each point. */
+  y: Int32Array;
+  /** nCenters × nFeatures. */
+  centers: Matrix & { data: Float64Array };
+}
+
+export interface MakeMoonsOptions {
+  /** Total number of points (the outer moon gets ⌊n/2⌋), or [outer, inner]. */
+  nSamples?: number | [number, number];
+  /** Standard deviation of the Gaussian noise added to every coordinate; none when absent. */
+  noise?: number;
+  /** Shuffle the points (otherwise the outer shape comes first). */
+  shuffle?: boolean;
+  /** Integer seed, as scikit-learn's `random_state`; random when absent. */
+  randomState?: number;
+}
+
+export interface MakeCirclesOptions extends MakeMoonsOptions {
+  /** Scale of the inner circle against the outer one, in [0, 1). */
+  factor?: number;
+}
+
+/** Two-dimensional points with their shape's label (0 outer, 1 inner). */
+export interface LabeledPoints {
+  X: Matrix & { data: Float64Array };
+  y: Int32Array;
+}
+
+/** Isotropic Gaussian blobs, as scikit-learn's `make_blobs(..., return_centers=True)`. */
+export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
+  const { nFeatures = 2, clusterStd = 1.0, centerBox = [-10, 10], shuffle = true } = options;
+  const perCenter = Array.isArray(options.nSamples);
+  const centersOption = options.centers ?? (perCenter ? (options.nSamples as number[]).length : 3);
+  checkBoolean('shuffle', shuffle);
+  checkCount('nFeatures', nFeatures, 1);
+  if (!Array.isArray(centerBox) || centerBox.length !== 2 || !centerBox.every(Number.isFinite) || centerBox[0] > centerBox[1]) {
+    throw new WasmeansError('INVALID_PARAMETER', `centerBox must be [low, high] with finite low <= high, got ${describeArray(centerBox)}`);
+  }
+  let counts: number[];
+  let fixedCenters: Matrix | undefined;
+  if (typeof centersOption === 'number') checkCount('centers', centersOption, 1);
+  else fixedCenters = readCenters(centersOption);
+  const nCenters = fixedCenters ? fixedCenters.rows : (centersOption as number);
+  if (perCenter) {
+    counts = options.nSamples as number[];
+    counts.forEach((n, i) => checkCount(`nSamples[${i}]`, n, 0));
+    if (counts.length !== nCenters) {
+      throw new WasmeansError('INVALID_PARAMETER', `nSamples has ${counts.length} counts but there are ${nCenters} centers; give one count per center`);
+    }
+    checkCount('the sum of nSamples', sum(counts), 1);
+  } else {
+    const nSamples = options.nSamples ?? 100;
+    checkCount('nSamples', nSamples, 1);
+    counts = Array.from({ length: nCenters }, (_, i) => Math.floor(nSamples / nCenters) + (i < nSamples % nCenters ? 1 : 0));
+  }
+  const stds = readStds(clusterStd, nCenters);
+  const rng = RandomState.fromOptional(options.randomState);
+
+  const d = fixedCenters ? fixedCenters.cols : nFeatures;
+  const centers = new Float64Array(nCenters * d);
+  if (fixedCenters) centers.set(fixedCenters.data);
+  else for (let i = 0; i < centers.length; i++) centers[i] = rng.uniform(centerBox[0], centerBox[1]);
+
+  const n = sum(counts);
+  let X: Float64Array = new Float64Array(n * d);
+  let y: Int32Array = new Int32Array(n);
+  let row = 0;
+  for (let c = 0; c < nCenters; c++) {
+    for (let r = 0; r < counts[c]; r++, row++) {
+      for (let j = 0; j < d; j++) X[row * d + j] = rng.normal(centers[c * d + j], stds[c]);
+      y[row] = c;
+    }
+  }
+  if (shuffle) [X, y] = shuffleRows(X, y, d, rng);
+  return { X: { data: X, rows: n, cols: d }, y, centers: { data: centers, rows: nCenters, cols: d } };
+}
+
+/** Two interleaving half circles, as scikit-learn's `make_moons`. */
+export function makeMoons(options: MakeMoonsOptions = {}): LabeledPoints {
+  const [nOut, nIn] = readPair(options.nSamples ?? 100);
+  const outer = linspace(0, Math.PI, nOut, true);
+  const inner = linspace(0, Math.PI, nIn, true);
+  return finishShapes(
+    options,
+    outer.map(Math.cos),
+    outer.map(Math.sin),
+    inner.map((t) => 1 - Math.cos(t)),
+    inner.map((t) => 1 - Math.sin(t) - 0.5),
+  );
+}
+
+/** A large circle containing a smaller one, as scikit-learn's `make_circles`. */
+export function makeCircles(options: MakeCirclesOptions = {}): LabeledPoints {
+  const { factor = 0.8 } = options;
+  if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) {
+    throw new WasmeansError('INVALID_PARAMETER', `factor must be a number in [0, 1), got ${describe(factor)}`);
+  }
+  const [nOut, nIn] = readPair(options.nSamples ?? 100);
+  // endpoint=False, so that the first point is not also the last.
+  const outer = linspace(0, 2 * Math.PI, nOut, false);
+  const inner = linspace(0, 2 * Math.PI, nIn, false);
+  return finishShapes(
+    options,
+    outer.map(Math.cos),
+    outer.map(Math.sin),
+    inner.map((t) => Math.cos(t) * factor),
+    inner.map((t) => Math.sin(t) * factor),
+  );
+}
+
+/** Stacks the outer then the inner shape, shuffles, then adds the noise: scikit-learn's order of draws. */
+function finishShapes(
+  options: MakeMoonsOptions,
+  outerX: Float64Array, outerY: Float64Array, innerX: Float64Array, innerY: Float64Array,
+): LabeledPoints {
+  const { noise, shuffle = true } = options;
+  checkBoolean('shuffle', shuffle);
+  if (noise !== undefined && (typeof noise !== 'number' || !Number.isFinite(noise) || noise < 0)) {
+    throw new WasmeansError('INVALID_PARAMETER', `noise must be a finite number >= 0 or undefined, got ${describe(noise)}`);
+  }
+  const rng = RandomState.fromOptional(options.randomState);
+  const nOut = outerX.length;
+  const n = nOut + innerX.length;
+  let X: Float64Array = new Float64Array(n * 2);
+  let y: Int32Array = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const outside = i < nOut;
+    X[2 * i] = outside ? outerX[i] : innerX[i - nOut];
+    X[2 * i + 1] = outside ? outerY[i] : innerY[i - nOut];
+    y[i] = outside ? 0 : 1;
+  }
+  if (shuffle) [X, y] = shuffleRows(X, y, 2, rng);
+  if (noise !== undefined) for (let i = 0; i < X.length; i++) X[i] += rng.normal(0, noise);
+  return { X: { data: X, rows: n, cols: 2 }, y };
+}
+
+/**
+ * numpy's `linspace(start, stop, num, endpoint)` in its arithmetic: i · step + start with step = (stop − start) / div,
+ * and the last value set to `stop` when endpoint is true.
+ */
+export function linspace(start: number, stop: number, num: number, endpoint: boolean): Float64Array {
+  const out = new Float64Array(num);
+  const div = endpoint ? num - 1 : num;
+  const delta = stop - start;
+  const step = delta / div;
+  for (let i = 0; i < num; i++) {
+    if (div <= 0) out[i] = i * delta + start;
+    else if (step === 0) out[i] = (i / div) * delta + start; // numpy's path for denormal steps
+    else out[i] = i * step + start;
+  }
+  if (endpoint && num > 1) out[num - 1] = stop;
+  return out;
+}
+
+/** sklearn.utils.shuffle: rows taken in the order of numpy's legacy permutation. */
+function shuffleRows(X: Float64Array, y: Int32Array, d: number, rng: RandomState): [Float64Array, Int32Array] {
+  const order = rng.permutation(y.length);
+  const Xs = new Float64Array(X.length);
+  const ys = new Int32Array(y.length);
+  for (let i = 0; i < order.length; i++) {
+    Xs.set(X.subarray(order[i] * d, order[i] * d + d), i * d);
+    ys[i] = y[order[i]];
+  }
+  return [Xs, ys];
+}
+
+function readCenters(centers: DataInput): Matrix {
+  const data = readData(centers, 'centers');
+  const out = new Float64Array(data.rows * data.cols);
+  for (let i = 0; i < data.rows; i++) {
+    for (let j = 0; j < data.cols; j++) {
+      const value = valueAt(data, i, j);
+      if (!Number.isFinite(value)) {
+        throw new WasmeansError('INVALID_PARAMETER', `centers contains ${value} at row ${i}, column ${j}; finite numbers are required`);
+      }
+      out[i * data.cols + j] = value;
+    }
+  }
+  return { data: out, rows: data.rows, cols: data.cols };
+}
+
+function readStds(clusterStd: number | ArrayLike<number>, nCenters: number): Float64Array {
+  const list = typeof clusterStd === 'number' ? new Array<number>(nCenters).fill(clusterStd) : clusterStd;
+  if (list === null || typeof list !== 'object' || typeof list.length !== 'number') {
+    throw new WasmeansError('INVALID_PARAMETER', `clusterStd must be a number or one number per center, got ${describe(clusterStd)}`);
+  }
+  if (list.length !== nCenters) {
+    throw new WasmeansError('INVALID_PARAMETER', `clusterStd has ${list.length} values but there are ${nCenters} centers`);
+  }
+  const stds = new Float64Array(nCenters);
+  for (let i = 0; i < nCenters; i++) {
+    const std = list[i];
+    if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
+      const where = typeof clusterStd === 'number' ? 'clusterStd' : `clusterStd[${i}]`;
+      throw new WasmeansError('INVALID_PARAMETER', `${where} must be a finite number >= 0, got ${describe(std)}`);
+    }
+    stds[i] = std;
+  }
+  return stds;
+}
+
+/** nSamples of moons and circles: a total split as ⌊n/2⌋ outer and the rest inner, or [outer, inner]. */
+function readPair(nSamples: number | [number, number]): [number, number] {
+  if (Array.isArray(nSamples)) {
+    if (nSamples.length !== 2) {
+      throw new WasmeansError('INVALID_PARAMETER', `nSamples must be a number or [outer, inner], got ${describe(nSamples)}`);
+    }
+    checkCount('nSamples[0]', nSamples[0], 0);
+    checkCount('nSamples[1]', nSamples[1], 0);
+    checkCount('nSamples[0] + nSamples[1]', nSamples[0] + nSamples[1], 1);
+    return [nSamples[0], nSamples[1]];
+  }
+  checkCount('nSamples', nSamples, 1);
+  const nOut = Math.floor(nSamples / 2);
+  return [nOut, nSamples - nOut];
+}
+
+function checkCount(name: string, value: unknown, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new WasmeansError('INVALID_PARAMETER', `${name} must be an integer >= ${min}, got ${describe(value)}`);
+  }
+}
+
+function checkBoolean(name: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new WasmeansError('INVALID_PARAMETER', `${name} must be true or false, got ${describe(value)}`);
+}
+
+function describeArray(value: unknown): string {
+  return Array.isArray(value) ? `[${value.map(describe).join(', ')}]` : describe(value);
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
