@@ -103,6 +103,7 @@ describe('makeBlobs ≡ make_blobs', () => {
     expectError(() => makeBlobs({ nSamples: 2.5 }), /nSamples must be an integer >= 1, got 2.5/);
     expectError(() => makeBlobs({ nSamples: [3, -1, 2] }), /nSamples\[1\] must be an integer >= 0, got -1/);
     expectError(() => makeBlobs({ nSamples: [3, 2], centers: 3 }), /nSamples has 2 counts but there are 3 centers/);
+    expectError(() => makeBlobs({ nSamples: [] }), /the sum of nSamples must be an integer >= 1, got 0/);
     expectError(() => makeBlobs({ nFeatures: 0 }), /nFeatures must be an integer >= 1, got 0/);
     expectError(() => makeBlobs({ centers: 0 }), /centers must be an integer >= 1, got 0/);
     expectError(() => makeBlobs({ centers: [[0, NaN]] }), /centers contains NaN at row 0, column 1/);

@@ -56,30 +56,26 @@ export interface LabeledPoints {
 
 /** Isotropic Gaussian blobs, as scikit-learn's `make_blobs(..., return_centers=True)`. */
 export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
-  const { nFeatures = 2, clusterStd = 1.0, centerBox = [-10, 10], shuffle = true } = options;
-  const perCenter = Array.isArray(options.nSamples);
-  const centersOption = options.centers ?? (perCenter ? (options.nSamples as number[]).length : 3);
+  const { nSamples = 100, nFeatures = 2, clusterStd = 1.0, centerBox = [-10, 10], shuffle = true } = options;
+  const perCenter = Array.isArray(nSamples) ? readCounts(nSamples) : undefined;
+  const centersOption = options.centers ?? perCenter?.length ?? 3;
   checkBoolean('shuffle', shuffle);
   checkCount('nFeatures', nFeatures, 1);
   if (!Array.isArray(centerBox) || centerBox.length !== 2 || !centerBox.every(Number.isFinite) || centerBox[0] > centerBox[1]) {
     throw new WasmeansError('INVALID_PARAMETER', `centerBox must be [low, high] with finite low <= high, got ${describeArray(centerBox)}`);
   }
-  let counts: number[];
   let fixedCenters: Matrix | undefined;
   if (typeof centersOption === 'number') checkCount('centers', centersOption, 1);
   else fixedCenters = readCenters(centersOption);
   const nCenters = fixedCenters ? fixedCenters.rows : (centersOption as number);
-  if (perCenter) {
-    counts = options.nSamples as number[];
-    counts.forEach((n, i) => checkCount(`nSamples[${i}]`, n, 0));
-    if (counts.length !== nCenters) {
-      throw new WasmeansError('INVALID_PARAMETER', `nSamples has ${counts.length} counts but there are ${nCenters} centers; give one count per center`);
-    }
-    checkCount('the sum of nSamples', sum(counts), 1);
-  } else {
-    const nSamples = options.nSamples ?? 100;
+  if (perCenter && perCenter.length !== nCenters) {
+    throw new WasmeansError('INVALID_PARAMETER', `nSamples has ${perCenter.length} counts but there are ${nCenters} centers; give one count per center`);
+  }
+  let counts = perCenter;
+  if (!counts) {
     checkCount('nSamples', nSamples, 1);
-    counts = Array.from({ length: nCenters }, (_, i) => Math.floor(nSamples / nCenters) + (i < nSamples % nCenters ? 1 : 0));
+    const total = nSamples; // split evenly, the first centers taking one more
+    counts = Array.from({ length: nCenters }, (_, i) => Math.floor(total / nCenters) + (i < total % nCenters ? 1 : 0));
   }
   const stds = readStds(clusterStd, nCenters);
   const rng = RandomState.fromOptional(options.randomState);
@@ -225,6 +221,13 @@ function readStds(clusterStd: number | ArrayLike<number>, nCenters: number): Flo
     stds[i] = std;
   }
   return stds;
+}
+
+/** Counts of points per center: integers >= 0, at least one point in all. */
+function readCounts(counts: number[]): number[] {
+  counts.forEach((n, i) => checkCount(`nSamples[${i}]`, n, 0));
+  checkCount('the sum of nSamples', sum(counts), 1);
+  return counts;
 }
 
 /** nSamples of moons and circles: a total split as ⌊n/2⌋ outer and the rest inner, or [outer, inner]. */
