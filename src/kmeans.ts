@@ -1,14 +1,14 @@
 // KMeans with scikit-learn's semantics: validation here, then one workspace per fit, nInit runs, best kept.
 import { describe, WasmeansError } from './errors';
 import {
-  checkInteger, checkNumber, checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight,
+  checkInteger, checkNumber, type DataInput, matrix, type Matrix, readData, readSampleWeight,
 } from './input';
 import { lloydRun, type LloydResult } from './lloyd';
 import { RandomState } from './random';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
 import { warnOncePerKind, type WarningHandler } from './warnings';
 import { getKernels } from './wasm';
-import { CenterModel, type FitOptions, rowsOf } from './model';
+import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf } from './model';
 import { prepareWorkspace } from './workspace';
 
 export type KMeansInit = 'k-means++' | 'random' | DataInput;
@@ -88,23 +88,6 @@ function resolveOptions(options: KMeansOptions | undefined): ResolvedOptions {
     throw new WasmeansError('INVALID_PARAMETER', `onWarning must be a function, got ${describe(resolved.onWarning)}`);
   }
   return resolved;
-}
-
-/** The explicit initial centers, validated against X's shape. */
-function readInitCenters(init: DataInput, nClusters: number, nFeatures: number): Data {
-  const data = readData(init, 'init');
-  if (data.rows !== nClusters || data.cols !== nFeatures) {
-    throw new WasmeansError(
-      'INVALID_PARAMETER',
-      `init has shape ${data.rows}×${data.cols}, but nClusters=${nClusters} and X has ${nFeatures} features`,
-    );
-  }
-  checkValues(data, 'init');
-  return data;
-}
-
-function allRows(count: number): Int32Array {
-  return Int32Array.from({ length: count }, (_, i) => i);
 }
 
 /** Whether two labellings are the same partition up to renaming (scikit-learn's `_is_same_clustering`). */

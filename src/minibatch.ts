@@ -4,9 +4,9 @@
 // validation subset. Batches are gathered in wasm and go through the fused Lloyd kernel.
 import { f64View } from './arena';
 import { describe, WasmeansError } from './errors';
-import { checkInteger, checkNumber, checkValues, type Data, type DataInput, matrix, readData, readSampleWeight } from './input';
+import { checkInteger, checkNumber, type Data, type DataInput, matrix, readData, readSampleWeight } from './input';
 import type { KMeansInit } from './kmeans';
-import { CenterModel, type FitOptions, rowsOf, shiftCenters } from './model';
+import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf, shiftCenters } from './model';
 import { RandomState } from './random';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
 import { warnOncePerKind, type WarningHandler } from './warnings';
@@ -227,17 +227,7 @@ export class MiniBatchKMeans extends CenterModel {
       throw new WasmeansError('INVALID_INPUT', `n_samples=${data.rows} should be >= n_clusters=${nClusters}`);
     }
     const weights = readSampleWeight(sampleWeight, data.rows);
-    let initData: Data | undefined;
-    if (typeof init !== 'string') {
-      initData = readData(init, 'init');
-      if (initData.rows !== nClusters || initData.cols !== data.cols) {
-        throw new WasmeansError(
-          'INVALID_PARAMETER',
-          `init has shape ${initData.rows}×${initData.cols}, but nClusters=${nClusters} and X has ${data.cols} features`,
-        );
-      }
-      checkValues(initData, 'init');
-    }
+    const initData = typeof init === 'string' ? undefined : readInitCenters(init, nClusters, data.cols);
     return { data, weights, initData };
   }
 
@@ -259,7 +249,7 @@ export class MiniBatchKMeans extends CenterModel {
     const { nClusters, init } = this.options;
     // scikit-learn draws the subsample even when the centers are given: the stream must stay in step.
     const rows = sample ? rng.randints(ws.nSamples, sample.nSamples) : undefined;
-    if (initData) return rowsOf(initData, Int32Array.from({ length: nClusters }, (_, i) => i), ws.shift);
+    if (initData) return rowsOf(initData, allRows(nClusters), ws.shift);
     let source = ws;
     let toDataRow = (r: number) => r;
     if (sample && rows) {

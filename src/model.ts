@@ -1,7 +1,7 @@
 // What every fitted center model offers: predict, transform, score and the fitted attributes.
 import { f64View } from './arena';
 import { WasmeansError } from './errors';
-import { type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowAt } from './input';
+import { checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowAt } from './input';
 import { getKernels } from './wasm';
 import { assignAll, inertiaOf, loadCenters, prepareWorkspace, type Workspace } from './workspace';
 
@@ -32,6 +32,23 @@ export function rowsOf(data: Data, indices: ArrayLike<number>, shift: Float64Arr
 export function shiftCenters(centers: Float64Array, shift: Float64Array, sign: 1 | -1): Float64Array {
   const d = shift.length;
   return centers.map((v, i) => v + sign * shift[i % d]);
+}
+
+/** The explicit initial centers, validated against X's shape. */
+export function readInitCenters(init: DataInput, nClusters: number, nFeatures: number): Data {
+  const data = readData(init, 'init');
+  if (data.rows !== nClusters || data.cols !== nFeatures) {
+    throw new WasmeansError(
+      'INVALID_PARAMETER',
+      `init has shape ${data.rows}×${data.cols}, but nClusters=${nClusters} and X has ${nFeatures} features`,
+    );
+  }
+  checkValues(data, 'init');
+  return data;
+}
+
+export function allRows(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
 }
 
 export abstract class CenterModel {

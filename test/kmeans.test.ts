@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { init, KMeans, kmeans, kmeansPlusPlus, type Matrix, WasmeansError } from '../src/index';
-import { adjustedRand, blobs, digits, fixtures, maxRelativeError, referenceLloyd, samePartition, type Rows } from './reference';
+import { adjustedRand, blobs, digits, expectWasmeansError, fixtures, maxRelativeError, referenceLloyd, samePartition, type Rows } from './reference';
 
 const fx = fixtures();
 const silent = { onWarning: () => {} };
@@ -271,17 +271,7 @@ describe("the handbook's first example", () => {
 });
 
 describe('errors name the offending value', () => {
-  const expectError = (fn: () => unknown, code: string, message: RegExp) => {
-    try {
-      fn();
-    } catch (error) {
-      expect(error).toBeInstanceOf(WasmeansError);
-      expect((error as WasmeansError).code).toBe(code);
-      expect((error as Error).message).toMatch(message);
-      return;
-    }
-    throw new Error('expected a WasmeansError');
-  };
+  const expectError = expectWasmeansError;
 
   test('bad data', () => {
     expectError(() => kmeans([[1, 2], [3, NaN]], 1), 'INVALID_INPUT', /NaN at row 1, column 1/);
