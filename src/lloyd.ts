@@ -88,7 +88,7 @@ function relocateEmptyClusters(ws: Workspace, sums: Float64Array, weightInCluste
 }
 
 /** Indices of the `count` largest values, largest first, lower index first among equals. */
-export function topIndices(values: Float64Array, count: number): Int32Array {
+function topIndices(values: Float64Array, count: number): Int32Array {
   // Insertion into a short sorted list: count (the number of empty clusters) is small and n may be large.
   const top = new Int32Array(Math.min(count, values.length));
   let size = 0;
