@@ -16,3 +16,4 @@ export {
   adjustedMutualInfoScore, homogeneityCompletenessVMeasure, confusionMatrix, accuracyScore, matchLabels, pairwiseDistancesArgmin,
   type SilhouetteScoreOptions, type HomogeneityCompletenessVMeasure, type ConfusionMatrix, type MatchLabelsOptions, type MatchMethod,
 } from './metrics';
+export { kneighborsGraph, type CsrMatrix, type KNeighborsGraphOptions, type KNeighborsMode } from './neighbors';

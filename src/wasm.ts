@@ -28,6 +28,11 @@ export interface Kernels {
   clusterDistanceSums(
     xPtr: number, nSamples: number, nFeatures: number, labelsPtr: number, nLabels: number, rowStart: number, rowEnd: number, outPtr: number,
   ): void;
+  packRows4(xPtr: number, nSamples: number, nFeatures: number, xTPtr: number): void;
+  kneighborsChunk(
+    xPtr: number, xTPtr: number, nSamples: number, nFeatures: number, rowStart: number, rowEnd: number, nNeighbors: number,
+    sqDistPtr: number, indicesPtr: number,
+  ): void;
 }
 
 /** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */

@@ -1,0 +1,131 @@
+// The k-nearest-neighbour graph (scikit-learn's `kneighbors_graph`): exact neighbours from the wasm brute
+// force (assembly/neighbors.ts), distances recomputed in float64 from the caller's data.
+import { allocate, i32View } from './arena';
+import { assertUnreachable, describe, WasmeansError } from './errors';
+import { type Data, type DataInput, readData } from './input';
+import { getKernels } from './wasm';
+import { prepareWorkspace } from './workspace';
+
+/** Compressed sparse rows: row i's entries are indices/data[indptr[i] .. indptr[i + 1]). */
+export type CsrMatrix = { indptr: Int32Array; indices: Int32Array; data: Float64Array; rows: number; cols: number };
+
+export type KNeighborsMode = 'connectivity' | 'distance';
+
+export interface KNeighborsGraphOptions {
+  /** Whether each sample is its own first neighbour, at distance 0 (scikit-learn's `include_self`). */
+  includeSelf?: boolean;
+  /** 'connectivity': entries 1; 'distance': the Euclidean distances. */
+  mode?: KNeighborsMode;
+}
+
+/** Query rows per kernel call. */
+const QUERY_CHUNK = 256;
+
+/** Row i of validated data as float64, for exact distances. */
+function rowReader(data: Data): (i: number, out: Float64Array) => void {
+  const cols = data.cols;
+  if (data.flat) {
+    const flat = data.flat;
+    return (i, out) => out.set(flat.subarray(i * cols, (i + 1) * cols));
+  }
+  const rows = data.rowArrays as ArrayLike<number>[];
+  return (i, out) => {
+    const row = rows[i];
+    for (let t = 0; t < cols; t++) out[t] = row[t];
+  };
+}
+
+/**
+ * The graph of each row's nNeighbors nearest rows in Euclidean distance, as scikit-learn 1.2's
+ * `kneighbors_graph`: row i lists its neighbours by distance ascending, ties to the lower index. Without
+ * includeSelf the row itself is never its own neighbour; with it, it comes first at distance 0.
+ */
+export function kneighborsGraph(x: DataInput, nNeighbors: number, options: KNeighborsGraphOptions = {}): CsrMatrix {
+  const data = readData(x, 'X');
+  const { includeSelf = false, mode = 'connectivity' } = options;
+  if (typeof includeSelf !== 'boolean') {
+    throw new WasmeansError('INVALID_PARAMETER', `includeSelf must be true or false, got ${describe(includeSelf)}`);
+  }
+  if (mode !== 'connectivity' && mode !== 'distance') {
+    throw new WasmeansError('INVALID_PARAMETER', `mode must be 'connectivity' or 'distance', got ${describe(mode)}`);
+  }
+  const n = data.rows;
+  const maxNeighbors = includeSelf ? n : n - 1;
+  if (typeof nNeighbors !== 'number' || !Number.isInteger(nNeighbors) || nNeighbors < 1 || nNeighbors > maxNeighbors) {
+    const why = includeSelf ? `n_samples=${n}` : `n_samples − 1 = ${n - 1} (each row's other rows; includeSelf is false)`;
+    throw new WasmeansError('INVALID_PARAMETER', `nNeighbors must be an integer in [1, ${maxNeighbors}], at most ${why}; got ${describe(nNeighbors)}`);
+  }
+  // Neighbours other than the row itself.
+  const nOthers = includeSelf ? nNeighbors - 1 : nNeighbors;
+  const others = nOthers > 0 ? searchOthers(data, nOthers) : new Int32Array(0);
+
+  const indptr = new Int32Array(n + 1);
+  const indices = new Int32Array(n * nNeighbors);
+  const values = new Float64Array(n * nNeighbors);
+  const readRow = rowReader(data);
+  const d = data.cols;
+  const a = new Float64Array(d);
+  const b = new Float64Array(d);
+  const order = Array.from({ length: nOthers }, (_, s) => s);
+  const dist = new Float64Array(nOthers);
+  for (let i = 0; i < n; i++) {
+    indptr[i + 1] = (i + 1) * nNeighbors;
+    let out = i * nNeighbors;
+    if (includeSelf) {
+      indices[out] = i;
+      values[out++] = 0;
+    }
+    // Exact float64 distances; the float32 order is refined with them, so each row is sorted by (distance, index).
+    readRow(i, a);
+    for (let s = 0; s < nOthers; s++) {
+      readRow(others[i * nOthers + s], b);
+      let sum = 0;
+      for (let t = 0; t < d; t++) sum += (a[t] - b[t]) ** 2;
+      dist[s] = Math.sqrt(sum);
+      order[s] = s;
+    }
+    order.sort((p, q) => dist[p] - dist[q] || others[i * nOthers + p] - others[i * nOthers + q]);
+    for (const s of order) {
+      indices[out] = others[i * nOthers + s];
+      values[out++] = dist[s];
+    }
+  }
+  switch (mode) {
+    case 'connectivity':
+      values.fill(1);
+      break;
+    case 'distance':
+      break;
+    default:
+      assertUnreachable(mode);
+  }
+  return { indptr, indices, data: values, rows: n, cols: n };
+}
+
+/** Each row's k nearest other rows (n × k indices), from the wasm brute force. */
+function searchOthers(data: Data, k: number): Int32Array {
+  const kernels = getKernels();
+  const { rows: n, cols: d } = data;
+  const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
+  // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
+  // integer, so that its exact ties stay exact.
+  const shift = columnMeans(data).map(Math.round);
+  const ws = prepareWorkspace(kernels, data, new Float64Array(n), 0, { what, shift });
+  const ptr = allocate(kernels, { xT: Math.ceil(n / 4) * 4 * d * 4, sqDist: n * k * 4, indices: n * k * 4 }, what, true);
+  kernels.packRows4(ws.ptr.x, n, d, ptr.xT);
+  for (let start = 0; start < n; start += QUERY_CHUNK) {
+    kernels.kneighborsChunk(ws.ptr.x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
+  }
+  return i32View(kernels, ptr.indices, n * k).slice();
+}
+
+function columnMeans(data: Data): Float64Array {
+  const readRow = rowReader(data);
+  const row = new Float64Array(data.cols);
+  const sums = new Float64Array(data.cols);
+  for (let i = 0; i < data.rows; i++) {
+    readRow(i, row);
+    for (let t = 0; t < data.cols; t++) sums[t] += row[t];
+  }
+  return sums.map((sum) => sum / data.rows);
+}
