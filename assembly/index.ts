@@ -3,4 +3,4 @@ export { heapBase, packCenters, assignedSqDistances, distancesToCenters, scanCol
 export { lloydChunk, assignLabels } from './lloyd';
 export { seedingPotentials, updateClosest } from './seeding';
 export { clusterDistanceSums } from './silhouette';
-export { packRows4, kneighborsChunk } from './neighbors';
+export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors';

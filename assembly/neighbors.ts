@@ -26,6 +26,16 @@ export function packRows4(xPtr: usize, nSamples: i32, nFeatures: i32, xTPtr: usi
   }
 }
 
+/** Empties a row's list: distances +∞, indices −1. */
+// @ts-ignore: decorator
+@inline
+function clearList(distRow: usize, indexRow: usize, k: i32): void {
+  for (let s = 0; s < k; s++) {
+    store<f32>(distRow + (<usize>s << 2), Infinity);
+    store<i32>(indexRow + (<usize>s << 2), -1);
+  }
+}
+
 /** Inserts (dist, index) into a sorted list of k entries if it beats the last; returns the new k-th distance. */
 // @ts-ignore: decorator
 @inline
@@ -58,10 +68,7 @@ export function kneighborsChunk(
     const row = xPtr + (<usize>(i * nFeatures) << 2);
     const distRow = sqDistPtr + (<usize>(i * nNeighbors) << 2);
     const indexRow = indicesPtr + (<usize>(i * nNeighbors) << 2);
-    for (let s = 0; s < nNeighbors; s++) {
-      store<f32>(distRow + (<usize>s << 2), Infinity);
-      store<i32>(indexRow + (<usize>s << 2), -1);
-    }
+    clearList(distRow, indexRow, nNeighbors);
     let worst: f32 = Infinity;
     let p = xTPtr;
     for (let b = 0; b < nBlocks; b++) {
@@ -81,4 +88,102 @@ export function kneighborsChunk(
       }
     }
   }
+}
+
+/** Inserts (dist, index) in (distance, index) order, for candidates that arrive in any index order. */
+// @ts-ignore: decorator
+@inline
+function insertAnyOrder(distRow: usize, indexRow: usize, k: i32, dist: f32, index: i32): void {
+  let pos = k - 1;
+  const last = load<f32>(distRow + (<usize>pos << 2));
+  if (!(dist < last || (dist == last && index < load<i32>(indexRow + (<usize>pos << 2))))) return;
+  while (pos > 0) {
+    const prev = load<f32>(distRow + (<usize>(pos - 1) << 2));
+    const prevIndex = load<i32>(indexRow + (<usize>(pos - 1) << 2));
+    if (!(prev > dist || (prev == dist && prevIndex > index))) break;
+    store<f32>(distRow + (<usize>pos << 2), prev);
+    store<i32>(indexRow + (<usize>pos << 2), prevIndex);
+    pos--;
+  }
+  store<f32>(distRow + (<usize>pos << 2), dist);
+  store<i32>(indexRow + (<usize>pos << 2), index);
+}
+
+/**
+ * The same neighbours as kneighborsChunk, for nFeatures ≤ 3, from a uniform grid: rings of cells around the
+ * query's cell are searched outward until no unvisited cell can hold a closer row. Distances are summed in
+ * the same order and precision as kneighborsChunk, so both give identical lists.
+ * IN xPtr (nSamples × nFeatures f32), gridPtr (f64: low[3], cellSide, then i32 dims[3] at +32),
+ * cellStartPtr (nCells + 1 i32), cellRowsPtr (nSamples i32, rows in cell order), cellXPtr (their rows, f32);
+ * OUT sqDistPtr, indicesPtr as kneighborsChunk.
+ */
+export function kneighborsGrid(
+  xPtr: usize, nSamples: i32, nFeatures: i32, rowStart: i32, rowEnd: i32, nNeighbors: i32,
+  gridPtr: usize, cellStartPtr: usize, cellRowsPtr: usize, cellXPtr: usize, sqDistPtr: usize, indicesPtr: usize,
+): void {
+  const side = load<f64>(gridPtr + 24);
+  const nx = load<i32>(gridPtr + 32);
+  const ny = load<i32>(gridPtr + 36);
+  const nz = load<i32>(gridPtr + 40);
+  const maxRing = max(nx, max(ny, nz));
+  for (let i = rowStart; i < rowEnd; i++) {
+    const row = xPtr + (<usize>(i * nFeatures) << 2);
+    const distRow = sqDistPtr + (<usize>(i * nNeighbors) << 2);
+    const indexRow = indicesPtr + (<usize>(i * nNeighbors) << 2);
+    clearList(distRow, indexRow, nNeighbors);
+    const q0 = load<f32>(row);
+    const q1: f32 = nFeatures > 1 ? load<f32>(row, 4) : 0;
+    const q2: f32 = nFeatures > 2 ? load<f32>(row, 8) : 0;
+    const cx = cellOf(q0, load<f64>(gridPtr), side, nx);
+    const cy = nFeatures > 1 ? cellOf(q1, load<f64>(gridPtr + 8), side, ny) : 0;
+    const cz = nFeatures > 2 ? cellOf(q2, load<f64>(gridPtr + 16), side, nz) : 0;
+    for (let r = 0; r <= maxRing; r++) {
+      // Rows not yet visited are at least (r − 1)·side away; the 1% keeps rounding on the safe side.
+      if (r >= 2) {
+        const bound = (<f64>(r - 1) - 0.01) * side;
+        if (<f64>load<f32>(distRow + (<usize>(nNeighbors - 1) << 2)) < bound * bound) break;
+      }
+      const x0 = max(cx - r, 0);
+      const x1 = min(cx + r, nx - 1);
+      const y0 = max(cy - r, 0);
+      const y1 = min(cy + r, ny - 1);
+      for (let x = x0; x <= x1; x++) {
+        for (let y = y0; y <= y1; y++) {
+          const onShell = r == 0 || x == cx - r || x == cx + r || y == cy - r || y == cy + r;
+          const zStep = onShell ? 1 : 2 * r;
+          for (let z = cz - r; z <= cz + r; z += zStep) {
+            if (z < 0 || z >= nz) continue;
+            const cell = (x * ny + y) * nz + z;
+            const start = load<i32>(cellStartPtr + (<usize>cell << 2));
+            const end = load<i32>(cellStartPtr + (<usize>(cell + 1) << 2));
+            for (let p = start; p < end; p++) {
+              const j = load<i32>(cellRowsPtr + (<usize>p << 2));
+              if (j == i) continue;
+              const other = cellXPtr + (<usize>(p * nFeatures) << 2);
+              const diff0 = q0 - load<f32>(other);
+              let dist: f32 = 0;
+              dist += diff0 * diff0;
+              if (nFeatures > 1) {
+                const diff1 = q1 - load<f32>(other, 4);
+                dist += diff1 * diff1;
+              }
+              if (nFeatures > 2) {
+                const diff2 = q2 - load<f32>(other, 8);
+                dist += diff2 * diff2;
+              }
+              insertAnyOrder(distRow, indexRow, nNeighbors, dist, j);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The grid cell of a coordinate: floor((v − low) / side), clamped to [0, n − 1]. */
+// @ts-ignore: decorator
+@inline
+function cellOf(v: f32, low: f64, side: f64, n: i32): i32 {
+  const c = <i32>Math.floor((<f64>v - low) / side);
+  return min(max(c, 0), n - 1);
 }

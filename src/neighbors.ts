@@ -1,9 +1,9 @@
 // The k-nearest-neighbour graph (scikit-learn's `kneighbors_graph`): exact neighbours from the wasm brute
 // force (assembly/neighbors.ts), distances recomputed in float64 from the caller's data.
-import { allocate, i32View } from './arena';
+import { allocate, f32View, f64View, i32View } from './arena';
 import { assertUnreachable, describe, WasmeansError } from './errors';
 import { type Data, type DataInput, readData } from './input';
-import { getKernels } from './wasm';
+import { getKernels, type Kernels } from './wasm';
 import { prepareWorkspace } from './workspace';
 
 /** Compressed sparse rows: row i's entries are indices/data[indptr[i] .. indptr[i + 1]). */
@@ -102,8 +102,14 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options: KNeig
   return { indptr, indices, data: values, rows: n, cols: n };
 }
 
-/** Each row's k nearest other rows (n × k indices), from the wasm brute force. */
-function searchOthers(data: Data, k: number): Int32Array {
+/** How the neighbours are searched: 'auto' picks the grid for d ≤ 3 and n ≥ GRID_MIN_SAMPLES. */
+export type NeighborsMethod = 'auto' | 'brute' | 'grid';
+
+/** Below this many rows the brute force is as fast as building a grid. */
+const GRID_MIN_SAMPLES = 2048;
+
+/** Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm. */
+export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): Int32Array {
   const kernels = getKernels();
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
@@ -111,12 +117,97 @@ function searchOthers(data: Data, k: number): Int32Array {
   // integer, so that its exact ties stay exact.
   const shift = columnMeans(data).map(Math.round);
   const ws = prepareWorkspace(kernels, data, new Float64Array(n), 0, { what, shift });
-  const ptr = allocate(kernels, { xT: Math.ceil(n / 4) * 4 * d * 4, sqDist: n * k * 4, indices: n * k * 4 }, what, true);
-  kernels.packRows4(ws.ptr.x, n, d, ptr.xT);
-  for (let start = 0; start < n; start += QUERY_CHUNK) {
-    kernels.kneighborsChunk(ws.ptr.x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
+  const useGrid = method === 'grid' || (method === 'auto' && d <= 3 && n >= GRID_MIN_SAMPLES);
+  const ptr = allocate(
+    kernels,
+    {
+      xT: useGrid ? 0 : Math.ceil(n / 4) * 4 * d * 4,
+      sqDist: n * k * 4,
+      indices: n * k * 4,
+      grid: 48,
+      cellRows: useGrid ? n * 4 : 0,
+      cellX: useGrid ? n * d * 4 : 0,
+      cellStart: useGrid ? (4 * n + 2) * 4 : 0,
+    },
+    what,
+    true,
+  );
+  if (useGrid) {
+    buildGrid(kernels, ws.ptr.x, n, d, k, ptr);
+    for (let start = 0; start < n; start += QUERY_CHUNK) {
+      kernels.kneighborsGrid(
+        ws.ptr.x, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.grid, ptr.cellStart, ptr.cellRows, ptr.cellX, ptr.sqDist, ptr.indices,
+      );
+    }
+  } else {
+    kernels.packRows4(ws.ptr.x, n, d, ptr.xT);
+    for (let start = 0; start < n; start += QUERY_CHUNK) {
+      kernels.kneighborsChunk(ws.ptr.x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
+    }
   }
   return i32View(kernels, ptr.indices, n * k).slice();
+}
+
+/**
+ * A uniform grid over the float32 rows (d ≤ 3) with cells of about k/2 rows where the data is spread evenly:
+ * rows sorted by cell (a counting sort), at most 4n cells. Cell coordinates use the kernel's formula.
+ */
+function buildGrid(
+  kernels: Kernels, xPtr: number, n: number, d: number, k: number,
+  ptr: { grid: number; cellStart: number; cellRows: number; cellX: number },
+): void {
+  const x = f32View(kernels, xPtr, n * d);
+  const low = [0, 0, 0];
+  const extent = [0, 0, 0];
+  for (let t = 0; t < d; t++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      lo = Math.min(lo, x[i * d + t]);
+      hi = Math.max(hi, x[i * d + t]);
+    }
+    low[t] = lo;
+    extent[t] = hi - lo;
+  }
+  const spread = extent.filter((e) => e > 0);
+  let side = 1;
+  if (spread.length > 0) {
+    const volume = spread.reduce((a, b) => a * b, 1);
+    side = (volume * Math.max(1, k / 2) / n) ** (1 / spread.length);
+  }
+  const dimsFor = (s: number) => extent.map((e) => (e > 0 ? Math.floor(e / s) + 1 : 1));
+  let dims = dimsFor(side);
+  while (dims[0] * dims[1] * dims[2] > 4 * n) {
+    side *= 1.25;
+    dims = dimsFor(side);
+  }
+  const nCells = dims[0] * dims[1] * dims[2];
+  const cellOf = (v: number, t: number) => Math.min(Math.max(Math.floor((v - low[t]) / side), 0), dims[t] - 1);
+  const cells = new Int32Array(n);
+  const cellStart = new Int32Array(nCells + 1);
+  for (let i = 0; i < n; i++) {
+    const cx = cellOf(x[i * d], 0);
+    const cy = d > 1 ? cellOf(x[i * d + 1], 1) : 0;
+    const cz = d > 2 ? cellOf(x[i * d + 2], 2) : 0;
+    const cell = (cx * dims[1] + cy) * dims[2] + cz;
+    cells[i] = cell;
+    cellStart[cell + 1]++;
+  }
+  for (let c = 0; c < nCells; c++) cellStart[c + 1] += cellStart[c];
+  const next = cellStart.slice(0, nCells);
+  const cellRows = new Int32Array(n);
+  const cellX = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const p = next[cells[i]]++;
+    cellRows[p] = i;
+    for (let t = 0; t < d; t++) cellX[p * d + t] = x[i * d + t];
+  }
+  const grid = f64View(kernels, ptr.grid, 4);
+  grid.set([low[0], low[1], low[2], side]);
+  i32View(kernels, ptr.grid + 32, 3).set(dims);
+  i32View(kernels, ptr.cellStart, nCells + 1).set(cellStart);
+  i32View(kernels, ptr.cellRows, n).set(cellRows);
+  f32View(kernels, ptr.cellX, n * d).set(cellX);
 }
 
 function columnMeans(data: Data): Float64Array {

@@ -33,6 +33,10 @@ export interface Kernels {
     xPtr: number, xTPtr: number, nSamples: number, nFeatures: number, rowStart: number, rowEnd: number, nNeighbors: number,
     sqDistPtr: number, indicesPtr: number,
   ): void;
+  kneighborsGrid(
+    xPtr: number, nSamples: number, nFeatures: number, rowStart: number, rowEnd: number, nNeighbors: number,
+    gridPtr: number, cellStartPtr: number, cellRowsPtr: number, cellXPtr: number, sqDistPtr: number, indicesPtr: number,
+  ): void;
 }
 
 /** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */

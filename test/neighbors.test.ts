@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { init, kneighborsGraph, type CsrMatrix } from '../src/index';
+import { readData } from '../src/input';
+import { searchOthers } from '../src/neighbors';
 import { expectWasmeansError, sqDist, testRng, type Rows } from './reference';
 
 interface NeighborsCase {
@@ -123,6 +125,55 @@ describe('kneighborsGraph ≡ a naive float64 reference', () => {
     const self = kneighborsGraph([[0, 0], [3, 4]], 1, { includeSelf: true, mode: 'distance' });
     expect(Array.from(self.indices)).toEqual([0, 1]);
     expect(Array.from(self.data)).toEqual([0, 0]);
+  });
+});
+
+describe('the grid search (d ≤ 3) ≡ the brute force', () => {
+  const expectSame = (X: Rows, k: number) => {
+    const data = readData(X);
+    expect(searchOthers(data, k, 'grid')).toEqual(searchOthers(data, k, 'brute'));
+  };
+
+  test('gaussian, uniform and two-moon-like data in 1, 2 and 3 dimensions', () => {
+    const rng = testRng(5);
+    for (const d of [1, 2, 3]) {
+      const X = gaussian(3001, d, 40 + d);
+      for (const k of [1, 10, 57]) expectSame(X, k);
+      expectSame(Array.from({ length: 2500 }, () => Array.from({ length: d }, () => rng.uniform() * 100)), 15);
+    }
+    const moons = Array.from({ length: 2600 }, (_, i) => {
+      const a = Math.PI * rng.uniform();
+      const upper = i % 2 === 0;
+      return upper ? [Math.cos(a) + 0.05 * rng.normal(), Math.sin(a) + 0.05 * rng.normal()] : [1 - Math.cos(a) + 0.05 * rng.normal(), 0.5 - Math.sin(a) + 0.05 * rng.normal()];
+    });
+    expectSame(moons, 10);
+  });
+
+  test('ties and duplicates on integer data, a flat dimension, one point repeated, an outlier', () => {
+    for (const d of [1, 2, 3]) {
+      for (const k of [1, 5, 30]) expectSame(smallIntegers(2100, d, d + k, 6), k);
+    }
+    expectSame(smallIntegers(2100, 3, 9, 40).map((row) => [row[0], 7, row[2]]), 8);
+    expectSame(Array.from({ length: 2050 }, () => [3, -1]), 4);
+    const X = gaussian(2200, 2, 3);
+    X[17] = [1e6, -1e6];
+    expectSame(X, 6);
+  });
+
+  test('small n and nNeighbors = n − 1', () => {
+    expectSame(gaussian(40, 2, 8), 39);
+    expectSame(smallIntegers(33, 3, 2, 3), 32);
+    expectSame(gaussian(5, 1, 8), 1);
+  });
+
+  test('kneighborsGraph on large 2-d data (the grid path) equals the reference', () => {
+    const X = smallIntegers(2300, 2, 77, 30);
+    const graph = kneighborsGraph(X, 4);
+    for (const i of [0, 1, 500, 1234, 2299]) {
+      const others = X.map((row, j) => ({ j, d: sqDist(X[i], row) })).filter(({ j }) => j !== i);
+      others.sort((a, b) => a.d - b.d || a.j - b.j);
+      expect(rowOf(graph, i).indices).toEqual(others.slice(0, 4).map(({ j }) => j));
+    }
   });
 });
 
