@@ -1,5 +1,6 @@
-// The k-nearest-neighbour graph (scikit-learn's `kneighbors_graph`): exact neighbours from the wasm brute
-// force (assembly/neighbors.ts), distances recomputed in float64 from the caller's data.
+// The k-nearest-neighbour graph (scikit-learn's `kneighbors_graph`): exact neighbours from wasm
+// (assembly/neighbors.ts: a brute force, or a uniform grid for d ≤ 3), distances recomputed in float64 from the
+// caller's data.
 import { allocate, f32View, f64View, i32View } from './arena';
 import { assertUnreachable, describe, WasmeansError } from './errors';
 import { type Data, type DataInput, readData } from './input';
