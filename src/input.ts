@@ -24,8 +24,8 @@ function isMatrix(x: unknown): x is Matrix {
 }
 
 /** The error for a value that is NaN, infinite, or too large for float32 arithmetic. */
-export function badValue(name: string, value: number, row: number, col: number): WasmeansError {
-  const what = Number.isNaN(value) ? 'NaN' : !Number.isFinite(value) ? String(value) : `${value}, beyond ±${MAX_ABS_VALUE}`;
+export function badValue(name: string, value: number, row: number, col: number, limit = MAX_ABS_VALUE): WasmeansError {
+  const what = Number.isNaN(value) ? 'NaN' : !Number.isFinite(value) ? String(value) : `${value}, beyond ±${limit}`;
   return new WasmeansError('INVALID_INPUT', `${name} contains ${what} at row ${row}, column ${col}`);
 }
 

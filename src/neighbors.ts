@@ -3,7 +3,7 @@
 // caller's data.
 import { allocate, f32View, f64View, i32View } from './arena';
 import { assertUnreachable, describe, WasmeansError } from './errors';
-import { type Data, type DataInput, readData } from './input';
+import { copyRows, type Data, type DataInput, readData } from './input';
 import { getKernels, type Kernels } from './wasm';
 import { prepareWorkspace } from './workspace';
 
@@ -21,20 +21,6 @@ export interface KNeighborsGraphOptions {
 
 /** Query rows per kernel call. */
 const QUERY_CHUNK = 256;
-
-/** Row i of validated data as float64, for exact distances. */
-function rowReader(data: Data): (i: number, out: Float64Array) => void {
-  const cols = data.cols;
-  if (data.flat) {
-    const flat = data.flat;
-    return (i, out) => out.set(flat.subarray(i * cols, (i + 1) * cols));
-  }
-  const rows = data.rowArrays as ArrayLike<number>[];
-  return (i, out) => {
-    const row = rows[i];
-    for (let t = 0; t < cols; t++) out[t] = row[t];
-  };
-}
 
 /**
  * The graph of each row's nNeighbors nearest rows in Euclidean distance, as scikit-learn 1.2's
@@ -63,7 +49,6 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options: KNeig
   const indptr = new Int32Array(n + 1);
   const indices = new Int32Array(n * nNeighbors);
   const values = new Float64Array(n * nNeighbors);
-  const readRow = rowReader(data);
   const d = data.cols;
   const a = new Float64Array(d);
   const b = new Float64Array(d);
@@ -77,9 +62,9 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options: KNeig
       values[out++] = 0;
     }
     // Exact float64 distances; the float32 order is refined with them, so each row is sorted by (distance, index).
-    readRow(i, a);
+    copyRows(data, i, 1, a);
     for (let s = 0; s < nOthers; s++) {
-      readRow(others[i * nOthers + s], b);
+      copyRows(data, others[i * nOthers + s], 1, b);
       let sum = 0;
       for (let t = 0; t < d; t++) sum += (a[t] - b[t]) ** 2;
       dist[s] = Math.sqrt(sum);
@@ -211,12 +196,12 @@ function buildGrid(
   f32View(kernels, ptr.cellX, n * d).set(cellX);
 }
 
+/** Column means in float64, one row at a time (no copy of the whole data). */
 function columnMeans(data: Data): Float64Array {
-  const readRow = rowReader(data);
   const row = new Float64Array(data.cols);
   const sums = new Float64Array(data.cols);
   for (let i = 0; i < data.rows; i++) {
-    readRow(i, row);
+    copyRows(data, i, 1, row);
     for (let t = 0; t < data.cols; t++) sums[t] += row[t];
   }
   return sums.map((sum) => sum / data.rows);

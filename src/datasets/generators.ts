@@ -3,7 +3,7 @@
 // Draw order as scikit-learn: blobs draw the centers, then each center's normal block row-major, then the
 // shuffle; moons and circles shuffle first, then draw the noise.
 import { describe, WasmeansError } from '../errors';
-import { readData, valueAt, type DataInput, type Matrix } from '../input';
+import { checkInteger, readData, valueAt, type DataInput, type Matrix } from '../input';
 import { RandomState } from '../random';
 
 export interface MakeBlobsOptions {
@@ -247,9 +247,7 @@ function readPair(nSamples: number | [number, number]): [number, number] {
 }
 
 function checkCount(name: string, value: unknown, min: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new WasmeansError('INVALID_PARAMETER', `${name} must be an integer >= ${min}, got ${describe(value)}`);
-  }
+  checkInteger(name, value, min);
 }
 
 function checkBoolean(name: string, value: unknown): void {

@@ -2,7 +2,7 @@
 // silhouette (its O(n²·d) distance sums in wasm, float64), Calinski–Harabasz and Davies–Bouldin.
 import { allocate, f64View, i32View } from '../arena';
 import { WasmeansError } from '../errors';
-import { checkInteger, copyRows, type DataInput, type Labels, readData } from '../input';
+import { badValue, checkInteger, copyRows, type DataInput, type Labels, readData } from '../input';
 import { RandomState } from '../random';
 import { getKernels } from '../wasm';
 import { classCounts, encodeLabels, type Encoded, numpySum, readLabels } from './labels';
@@ -24,10 +24,7 @@ function readFeatures(x: DataInput): { x: Float64Array; rows: number; cols: numb
   const values = new Float64Array(rows * cols);
   copyRows(data, 0, rows, values);
   for (let i = 0; i < values.length; i++) {
-    if (!(Math.abs(values[i]) <= MAX_ABS_FEATURE)) {
-      const what = Number.isNaN(values[i]) ? 'NaN' : Number.isFinite(values[i]) ? `${values[i]}, beyond ±${MAX_ABS_FEATURE}` : String(values[i]);
-      throw new WasmeansError('INVALID_INPUT', `X contains ${what} at row ${Math.floor(i / cols)}, column ${i % cols}`);
-    }
+    if (!(Math.abs(values[i]) <= MAX_ABS_FEATURE)) throw badValue('X', values[i], Math.floor(i / cols), i % cols, MAX_ABS_FEATURE);
   }
   return { x: values, rows, cols };
 }
