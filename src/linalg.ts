@@ -4,7 +4,8 @@ import { WasmeansError } from './errors';
 
 const EPS = 2 ** -52;
 
-function checkMatrix(a: Float64Array, rows: number, cols: number, name: string): void {
+/** Throws unless `a` holds a rows × cols matrix of finite numbers. */
+export function checkMatrix(a: Float64Array, rows: number, cols: number, name: string): void {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || a.length !== rows * cols) {
     throw new WasmeansError('INVALID_INPUT', `${name}: expected a ${rows} × ${cols} matrix, got length ${a.length}`);
   }
