@@ -16,4 +16,9 @@ export {
   adjustedMutualInfoScore, homogeneityCompletenessVMeasure, confusionMatrix, accuracyScore, matchLabels, pairwiseDistancesArgmin,
   type SilhouetteScoreOptions, type HomogeneityCompletenessVMeasure, type ConfusionMatrix, type MatchLabelsOptions, type MatchMethod,
 } from './metrics';
-export { kneighborsGraph, type CsrMatrix, type KNeighborsGraphOptions, type KNeighborsMode } from './neighbors';
+export { kneighborsGraph, type KNeighborsGraphOptions, type KNeighborsMode } from './neighbors';
+export type { CsrMatrix } from './sparse';
+export {
+  SpectralClustering, type SpectralClusteringOptions, type SpectralAffinity, type SpectralAssignLabels,
+} from './spectral';
+export { spectralEmbedding, type SpectralEmbeddingOptions, type EigenSolver } from './embedding';

@@ -57,7 +57,7 @@ interface ResolvedOptions {
 
 const KNOWN_OPTIONS = new Set(['nClusters', 'init', 'nInit', 'maxIter', 'tol', 'randomState', 'algorithm', 'nLocalTrials', 'onWarning']);
 
-function resolveOptions(options: KMeansOptions | undefined): ResolvedOptions {
+export function resolveOptions(options: KMeansOptions | undefined): ResolvedOptions {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new WasmeansError('INVALID_PARAMETER', `options must be an object, got ${describe(options)}`);
   }
@@ -107,8 +107,13 @@ function countDistinct(labels: Int32Array, nClusters: number): number {
   return distinct;
 }
 
-/** The whole fit: validate, copy X into wasm once, nInit seeded Lloyd runs, keep the best. */
-function fitKMeans(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLike<number> | undefined) {
+/**
+ * The whole fit: validate, copy X into wasm once, nInit seeded Lloyd runs, keep the best. `rng` lets a caller
+ * continue its own stream, as scikit-learn's spectral clustering hands its random_state on to k_means.
+ */
+export function fitKMeans(
+  x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLike<number> | undefined, rng = RandomState.fromOptional(options.randomState),
+) {
   const kernels = getKernels();
   const data = readData(x);
   const { rows: nSamples, cols: nFeatures } = data;
@@ -134,7 +139,6 @@ function fitKMeans(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLi
   const { shift } = ws;
   const explicit = initData && rowsOf(initData, allRows(nClusters), shift);
   const tolerance = options.tol * ws.meanVariance;
-  const rng = RandomState.fromOptional(options.randomState);
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {

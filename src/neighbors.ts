@@ -4,11 +4,10 @@
 import { allocate, f32View, f64View, i32View } from './arena';
 import { assertUnreachable, describe, WasmeansError } from './errors';
 import { copyRows, type Data, type DataInput, readData } from './input';
+import type { CsrMatrix } from './sparse';
 import { getKernels, type Kernels } from './wasm';
 import { prepareWorkspace } from './workspace';
 
-/** Compressed sparse rows: row i's entries are indices/data[indptr[i] .. indptr[i + 1]). */
-export type CsrMatrix = { indptr: Int32Array; indices: Int32Array; data: Float64Array; rows: number; cols: number };
 
 export type KNeighborsMode = 'connectivity' | 'distance';
 

@@ -1,5 +1,5 @@
 /** Kinds of warning the estimators report through `onWarning`. */
-export type WarningKind = 'DISTINCT_CLUSTERS' | 'CONVERGENCE' | 'N_INIT_IGNORED';
+export type WarningKind = 'DISTINCT_CLUSTERS' | 'CONVERGENCE' | 'N_INIT_IGNORED' | 'DISCONNECTED_GRAPH' | 'ASYMMETRIC_AFFINITY';
 
 export type WarningHandler = (message: string, kind: WarningKind) => void;
 

@@ -37,6 +37,10 @@ export interface Kernels {
     xPtr: number, nSamples: number, nFeatures: number, rowStart: number, rowEnd: number, nNeighbors: number,
     gridPtr: number, cellStartPtr: number, cellRowsPtr: number, cellXPtr: number, sqDistPtr: number, indicesPtr: number,
   ): void;
+  csrMatvec(indptrPtr: number, indicesPtr: number, valuesPtr: number, nRows: number, xPtr: number, yPtr: number): void;
+  dotColumns(vPtr: number, n: number, count: number, wPtr: number, hPtr: number): void;
+  subtractColumns(vPtr: number, n: number, count: number, hPtr: number, wPtr: number): void;
+  combineColumns(vPtr: number, n: number, count: number, sPtr: number, sCols: number, nOut: number, outPtr: number): void;
 }
 
 /** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */
