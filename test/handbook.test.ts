@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { loadDigits, loadSampleImage, makeBlobs, makeMoons } from '../src/datasets/index';
 import {
   accuracyScore, adjustedRandScore, confusionMatrix, init, KMeans, type Matrix, matchLabels, MiniBatchKMeans,
-  pairwiseDistancesArgmin, quantize, RandomState,
+  pairwiseDistancesArgmin, quantize, RandomState, SpectralClustering,
 } from '../src/index';
 
 // Fits run while the suites are collected, so the module loads first.
@@ -52,6 +52,12 @@ test('k-means fails on non-linear boundaries: make_moons(200, noise=.05) [ARI 0.
   const { X, y } = makeMoons({ nSamples: 200, noise: 0.05, randomState: 0 });
   const labels = new KMeans({ nClusters: 2, randomState: 0 }).fitPredict(X);
   expect(adjustedRandScore(y, labels)).toBeCloseTo(0.256, 3);
+});
+
+test("SpectralClustering(n_clusters=2, affinity='nearest_neighbors', assign_labels='kmeans') finds the moons [ARI 1.0]", () => {
+  const { X, y } = makeMoons({ nSamples: 200, noise: 0.05, randomState: 0 });
+  const model = new SpectralClustering({ nClusters: 2, affinity: 'nearest_neighbors', assignLabels: 'kmeans', onWarning: () => {} });
+  expect(adjustedRandScore(y, model.fitPredict(X))).toBe(1);
 });
 
 describe('Example 1: k-means on digits', () => {
