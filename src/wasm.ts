@@ -69,7 +69,19 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
     if (!WebAssembly.validate(source)) {
       throw new WasmeansError('UNSUPPORTED', 'the wasmeans module does not validate here: this runtime lacks WebAssembly SIMD (128-bit) support, or the bytes are not wasmeans.wasm');
     }
-    return (await WebAssembly.instantiate(source, imports)).instance;
+    try {
+      return (await WebAssembly.instantiate(source, imports)).instance;
+    } catch (cause) {
+      // Cloudflare Workers (workerd) compile wasm only at upload: from bytes, they refuse.
+      if (/code generation disallowed/i.test(String(cause))) {
+        throw new WasmeansError(
+          'UNSUPPORTED',
+          `this runtime refuses to compile WebAssembly from bytes (${String(cause)}); in Cloudflare Workers import wasmeans ` +
+            "through its 'workerd' export condition (wrangler does this), or pass init() the WebAssembly.Module of wasmeans.wasm",
+        );
+      }
+      throw cause;
+    }
   }
   if (typeof source === 'string' || source instanceof URL) return instantiate(fetch(source));
   const response = await source;
