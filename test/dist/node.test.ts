@@ -1,0 +1,32 @@
+// Node, from the tarball: ESM import and CJS require of the installed package, each in a fresh process.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, inject, test } from 'vitest';
+
+const consumerDir = inject('consumerDir');
+
+/** Fits the handbook's four blobs and prints the adjusted Rand index against the true blobs. */
+const body = `
+await init();
+const { X, y } = makeBlobs({ nSamples: 300, centers: 4, clusterStd: 0.6, randomState: 0 });
+const labels = new KMeans({ nClusters: 4, randomState: 0 }).fitPredict(X);
+console.log(JSON.stringify({ ari: adjustedRandScore(y, labels), n: labels.length }));
+`;
+
+function run(file: string, source: string): { ari: number; n: number } {
+  const dir = join(consumerDir, 'node');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, file), source);
+  return JSON.parse(execFileSync(process.execPath, [join(dir, file)], { cwd: dir, encoding: 'utf8' }));
+}
+
+test('ESM: import from wasmeans and wasmeans/datasets, init(), fit the handbook blobs', () => {
+  const source = `import { init, KMeans, adjustedRandScore } from 'wasmeans';\nimport { makeBlobs } from 'wasmeans/datasets';\n${body}`;
+  expect(run('esm.mjs', source)).toEqual({ ari: 1, n: 300 });
+});
+
+test('CJS: require wasmeans and wasmeans/datasets, init(), fit the handbook blobs', () => {
+  const source = `const { init, KMeans, adjustedRandScore } = require('wasmeans');\nconst { makeBlobs } = require('wasmeans/datasets');\n(async () => {${body}})();`;
+  expect(run('cjs.cjs', source)).toEqual({ ari: 1, n: 300 });
+});
