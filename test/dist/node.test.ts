@@ -14,11 +14,12 @@ const labels = new KMeans({ nClusters: 4, randomState: 0 }).fitPredict(X);
 console.log(JSON.stringify({ ari: adjustedRandScore(y, labels), n: labels.length }));
 `;
 
-function run(file: string, source: string): { ari: number; n: number } {
+/** Runs `source` as `file` in the consumer project, in a fresh Node process; returns what it printed, parsed. */
+function run(file: string, source: string, nodeFlags: string[] = []) {
   const dir = join(consumerDir, 'node');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, file), source);
-  return JSON.parse(execFileSync(process.execPath, [join(dir, file)], { cwd: dir, encoding: 'utf8' }));
+  return JSON.parse(execFileSync(process.execPath, [...nodeFlags, join(dir, file)], { cwd: dir, encoding: 'utf8' }));
 }
 
 test('ESM: import from wasmeans and wasmeans/datasets, init(), fit the handbook blobs', () => {
@@ -29,4 +30,17 @@ test('ESM: import from wasmeans and wasmeans/datasets, init(), fit the handbook 
 test('CJS: require wasmeans and wasmeans/datasets, init(), fit the handbook blobs', () => {
   const source = `const { init, KMeans, adjustedRandScore } = require('wasmeans');\nconst { makeBlobs } = require('wasmeans/datasets');\n(async () => {${body}})();`;
   expect(run('cjs.cjs', source)).toEqual({ ari: 1, n: 300 });
+});
+
+test('without WebAssembly (node --noexpose_wasm), init() rejects with a WasmeansError, not a ReferenceError', () => {
+  const source = `import { init, WasmeansError } from 'wasmeans';
+try {
+  await init();
+  console.log(JSON.stringify({ resolved: true }));
+} catch (error) {
+  console.log(JSON.stringify({ isWasmeansError: error instanceof WasmeansError, code: error.code, message: error.message }));
+}`;
+  const out = run('no-wasm.mjs', source, ['--noexpose_wasm']);
+  expect(out).toMatchObject({ isWasmeansError: true, code: 'UNSUPPORTED' });
+  expect(out.message).toMatch(/WebAssembly is not available/);
 });
