@@ -1,0 +1,137 @@
+// Cloudflare Workers, from the tarball: test/dist/workers/cluster.js bundled as wrangler bundles a Worker
+// (esbuild, its export conditions, .wasm imports kept as CompiledWasm modules), run under workerd through
+// miniflare and sent real requests. Bundled again without the `workerd` condition, the same Worker gets the
+// default entry, which compiles its inlined wasm from bytes at run time: workerd refuses, and that refusal is
+// why the condition exists.
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { makeBlobs } from '../../src/datasets/index';
+import { init, KMeans } from '../../src/index';
+import { samePartition } from '../reference';
+
+const consumerDir = inject('consumerDir');
+const workersDir = join(consumerDir, 'workers');
+
+/** The start of "\0asm" in base64: only the default entry, which inlines the module, contains it. */
+const INLINED_WASM = 'AGFzbQ';
+/** What wrangler passes esbuild (its `conditions` for a Worker). */
+const WRANGLER_CONDITIONS = ['workerd', 'worker', 'browser'];
+
+interface Bundled {
+  mf: Miniflare;
+  /** The bundle's top-level import statements. */
+  imports: string[];
+  /** Whether the bundle carries the wasm module as base64. */
+  inlined: boolean;
+  bytes: number;
+}
+
+/** Bundles the Worker into workers/<name>/ with these export conditions and starts it under workerd. */
+async function startWorker(name: string, conditions: string[]): Promise<Bundled> {
+  const outdir = join(workersDir, name);
+  mkdirSync(outdir, { recursive: true });
+  const outfile = join(outdir, 'worker.js');
+  await build({
+    entryPoints: [join(workersDir, 'cluster.js')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions,
+    external: ['*.wasm'],
+    logLevel: 'silent',
+  });
+  // The .wasm import stays `./wasmeans.wasm`; it sits next to the bundle as wrangler uploads it.
+  copyFileSync(join(consumerDir, 'node_modules/wasmeans/build/wasmeans.wasm'), join(outdir, 'wasmeans.wasm'));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: outfile,
+    modulesRoot: outdir,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: '2025-07-01',
+  });
+  await mf.ready;
+  const code = readFileSync(outfile, 'utf8');
+  return { mf, imports: code.match(/^import .*$/gm) ?? [], inlined: code.includes(INLINED_WASM), bytes: statSync(outfile).size };
+}
+
+async function post(mf: Miniflare, body: string): Promise<{ status: number; json: any }> {
+  const response = await mf.dispatchFetch('http://localhost/', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  return { status: response.status, json: await response.json() };
+}
+
+const blobs = makeBlobs({ nSamples: 300, centers: 4, clusterStd: 0.6, randomState: 0 });
+const rows = Array.from({ length: blobs.X.rows }, (_, i) => Array.from(blobs.X.data.subarray(i * blobs.X.cols, (i + 1) * blobs.X.cols)));
+const request = (X: unknown[][]) => JSON.stringify({ X, nClusters: 4, randomState: 0 });
+
+const started: Bundled[] = [];
+beforeAll(() => {
+  mkdirSync(workersDir, { recursive: true });
+  copyFileSync(join(import.meta.dirname, 'workers/cluster.js'), join(workersDir, 'cluster.js'));
+});
+afterAll(async () => {
+  await Promise.all(started.map(({ mf }) => mf.dispose()));
+});
+
+describe("with wrangler's conditions: the workerd entry and a CompiledWasm module", () => {
+  let worker: Bundled;
+  beforeAll(async () => {
+    worker = await startWorker('workerd', WRANGLER_CONDITIONS);
+    started.push(worker);
+  });
+
+  test('the bundle imports wasmeans.wasm as a module and has no inlined wasm', () => {
+    expect(worker.imports).toEqual([expect.stringMatching(/^import \w+ from "\.\/wasmeans\.wasm";$/)]);
+    expect(worker.inlined).toBe(false);
+  });
+
+  test('clusters the handbook blobs it is POSTed: their true partition, the inertia of an in-process fit', async () => {
+    const { status, json } = await post(worker.mf, request(rows));
+    expect(status).toBe(200);
+    expect(json.labels).toHaveLength(300);
+    expect(samePartition(json.labels, blobs.y)).toBe(true);
+    expect(json.centers).toHaveLength(4);
+    await init();
+    const local = new KMeans({ nClusters: 4, randomState: 0 }).fit(blobs.X);
+    expect(Math.abs(json.inertia - local.inertia) / local.inertia).toBeLessThan(1e-6);
+  });
+
+  test('answers 400 with the WasmeansError for X containing NaN, naming its row and column', async () => {
+    const X = rows.map((row) => [...row] as unknown[]);
+    X[17][1] = 'NaN';
+    const { status, json } = await post(worker.mf, request(X));
+    expect(status).toBe(400);
+    expect(json).toEqual({ error: 'X contains NaN at row 17, column 1', code: 'INVALID_INPUT' });
+  });
+
+  test('answers 400 to a body that is not JSON', async () => {
+    const { status, json } = await post(worker.mf, '{"X": [[1, 2]');
+    expect(status).toBe(400);
+    expect(json.code).toBe('BAD_JSON');
+  });
+});
+
+describe('without the workerd condition: the default entry, wasm inlined as base64', () => {
+  let worker: Bundled;
+  beforeAll(async () => {
+    worker = await startWorker('default', ['browser']);
+    started.push(worker);
+  });
+
+  test('the bundle inlines the wasm and imports no .wasm module', () => {
+    expect(worker.imports).toEqual([]);
+    expect(worker.inlined).toBe(true);
+  });
+
+  test('workerd refuses to compile wasm from bytes: init() reports UNSUPPORTED and the way out', async () => {
+    const { status, json } = await post(worker.mf, request(rows));
+    expect(json.code).toBe('UNSUPPORTED');
+    expect(json.error).toMatch(/code generation disallowed/i);
+    expect(json.error).toContain("'workerd' export condition");
+    expect(status).toBe(500);
+  });
+});
