@@ -8,11 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import skmeans from 'skmeans';
-import { loadSampleImage } from '../build/datasets.js';
 import { init, kmeans } from '../build/index.js';
+import { peerCases, selectCases } from './cases.mjs';
 import {
-  fmtRatio, fmtRel, fmtSec, fromArrays, inertia, loadCsvGz, makeBlobs, parseArgs, pickRows, relDiff,
-  table, tiedRows, timeRepeats, toArrays,
+  fmtRatio, fmtRel, fmtSec, fromArrays, inertia, parseArgs, pickRows, relDiff, table, tiedRows, timeRepeats, toArrays,
 } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,30 +23,10 @@ const PYTHON = '/usr/bin/python3'; // the interpreter with scikit-learn 1.2.1 an
 const scale = (n) => (quick ? Math.round(n / 20) : n);
 const BUDGET_SEC = quick ? 5 : 60; // per peer and case: slow peers get fewer repeats
 
-const blobs = (n, d, k, seed) => () => makeBlobs({ n: scale(n), d, k, seed });
-const CASES = [
-  { name: 'blobs-100k-2-8', k: 8, data: blobs(100_000, 2, 8, 1) },
-  { name: 'blobs-100k-16-64', k: 64, data: blobs(100_000, 16, 64, 2) },
-  { name: 'blobs-100k-64-256', k: 256, data: blobs(100_000, 64, 256, 3) },
-  { name: 'blobs-1m-8-16', k: 16, data: blobs(1_000_000, 8, 16, 4) },
-  { name: 'digits', k: 10, data: () => loadCsvGz(join(here, '../data/digits.csv.gz'), 64) },
-  { name: 'china', k: 16, data: chinaPixels },
-];
-/** The handbook's photo as 273 280 × 3 float32 values in [0, 1] (the first n/20 pixels with --quick). */
-function chinaPixels() {
-  const { pixels } = loadSampleImage('china');
-  const n = scale(pixels.length / 3);
-  return { data: Float32Array.from(pixels.subarray(0, n * 3), (v) => v / 255), rows: n, cols: 3 };
-}
+const CASES = peerCases(scale);
 const PEERS = ['scikit-learn', 'faiss', 'ml-kmeans', 'skmeans'];
 
-let cases = CASES;
-if (args.cases) {
-  const want = String(args.cases).split(',');
-  const unknown = want.filter((w) => !CASES.some((c) => c.name === w));
-  if (unknown.length) throw new Error(`unknown case(s) ${unknown}; known: ${CASES.map((c) => c.name)}`);
-  cases = CASES.filter((c) => want.includes(c.name));
-}
+const cases = selectCases(CASES, args.cases);
 
 let python = !args['no-python'];
 if (python && !existsSync(PYTHON)) {

@@ -1,0 +1,36 @@
+// The six cases of ../shared/PEERS.md, shared by the Lloyd-iteration and the full-fit benchmarks: float32 data.
+import { join } from 'node:path';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSampleImage } from '../build/datasets.js';
+import { loadCsvGz, makeBlobs } from './util.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The cases at full size, or scaled down by `scale(n)` (--quick). */
+export function peerCases(scale = (n) => n) {
+  const blobs = (n, d, k, seed) => () => makeBlobs({ n: scale(n), d, k, seed });
+  /** The handbook's photo as 273 280 × 3 float32 values in [0, 1]. */
+  const chinaPixels = () => {
+    const { pixels } = loadSampleImage('china');
+    const n = scale(pixels.length / 3);
+    return { data: Float32Array.from(pixels.subarray(0, n * 3), (v) => v / 255), rows: n, cols: 3 };
+  };
+  return [
+    { name: 'blobs-100k-2-8', k: 8, data: blobs(100_000, 2, 8, 1) },
+    { name: 'blobs-100k-16-64', k: 64, data: blobs(100_000, 16, 64, 2) },
+    { name: 'blobs-100k-64-256', k: 256, data: blobs(100_000, 64, 256, 3) },
+    { name: 'blobs-1m-8-16', k: 16, data: blobs(1_000_000, 8, 16, 4) },
+    { name: 'digits', k: 10, data: () => loadCsvGz(join(here, '../data/digits.csv.gz'), 64) },
+    { name: 'china', k: 16, data: chinaPixels },
+  ];
+}
+
+/** The cases named by `--cases a,b` (all by default); unknown names are an error. */
+export function selectCases(all, wanted) {
+  if (!wanted) return all;
+  const want = String(wanted).split(',');
+  const unknown = want.filter((w) => !all.some((c) => c.name === w));
+  if (unknown.length) throw new Error(`unknown case(s) ${unknown}; known: ${all.map((c) => c.name)}`);
+  return all.filter((c) => want.includes(c.name));
+}

@@ -1,0 +1,116 @@
+// Whole k-means fits on the cases of PEERS.md: k-means++ seeding (randomState 0), tol 1e-4, nInit 1, to
+// convergence; wasmeans with each algorithm it has (and two threads where it has them) against scikit-learn's
+// lloyd and elkan with 1 and 2 threads, and faiss. Usage: node bench/fit.mjs [--quick] [--cases a,b]
+// [--no-python]. Not part of the tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { init, KMeans } from '../build/index.js';
+import { peerCases, selectCases } from './cases.mjs';
+import { fmtRatio, fmtSec, median, parseArgs, table } from './util.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = parseArgs(['quick', 'no-python']);
+const quick = !!args.quick;
+const PYTHON = '/usr/bin/python3';
+const scale = (n) => (quick ? Math.round(n / 20) : n);
+const BUDGET_SEC = quick ? 5 : 40;
+const THREADS = [1, 2];
+const cases = selectCases(peerCases(scale), args.cases);
+await init();
+
+/** The algorithms this build of wasmeans accepts (the list grows with the accelerated ones). */
+const ALGORITHMS = ['lloyd', 'hamerly', 'elkan', 'yinyang', 'auto'].filter((algorithm) => {
+  try {
+    new KMeans({ algorithm });
+    return true;
+  } catch {
+    return false;
+  }
+});
+const hasThreads = typeof KMeans.prototype.fitAsync === 'function';
+if (!hasThreads) console.log('notice: this build has no fitAsync: wasmeans runs on one thread only');
+
+async function timeFits(fit, maxRepeats) {
+  await fit(); // warm-up: tier-up, arena growth, worker start
+  const seconds = [];
+  let total = 0;
+  let model;
+  for (let r = 0; r < maxRepeats; r++) {
+    const start = performance.now();
+    model = await fit();
+    const s = (performance.now() - start) / 1000;
+    seconds.push(s);
+    total += s;
+    if (total + s > BUDGET_SEC) break;
+  }
+  return { seconds, nIter: model.nIter, inertia: model.inertia };
+}
+
+function runPython(X, k, maxRepeats) {
+  const dir = mkdtempSync(join(tmpdir(), 'wasmeans-bench-'));
+  try {
+    const xPath = join(dir, 'x.f32');
+    writeFileSync(xPath, Buffer.from(X.data.buffer, X.data.byteOffset, X.data.byteLength));
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({ n: X.rows, d: X.cols, k, x: xPath, maxRepeats, budgetSec: BUDGET_SEC, threads: THREADS }));
+    const r = spawnSync(PYTHON, [join(here, 'peers_fit.py'), join(dir, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) {
+      console.log(`notice: Python peers failed (exit ${r.status}), skipping them:\n${r.stderr || r.error}`);
+      return {};
+    }
+    const out = JSON.parse(r.stdout);
+    for (const m of out.notices) console.log(`notice: ${m}`);
+    return out.peers;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const python = !args['no-python'] && existsSync(PYTHON);
+if (!python) console.log(`notice: scikit-learn and faiss skipped (${args['no-python'] ? '--no-python' : `${PYTHON} not found`})`);
+const results = [];
+for (const c of cases) {
+  const X = c.data();
+  const { k } = c;
+  const maxRepeats = quick ? 2 : 5;
+  console.error(`${c.name}: n=${X.rows} d=${X.cols} k=${k}`);
+  const runs = {};
+  for (const algorithm of ALGORITHMS) {
+    const options = { nClusters: k, randomState: 0, tol: 1e-4, nInit: 1, algorithm, onWarning: () => {} };
+    runs[`wasmeans-${algorithm}-1`] = await timeFits(() => new KMeans(options).fit(X), maxRepeats);
+    if (hasThreads) runs[`wasmeans-${algorithm}-2`] = await timeFits(() => new KMeans(options).fitAsync(X, { threads: 2 }), maxRepeats);
+  }
+  if (python) Object.assign(runs, runPython(X, k, maxRepeats));
+  results.push({ name: c.name, n: X.rows, d: X.cols, k, runs });
+}
+
+const secondsOf = (run) => (run && !run.skipped ? median(run.seconds) : undefined);
+for (const threads of THREADS) {
+  const ours = ALGORITHMS.map((a) => `wasmeans-${a}-${threads}`).filter((name) => results.some((r) => r.runs[name]));
+  if (ours.length === 0) continue;
+  const peers = [`sklearn-lloyd-${threads}`, `sklearn-elkan-${threads}`, `faiss-${threads}`];
+  console.log(`\nWhole fits, ${threads} thread(s), median seconds [iterations]; × = scikit-learn's faster algorithm / wasmeans' best.\n`);
+  console.log(table(
+    ['case (n, d, k)', ...ours.map((n) => n.replace(/^wasmeans-|-\d$/g, '')), ...peers.map((n) => n.replace(/-\d$/, '')), '×'],
+    results.map((r) => {
+      const cell = (name) => (r.runs[name] ? `${fmtSec(secondsOf(r.runs[name]))} [${r.runs[name].nIter}]` : '—');
+      const best = Math.min(...ours.map((n) => secondsOf(r.runs[n]) ?? Infinity));
+      const sk = Math.min(...peers.slice(0, 2).map((n) => secondsOf(r.runs[n]) ?? Infinity));
+      return [`${r.name} (${r.n}, ${r.d}, ${r.k})`, ...ours.map(cell), ...peers.map(cell), Number.isFinite(sk) ? fmtRatio(sk / best) : '—'];
+    }),
+  ));
+}
+console.log('\nInertia, relative to wasmeans lloyd (1 thread):\n');
+console.log(table(
+  ['case', 'wasmeans lloyd', ...Object.keys(results[0].runs).filter((n) => n !== 'wasmeans-lloyd-1')],
+  results.map((r) => {
+    const base = r.runs['wasmeans-lloyd-1'].inertia;
+    return [r.name, base.toPrecision(8), ...Object.entries(r.runs).filter(([n]) => n !== 'wasmeans-lloyd-1')
+      .map(([, run]) => (run.inertia === undefined ? '—' : ((run.inertia - base) / base).toExponential(1)))];
+  }),
+));
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results/fit-latest.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, quick, cases: results }, null, 1) + '\n');
+console.log('\nwrote bench/results/fit-latest.json');
