@@ -1,6 +1,8 @@
 // The six cases of ../shared/PEERS.md, shared by the Lloyd-iteration and the full-fit benchmarks: float32 data.
-import { join } from 'node:path';
-import { dirname } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSampleImage } from '../build/datasets.js';
 import { loadCsvGz, makeBlobs } from './util.mjs';
@@ -33,4 +35,30 @@ export function selectCases(all, wanted) {
   const unknown = want.filter((w) => !all.some((c) => c.name === w));
   if (unknown.length) throw new Error(`unknown case(s) ${unknown}; known: ${all.map((c) => c.name)}`);
   return all.filter((c) => want.includes(c.name));
+}
+
+/**
+ * Runs a Python peers script on a job: each typed array in `arrays` is written raw to a temporary file whose
+ * path goes into the job under the same key. Returns the script's `peers`, or {} with a notice when it fails.
+ */
+export function runPythonPeers(python, script, job, arrays, env = process.env) {
+  const dir = mkdtempSync(join(tmpdir(), 'wasmeans-bench-'));
+  try {
+    const full = { ...job };
+    for (const [key, a] of Object.entries(arrays)) {
+      full[key] = join(dir, `${key}.f32`);
+      writeFileSync(full[key], Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    }
+    writeFileSync(join(dir, 'job.json'), JSON.stringify(full));
+    const r = spawnSync(python, [join(here, script), join(dir, 'job.json')], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (r.status !== 0) {
+      console.log(`notice: Python peers failed (exit ${r.status}), skipping them:\n${r.stderr || r.error}`);
+      return {};
+    }
+    const out = JSON.parse(r.stdout);
+    for (const m of out.notices) console.log(`notice: ${m}`);
+    return out.peers;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

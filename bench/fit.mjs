@@ -2,13 +2,12 @@
 // convergence; wasmeans with each algorithm it has (and two threads where it has them) against scikit-learn's
 // lloyd and elkan with 1 and 2 threads, and faiss. Usage: node bench/fit.mjs [--quick] [--cases a,b]
 // [--no-python]. Not part of the tests.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, KMeans } from '../build/index.js';
-import { peerCases, selectCases } from './cases.mjs';
+import { peerCases, runPythonPeers, selectCases } from './cases.mjs';
 import { fmtRatio, fmtSec, median, parseArgs, table } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,22 +49,7 @@ async function timeFits(fit, maxRepeats) {
 }
 
 function runPython(X, k, maxRepeats) {
-  const dir = mkdtempSync(join(tmpdir(), 'wasmeans-bench-'));
-  try {
-    const xPath = join(dir, 'x.f32');
-    writeFileSync(xPath, Buffer.from(X.data.buffer, X.data.byteOffset, X.data.byteLength));
-    writeFileSync(join(dir, 'job.json'), JSON.stringify({ n: X.rows, d: X.cols, k, x: xPath, maxRepeats, budgetSec: BUDGET_SEC, threads: THREADS }));
-    const r = spawnSync(PYTHON, [join(here, 'peers_fit.py'), join(dir, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (r.status !== 0) {
-      console.log(`notice: Python peers failed (exit ${r.status}), skipping them:\n${r.stderr || r.error}`);
-      return {};
-    }
-    const out = JSON.parse(r.stdout);
-    for (const m of out.notices) console.log(`notice: ${m}`);
-    return out.peers;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return runPythonPeers(PYTHON, 'peers_fit.py', { n: X.rows, d: X.cols, k, maxRepeats, budgetSec: BUDGET_SEC, threads: THREADS }, { x: X.data });
 }
 
 const python = !args['no-python'] && existsSync(PYTHON);

@@ -1,15 +1,14 @@
 // Lloyd iterations, wasmeans against its peers on the cases of PEERS.md: same float32 data, same k initial
 // rows, 20 iterations, tolerance 0, one thread each. Usage: node bench/lloyd.mjs [--quick]
 // [--cases name1,name2] [--no-python]. Not part of the tests (the whole run takes minutes).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import skmeans from 'skmeans';
 import { init, kmeans } from '../build/index.js';
-import { peerCases, selectCases } from './cases.mjs';
+import { peerCases, runPythonPeers, selectCases } from './cases.mjs';
 import {
   fmtRatio, fmtRel, fmtSec, fromArrays, inertia, parseArgs, pickRows, relDiff, table, tiedRows, timeRepeats, toArrays,
 } from './util.mjs';
@@ -96,26 +95,9 @@ for (const c of cases) {
 }
 
 function runPython(X, C, maxRepeats) {
-  const dir = mkdtempSync(join(tmpdir(), 'wasmeans-bench-'));
-  try {
-    const f = (name, a) => { const p = join(dir, name); writeFileSync(p, Buffer.from(a.buffer, a.byteOffset, a.byteLength)); return p; };
-    const job = {
-      n: X.rows, d: X.cols, k: C.rows, x: f('x.f32', X.data), init: f('init.f32', Float32Array.from(C.data)),
-      maxIter: ITER, maxRepeats, budgetSec: BUDGET_SEC,
-    };
-    writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
-    const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-    const r = spawnSync(PYTHON, [join(here, 'peers.py'), join(dir, 'job.json')], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (r.status !== 0) {
-      console.log(`notice: Python peers failed (exit ${r.status}), skipping them:\n${r.stderr || r.error}`);
-      return {};
-    }
-    const out = JSON.parse(r.stdout);
-    for (const m of out.notices) console.log(`notice: ${m}`);
-    return out.peers;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const job = { n: X.rows, d: X.cols, k: C.rows, maxIter: ITER, maxRepeats, budgetSec: BUDGET_SEC };
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  return runPythonPeers(PYTHON, 'peers.py', job, { x: X.data, init: Float32Array.from(C.data) }, env);
 }
 
 // Tables: speed, then agreement of the final inertia.
