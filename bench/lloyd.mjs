@@ -1,5 +1,5 @@
 // Lloyd iterations, wasmeans against its peers on the cases of PEERS.md: same float32 data, same k initial
-// rows, 20 iterations, tolerance 0, one thread each. Usage: node bench/lloyd.mjs [--quick]
+// rows, 20 iterations, tolerance 0, one thread each (and the Python peers with two threads too). Usage: node bench/lloyd.mjs [--quick]
 // [--cases name1,name2] [--no-python]. Not part of the tests (the whole run takes minutes).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -23,7 +23,9 @@ const scale = (n) => (quick ? Math.round(n / 20) : n);
 const BUDGET_SEC = quick ? 5 : 60; // per peer and case: slow peers get fewer repeats
 
 const CASES = peerCases(scale);
-const PEERS = ['scikit-learn', 'faiss', 'ml-kmeans', 'skmeans'];
+const PEERS = ['scikit-learn', 'scikit-learn elkan', 'faiss', 'ml-kmeans', 'skmeans'];
+/** Two-thread peers, in a table of their own. */
+const PEERS_2T = ['scikit-learn 2t', 'scikit-learn elkan 2t', 'faiss 2t'];
 
 const cases = selectCases(CASES, args.cases);
 
@@ -77,7 +79,7 @@ for (const c of cases) {
 
   if (python) {
     const py = runPython(X, C0, maxRepeats);
-    for (const name of ['scikit-learn', 'faiss']) {
+    for (const name of ['scikit-learn', 'scikit-learn elkan', 'faiss', ...PEERS_2T]) {
       const p = py[name];
       if (!p || p.skipped) { peers[name] = { skipped: p ? p.skipped : 'no output' }; continue; }
       const centers = { data: Float64Array.from(p.centers), rows: k, cols: d };
@@ -96,8 +98,7 @@ for (const c of cases) {
 
 function runPython(X, C, maxRepeats) {
   const job = { n: X.rows, d: X.cols, k: C.rows, maxIter: ITER, maxRepeats, budgetSec: BUDGET_SEC };
-  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  return runPythonPeers(PYTHON, 'peers.py', job, { x: X.data, init: Float32Array.from(C.data) }, env);
+  return runPythonPeers(PYTHON, 'peers.py', job, { x: X.data, init: Float32Array.from(C.data) });
 }
 
 // Tables: speed, then agreement of the final inertia.
@@ -111,6 +112,19 @@ console.log(table(
     return [
       `${r.name} (${r.n}, ${r.d}, ${r.k})`, fmtSec(w.secPerIter), (2 * r.n * r.k * r.d / w.secPerIter / 1e9).toFixed(2),
       ...PEERS.flatMap((name) => [cell(r.peers[name], (p) => fmtSec(p.secPerIter)),
+        cell(r.peers[name], (p) => fmtRatio(p.secPerIter / w.secPerIter))]),
+    ];
+  }),
+));
+console.log('\nTwo threads: seconds per Lloyd iteration, median; × = peer time / wasmeans time (wasmeans on two threads '
+  + 'where this build has fitAsync, else its one-thread time).\n');
+console.log(table(
+  ['case (n, d, k)', 'wasmeans', ...PEERS_2T.flatMap((p) => [p, '×'])],
+  results.map((r) => {
+    const w = r.peers['wasmeans 2t'] ?? r.peers.wasmeans;
+    return [
+      `${r.name} (${r.n}, ${r.d}, ${r.k})`, `${fmtSec(w.secPerIter)}${r.peers['wasmeans 2t'] ? '' : ' (1t)'}`,
+      ...PEERS_2T.flatMap((name) => [cell(r.peers[name], (p) => fmtSec(p.secPerIter)),
         cell(r.peers[name], (p) => fmtRatio(p.secPerIter / w.secPerIter))]),
     ];
   }),

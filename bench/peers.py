@@ -1,4 +1,4 @@
-"""Python peers for bench/lloyd.mjs: scikit-learn and faiss Lloyd k-means, one thread each.
+"""Python peers for bench/lloyd.mjs: scikit-learn (lloyd and elkan) and faiss Lloyd k-means, with 1 and 2 threads.
 
 Usage: /usr/bin/python3 bench/peers.py JOB.json
 JOB: {"n", "d", "k", "x": raw float32 file (n*d), "init": raw float32 file (k*d),
@@ -7,13 +7,8 @@ Prints one JSON object: {"notices": [...], "peers": {name: {"secPerIter", "runs"
 "centers"} or {"skipped": reason}}}. Timing is the median over repeats of seconds / iterations.
 """
 import json
-import os
 import sys
 import time
-
-# Before numpy/BLAS load, so their thread pools start at one thread.
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = "1"
 
 import numpy as np  # noqa: E402
 
@@ -45,12 +40,15 @@ def main():
         from sklearn.cluster import KMeans
         from threadpoolctl import threadpool_limits
 
-        def sk():
-            km = KMeans(n_clusters=k, init=C, n_init=1, max_iter=it, tol=0, algorithm="lloyd").fit(X)
-            return km.n_iter_, km.inertia_, km.cluster_centers_
+        for algorithm in ("lloyd", "elkan"):
+            for threads in (1, 2):
+                def sk():
+                    km = KMeans(n_clusters=k, init=C, n_init=1, max_iter=it, tol=0, algorithm=algorithm).fit(X)
+                    return km.n_iter_, km.inertia_, km.cluster_centers_
 
-        with threadpool_limits(1):
-            peers["scikit-learn"] = repeat(sk, reps, budget)
+                name = "scikit-learn" + ("" if algorithm == "lloyd" else " elkan") + ("" if threads == 1 else " 2t")
+                with threadpool_limits(threads):
+                    peers[name] = repeat(sk, reps, budget)
     except ImportError as e:
         notices.append(f"scikit-learn skipped: {e}")
         peers["scikit-learn"] = {"skipped": str(e)}
@@ -58,8 +56,6 @@ def main():
     try:
         import faiss
         from threadpoolctl import threadpool_limits
-
-        faiss.omp_set_num_threads(1)
 
         def fa():
             # max_points_per_centroid: faiss otherwise trains on a subsample of k*256 points.
@@ -69,8 +65,10 @@ def main():
             # lloyd.mjs re-evaluates inertia at the final centers for every peer.
             return it, km.obj[-1], km.centroids
 
-        with threadpool_limits(1):
-            peers["faiss"] = repeat(fa, reps, budget)
+        for threads in (1, 2):
+            faiss.omp_set_num_threads(threads)
+            with threadpool_limits(threads):
+                peers["faiss" + ("" if threads == 1 else " 2t")] = repeat(fa, reps, budget)
     except ImportError as e:
         notices.append(f"faiss skipped: {e}")
         peers["faiss"] = {"skipped": str(e)}
