@@ -4,4 +4,4 @@ export { lloydChunk, assignLabels } from './lloyd';
 export { seedingPotentials, updateClosest } from './seeding';
 export { clusterDistanceSums } from './silhouette';
 export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors';
-export { csrMatvec, dotColumns, subtractColumns, combineColumns } from './krylov';
+export { csrMatvec, csrChebyshevStep, dotColumns, subtractColumns, combineColumns } from './krylov';

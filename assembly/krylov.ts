@@ -24,6 +24,27 @@ export function csrMatvec(indptrPtr: usize, indicesPtr: usize, valuesPtr: usize,
   }
 }
 
+/**
+ * One step of a Chebyshev recurrence on a CSR matrix: out = alpha·(A·x) + beta·x + gamma·prev.
+ * IN indptrPtr, indicesPtr, valuesPtr (as csrMatvec), xPtr, prevPtr (nRows f64); OUT outPtr (nRows f64, distinct).
+ */
+export function csrChebyshevStep(
+  indptrPtr: usize, indicesPtr: usize, valuesPtr: usize, nRows: i32, xPtr: usize, prevPtr: usize, outPtr: usize,
+  alpha: f64, beta: f64, gamma: f64,
+): void {
+  csrMatvec(indptrPtr, indicesPtr, valuesPtr, nRows, xPtr, outPtr);
+  const a = f64x2.splat(alpha);
+  const b = f64x2.splat(beta);
+  const g = f64x2.splat(gamma);
+  const bytes = <usize>nRows << 3;
+  let t: usize = 0;
+  for (; t + 16 <= bytes; t += 16) {
+    const ax = f64x2.mul(a, v128.load(outPtr + t));
+    v128.store(outPtr + t, f64x2.add(f64x2.add(ax, f64x2.mul(b, v128.load(xPtr + t))), f64x2.mul(g, v128.load(prevPtr + t))));
+  }
+  if (t < bytes) store<f64>(outPtr + t, alpha * load<f64>(outPtr + t) + beta * load<f64>(xPtr + t) + gamma * load<f64>(prevPtr + t));
+}
+
 // @ts-ignore: decorator
 @inline
 function laneSum(v: v128): f64 {

@@ -42,6 +42,10 @@ export interface EmbeddingResult {
 
 /** Graphs up to this many nodes get the dense solver. */
 const DENSE_MAX_NODES = 200;
+/** Sparse products per orthogonalization once the Chebyshev filter is on. */
+const FILTER_DEGREE = 10;
+/** Below this many free nodes a plain Lanczos run is already cheap. */
+const FILTER_MIN_NODES = 2000;
 /** The Lanczos block's size cap: eigenvalues repeated up to this many times are found in full. */
 const MAX_BLOCK = 32;
 /** Null vectors are shifted here, past L's spectrum [0, 2], in the dense solver. */
@@ -138,9 +142,15 @@ function denseEigenpairs(lap: Laplacian, count: number): Eigenpairs {
 /**
  * Block thick-restart Lanczos for the largest eigenvalues θ of N on the complement of the null vectors; L's
  * eigenvalues are 1 − θ. The block holds one vector per wanted eigenpair, so an eigenvalue repeated up to that
- * many times (a cycle, identical components) is found in full, which one Krylov vector cannot do. H = Vᵀ·N·V is
+ * many times (a cycle, identical components) is found in full, which one Krylov vector cannot do. H = Vᵀ·op·V is
  * kept whole from the twice-orthogonalized products, so a restart is a Rayleigh–Ritz step: keep the best Ritz
  * vectors, continue from the residual block.
+ *
+ * The wanted θ sit just below 1 with tiny gaps on large graphs, where plain Lanczos needs many steps and the
+ * Gram–Schmidt sweeps, not the sparse products, dominate. So after a first cycle on N, the iteration starts over
+ * from its best Ritz vectors on a Chebyshev polynomial of N that is bounded by 1 on [−1, c] and grows fast above
+ * c, with c a Ritz value below the wanted ones (Ritz values bound eigenvalues from below): the same order of
+ * eigenvectors, far larger gaps, and FILTER_DEGREE sparse products per orthogonalization.
  */
 function lanczosEigenpairs(lap: Laplacian, count: number, start: Float64Array, tol: number, maxRestarts: number): Eigenpairs {
   const kernels = getKernels();
@@ -158,7 +168,7 @@ function lanczosEigenpairs(lap: Laplacian, count: number, start: Float64Array, t
     kernels,
     {
       indptr: (n + 1) * 4, indices: nnz * 4, values: nnz * 8, basis: slots * n * 8, w: n * 8, h: slots * 8,
-      ritz: basisSize * basisSize * 8, restart: Math.max(keep, count) * n * 8,
+      ritz: basisSize * basisSize * 8, restart: Math.max(keep, count) * n * 8, chebyshev: 2 * n * 8,
     },
     `spectralEmbedding on ${n} nodes (${nnz} edges, ${count} eigenvectors)`,
   );
@@ -206,6 +216,26 @@ function lanczosEigenpairs(lap: Laplacian, count: number, start: Float64Array, t
     return beta;
   };
 
+  // The operator: N, or after the first cycle T_m(M) with M = (2N − (c + a)·I)/(c − a) mapping [a, c] to [−1, 1].
+  let filter: { scale: number; shift: number; norm: number } | undefined;
+  const apply = (from: number) => {
+    if (!filter) {
+      kernels.csrMatvec(r.indptr, r.indices, r.values, n, from, r.w);
+      return;
+    }
+    const { scale, shift } = filter;
+    // T_1 = M·x, T_{j+1} = 2M·T_j − T_{j−1}; step j writes buffer (j + offset) mod 3, so that step m lands in w.
+    const buffers = [r.chebyshev, r.chebyshev + n * 8, r.w];
+    const offset = (((2 - FILTER_DEGREE) % 3) + 3) % 3;
+    const target = (step: number) => buffers[(step + offset) % 3];
+    kernels.csrChebyshevStep(r.indptr, r.indices, r.values, n, from, from, target(1), scale, shift, 0);
+    let previous = from;
+    for (let step = 2; step <= FILTER_DEGREE; step++) {
+      kernels.csrChebyshevStep(r.indptr, r.indices, r.values, n, target(step - 1), previous, target(step), 2 * scale, 2 * shift, -1);
+      previous = target(step - 1);
+    }
+  };
+
   for (let b = 0; b < block; b++) {
     const target = w();
     if (b === 0) target.set(start);
@@ -214,15 +244,20 @@ function lanczosEigenpairs(lap: Laplacian, count: number, start: Float64Array, t
     place(b, 0);
   }
   const H = new Float64Array(basisSize * basisSize);
-  // N·V = V·H + R·E: E[q·basisSize + j] = ⟨residual vector q, N·v_j⟩.
+  // op·V = V·H + R·E: E[q·basisSize + j] = ⟨residual vector q, op·v_j⟩.
   const E = new Float64Array(block * basisSize);
   let filled = 0;
-  let theta = new Float64Array(0);
+  let mu = new Float64Array(0);
   let ritz = new Float64Array(0);
+  let theta = new Float64Array(count);
   let converged = false;
+  const ritzVectors = (howMany: number) => {
+    f64View(kernels, r.ritz, basisSize * basisSize).set(ritz);
+    kernels.combineColumns(slot(nNull), n, basisSize, r.ritz, basisSize, howMany, r.restart);
+  };
   for (let restart = 0; restart <= maxRestarts; restart++) {
     for (let j = filled; j < basisSize; j++) {
-      kernels.csrMatvec(r.indptr, r.indices, r.values, n, slot(nNull + j), r.w);
+      apply(slot(nNull + j));
       const placed = j + block;
       const column = orthogonalize(placed);
       for (let s = 0; s <= j; s++) {
@@ -230,45 +265,64 @@ function lanczosEigenpairs(lap: Laplacian, count: number, start: Float64Array, t
         H[j * basisSize + s] = column[s];
       }
       for (let s = basisSize; s < placed; s++) E[(s - basisSize) * basisSize + j] = column[s];
-      const beta = place(placed, 1);
+      const beta = place(placed, filter ? filter.norm : 1);
       if (placed >= basisSize) E[(placed - basisSize) * basisSize + j] = beta;
     }
-    // Ritz pairs, largest θ first.
+    // Ritz pairs of the operator, largest first (the filter keeps N's order).
     const eig = symmetricEigen(H, basisSize);
-    theta = new Float64Array(basisSize);
+    mu = new Float64Array(basisSize);
     ritz = new Float64Array(basisSize * basisSize);
     for (let c = 0; c < basisSize; c++) {
       const from = basisSize - 1 - c;
-      theta[c] = eig.values[from];
+      mu[c] = eig.values[from];
       for (let s = 0; s < basisSize; s++) ritz[s * basisSize + c] = eig.vectors[s * basisSize + from];
     }
+    // Convergence on N itself: θ = yᵀN·y and ‖N·y − θ·y‖ for the wanted Ritz vectors.
+    ritzVectors(count);
     converged = true;
-    for (let c = 0; c < count && converged; c++) {
+    for (let c = 0; c < count; c++) {
+      const y = r.restart + c * n * 8;
+      kernels.csrMatvec(r.indptr, r.indices, r.values, n, y, r.w);
+      const yv = f64View(kernels, y, n);
+      const ny = w();
+      let rayleigh = 0;
+      for (let i = 0; i < n; i++) rayleigh += yv[i] * ny[i];
       let residual = 0;
-      for (let q = 0; q < block; q++) {
-        let dot = 0;
-        for (let s = 0; s < basisSize; s++) dot += E[q * basisSize + s] * ritz[s * basisSize + c];
-        residual += dot * dot;
-      }
+      for (let i = 0; i < n; i++) residual += (ny[i] - rayleigh * yv[i]) ** 2;
+      theta[c] = rayleigh;
       if (Math.sqrt(residual) > tol) converged = false;
     }
     if (converged || restart === maxRestarts) break;
+    if (!filter && free > FILTER_MIN_NODES) {
+      // Start over on the filter from the best Ritz vectors, as the new start block.
+      const c = mu[keep];
+      filter = { scale: 2 / (c + 1), shift: -(c - 1) / (c + 1), norm: chebyshevAt(FILTER_DEGREE, (2 - (c - 1)) / (c + 1)) };
+      ritzVectors(block);
+      new Uint8Array(kernels.memory.buffer).copyWithin(slot(nNull), r.restart, r.restart + block * n * 8);
+      H.fill(0);
+      E.fill(0);
+      filled = 0;
+      continue;
+    }
     // Restart: the first `keep` Ritz vectors, then the residual block as the next vectors.
-    f64View(kernels, r.ritz, basisSize * basisSize).set(ritz);
-    kernels.combineColumns(slot(nNull), n, basisSize, r.ritz, basisSize, keep, r.restart);
+    ritzVectors(keep);
     const bytes = new Uint8Array(kernels.memory.buffer);
     bytes.copyWithin(slot(nNull), r.restart, r.restart + keep * n * 8);
     bytes.copyWithin(slot(nNull + keep), slot(nNull + basisSize), slot(nNull + basisSize + block));
     H.fill(0);
     E.fill(0);
-    for (let c = 0; c < keep; c++) H[c * basisSize + c] = theta[c];
+    for (let c = 0; c < keep; c++) H[c * basisSize + c] = mu[c];
     filled = keep;
   }
-  f64View(kernels, r.ritz, basisSize * basisSize).set(ritz);
-  kernels.combineColumns(slot(nNull), n, basisSize, r.ritz, basisSize, count, r.restart);
+  ritzVectors(count);
   const vectors = Array.from({ length: count }, (_, c) => f64View(kernels, r.restart + c * n * 8, n).slice());
   const values = Float64Array.from({ length: count }, (_, c) => 1 - theta[c]);
   return { values, vectors, converged };
+}
+
+/** T_m(x) for |x| ≥ 1: the filter's largest value, the scale of its products. */
+function chebyshevAt(degree: number, x: number): number {
+  return Math.cosh(degree * Math.acosh(Math.max(1, Math.abs(x))));
 }
 
 /** The adjacency as scikit-learn uses it: validated, and replaced by 0.5·(A + Aᵀ) with a warning when not symmetric. */

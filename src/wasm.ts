@@ -38,6 +38,10 @@ export interface Kernels {
     gridPtr: number, cellStartPtr: number, cellRowsPtr: number, cellXPtr: number, sqDistPtr: number, indicesPtr: number,
   ): void;
   csrMatvec(indptrPtr: number, indicesPtr: number, valuesPtr: number, nRows: number, xPtr: number, yPtr: number): void;
+  csrChebyshevStep(
+    indptrPtr: number, indicesPtr: number, valuesPtr: number, nRows: number, xPtr: number, prevPtr: number, outPtr: number,
+    alpha: number, beta: number, gamma: number,
+  ): void;
   dotColumns(vPtr: number, n: number, count: number, wPtr: number, hPtr: number): void;
   subtractColumns(vPtr: number, n: number, count: number, hPtr: number, wPtr: number): void;
   combineColumns(vPtr: number, n: number, count: number, sPtr: number, sCols: number, nOut: number, outPtr: number): void;

@@ -187,6 +187,24 @@ describe('spectralEmbedding', () => {
     }
   }
 
+  test('lanczos with the Chebyshev filter: path P3000 and the 60×60 torus (eigenvalues four times over)', () => {
+    const n = 3000;
+    const pathResult = spectralEmbeddingResult(graph(n, path(n)), { nComponents: 3, dropFirst: false, randomState: 1, eigenSolver: 'lanczos' });
+    for (let k = 0; k < 3; k++) expect(Math.abs(pathResult.eigenvalues[k] - (1 - Math.cos((Math.PI * k) / (n - 1))))).toBeLessThan(1e-10);
+    const side = 60;
+    const edges: [number, number][] = [];
+    for (let a = 0; a < side; a++) {
+      for (let b = 0; b < side; b++) {
+        edges.push([a * side + b, a * side + ((b + 1) % side)], [a * side + b, ((a + 1) % side) * side + b]);
+      }
+    }
+    const torus = spectralEmbeddingResult(graph(side * side, edges), { nComponents: 7, dropFirst: false, randomState: 2, eigenSolver: 'lanczos' });
+    const spectrum: number[] = [];
+    for (let a = 0; a < side; a++) for (let b = 0; b < side; b++) spectrum.push(1 - (Math.cos((2 * Math.PI * a) / side) + Math.cos((2 * Math.PI * b) / side)) / 2);
+    spectrum.sort((x, y) => x - y);
+    for (let k = 0; k < 7; k++) expect(Math.abs(torus.eigenvalues[k] - spectrum[k])).toBeLessThan(1e-9);
+  });
+
   test('the Lanczos and the dense solver span the same subspaces on a random geometric graph', () => {
     const rng = testRng(11);
     const points = Array.from({ length: 400 }, () => [rng.normal(), rng.normal()]);
