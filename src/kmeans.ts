@@ -37,7 +37,7 @@ export interface KMeansOptions {
   nLocalTrials?: number;
   /** k-means||: rows drawn per round (ℓ), an integer >= 1. Default 2 · nClusters. Ignored by other inits. */
   oversamplingFactor?: number;
-  /** k-means||: sampling rounds, an integer in [1, 100]. Default 5. Ignored by other inits. */
+  /** k-means||: sampling rounds, an integer in [1, 100]. Default 2 (as Spark MLlib; see src/seeding.ts). Ignored by other inits. */
   initRounds?: number;
   /**
    * Seed ('k-means++' or 'k-means||') on this many rows drawn uniformly without replacement with the
@@ -96,7 +96,7 @@ export function resolveOptions(options: KMeansOptions | undefined): ResolvedOpti
     nLocalTrials: given.nLocalTrials === undefined ? undefined : checkInteger('nLocalTrials', given.nLocalTrials, 1, 64),
     onWarning: given.onWarning ?? warnOncePerKind,
     oversamplingFactor: 0,
-    initRounds: checkInteger('initRounds', given.initRounds ?? 5, 1, 100),
+    initRounds: checkInteger('initRounds', given.initRounds ?? 2, 1, 100),
     initSampleSize: undefined,
   };
   resolved.oversamplingFactor = checkInteger('oversamplingFactor', given.oversamplingFactor ?? 2 * resolved.nClusters, 1);

@@ -16,7 +16,7 @@ function seedRows(X: Rows, k: number, seed: number, options: Partial<SeedingOpti
   const weights = readSampleWeight(sampleWeight, data.rows);
   const ws = prepareWorkspace(getKernels(), data, weights, k, { what: 'test' });
   const seeder = makeSeeder(ws, k, {
-    init: 'k-means||', nLocalTrials: 2 + Math.floor(Math.log(k)), oversamplingFactor: 2 * k, initRounds: 5, initSampleSize: undefined, ...options,
+    init: 'k-means||', nLocalTrials: 2 + Math.floor(Math.log(k)), oversamplingFactor: 2 * k, initRounds: 2, initSampleSize: undefined, ...options,
   });
   return seeder(new RandomState(seed));
 }
