@@ -1,7 +1,7 @@
 // The one wasm module: every kernel, exported with a number-and-offset ABI.
 export { heapBase, packCenters, assignedSqDistances, distancesToCenters, scanColumns, writeShiftedRows, gatherRows } from './common';
 export { lloydChunk, assignLabels } from './lloyd';
-export { seedingPotentials, updateClosest, mergeClosest } from './seeding';
+export { seedingPotentials, updateClosest } from './seeding';
 export { clusterDistanceSums } from './silhouette';
 export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors';
 export { csrMatvec, dotColumns, subtractColumns, combineColumns } from './krylov';

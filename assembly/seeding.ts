@@ -105,30 +105,3 @@ export function updateClosest(
   }
   return potential;
 }
-
-/**
- * k-means|| round: rows were labelled (assignLabels) with their nearest of a batch of new candidates; where
- * that candidate is closer than closestᵢ, closestᵢ becomes its exact squared distance and ownerᵢ its index
- * labelOffset + label. Returns the new potential Σᵢ wᵢ · closestᵢ.
- * IN xPtr, weightPtr (f64), candidatesPtr (row-major f32 batch), labelsPtr (i32); INOUT closestPtr (f64), ownerPtr (i32).
- */
-export function mergeClosest(
-  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, candidatesPtr: usize, labelsPtr: usize, labelOffset: i32,
-  closestPtr: usize, ownerPtr: usize,
-): f64 {
-  const rowBytes = <usize>nFeatures << 2;
-  let potential: f64 = 0;
-  for (let i = 0; i < nSamples; i++) {
-    const label = load<i32>(labelsPtr + (<usize>i << 2));
-    const p = closestPtr + (<usize>i << 3);
-    const d = <f64>sqDistF32(xPtr + <usize>i * rowBytes, candidatesPtr + <usize>label * rowBytes, nFeatures);
-    let closest = load<f64>(p);
-    if (d < closest) {
-      closest = d;
-      store<f64>(p, d);
-      store<i32>(ownerPtr + (<usize>i << 2), labelOffset + label);
-    }
-    potential += load<f64>(weightPtr + (<usize>i << 3)) * closest;
-  }
-  return potential;
-}

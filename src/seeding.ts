@@ -121,7 +121,8 @@ export function sampleRows(n: number, count: number, rng: RandomState): Int32Arr
  *    closest candidate so far, repeats dropped: the with-replacement variant analysed by Bachem, Lucic & Krause
  *    (2017) instead of the paper's n independent coin flips, ℓ uniform draws per round instead of n. Each round's
  *    rows are packed as centers, every row is labelled with the nearest of them by the blocked E-step kernel
- *    (assignLabels) and the closest distances updated in wasm (mergeClosest).
+ *    (assignLabels), its exact squared distance to that one taken (assignedSqDistances), and the closest
+ *    distance and its candidate updated.
  *    More rounds follow while there are fewer than k candidates and some row is still at a positive distance.
  * 3. Each candidate is weighted by the summed sample weight of the rows closest to it (itself included).
  * 4. Greedy weighted k-means++ (`kmeansPlusPlusIndices`, nLocalTrials candidates) on the candidate set picks
@@ -140,6 +141,7 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
     kernels,
     {
       owner: nSamples * 4,
+      distances: nSamples * 8,
       batchRows: perRound * 4,
       batchX: perRound * nFeatures * 4,
       batchWeights: perRound * 8,
@@ -180,9 +182,18 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
       kernels.gatherRows(ptr.x, ptr.weights, nFeatures, scratch.batchRows, batch.length, scratch.batchX, scratch.batchWeights);
       const nBlocks = kernels.packCenters(scratch.batchX, batch.length, nFeatures, scratch.batchT, scratch.batchNorms);
       kernels.assignLabels(ptr.x, 0, nSamples, nFeatures, scratch.batchT, scratch.batchNorms, nBlocks, ptr.labels);
-      potential = kernels.mergeClosest(
-        ptr.x, ptr.weights, nSamples, nFeatures, scratch.batchX, ptr.labels, rows.length, ptr.sqDist, scratch.owner,
-      );
+      kernels.assignedSqDistances(ptr.x, ptr.weights, nSamples, nFeatures, scratch.batchX, ptr.labels, scratch.distances);
+      const distances = f64View(kernels, scratch.distances, nSamples);
+      const labels = i32View(kernels, ptr.labels, nSamples);
+      const owner = i32View(kernels, scratch.owner, nSamples);
+      potential = 0;
+      for (let i = 0; i < nSamples; i++) {
+        if (distances[i] < closest[i]) {
+          closest[i] = distances[i];
+          owner[i] = rows.length + labels[i];
+        }
+        potential += weights[i] * closest[i];
+      }
       rows.push(...batch);
     }
     while (rows.length < nClusters) {

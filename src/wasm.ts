@@ -25,10 +25,6 @@ export interface Kernels {
     candidatesPtr: number, nCandidates: number, closestPtr: number, potentialsPtr: number,
   ): void;
   updateClosest(xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, centerRow: number, closestPtr: number): number;
-  mergeClosest(
-    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, candidatesPtr: number, labelsPtr: number, labelOffset: number,
-    closestPtr: number, ownerPtr: number,
-  ): number;
   clusterDistanceSums(
     xPtr: number, nSamples: number, nFeatures: number, labelsPtr: number, nLabels: number, rowStart: number, rowEnd: number, outPtr: number,
   ): void;
