@@ -87,6 +87,20 @@ describe("init: 'k-means||'", () => {
     expect(fit.inertia).toBe(0);
   });
 
+  test('edge cases: k = 1, k = n, oversamplingFactor beyond n, few weighted rows in a subsample', () => {
+    const small = X.slice(0, 12);
+    expect(seedRows(small, 1, 0).length).toBe(1);
+    expect(Array.from(seedRows(small, 12, 0)).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(new Set(seedRows(small, 5, 0, { oversamplingFactor: 1000 })).size).toBe(5);
+    expect(kmeans(small, 12, { init: 'k-means||', randomState: 0 }).inertia).toBe(0);
+    const weight = X.map((_, i) => (i < 6 ? 1 : 0));
+    expectWasmeansError(
+      () => kmeans(X, 6, { init: 'k-means||', initSampleSize: 100, randomState: 0, sampleWeight: weight }),
+      'INVALID_INPUT',
+      /the seeding subsample \(initSampleSize=100\) has [0-5]$/,
+    );
+  });
+
   test('bad values are refused, by name', () => {
     expectWasmeansError(() => new KMeans({ init: 'k-means|' as 'k-means||' }), 'INVALID_PARAMETER', /init must be 'k-means\+\+', 'k-means\|\|'.*got "k-means\|"/);
     expectWasmeansError(() => new KMeans({ init: 'k-means||', oversamplingFactor: 0 }), 'INVALID_PARAMETER', /oversamplingFactor must be an integer >= 1, got 0/);
