@@ -5,7 +5,7 @@ import {
 } from './input';
 import { lloydRun, type LloydResult } from './lloyd';
 import { RandomState } from './random';
-import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
+import { defaultLocalTrials, kmeansPlusPlusIndices, makeSeeder } from './seeding';
 import { warnOncePerKind, type WarningHandler } from './warnings';
 import { getKernels } from './wasm';
 import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf } from './model';
@@ -17,8 +17,12 @@ export type KMeansAlgorithm = 'auto' | 'lloyd';
 export interface KMeansOptions {
   /** Number of clusters k. Default 8. */
   nClusters?: number;
-  /** 'k-means++' (default), 'random' rows, or k explicit initial centers. */
-  init?: KMeansInit;
+  /**
+   * 'k-means++' (default, greedy, as scikit-learn), 'k-means||' (Bahmani et al.'s scalable k-means++: a few
+   * oversampling rounds, then weighted k-means++ on the candidates; see src/seeding.ts), 'random' rows, or k
+   * explicit initial centers.
+   */
+  init?: KMeansInit | 'k-means||';
   /** Runs from different seeds, best inertia kept. 'auto' (default): 1 for k-means++ or explicit centers, 10 for 'random'. */
   nInit?: 'auto' | number;
   /** Iteration cap per run. Default 300. */
@@ -31,6 +35,16 @@ export interface KMeansOptions {
   algorithm?: KMeansAlgorithm;
   /** k-means++ candidates per center. Default 2 + ⌊ln k⌋. */
   nLocalTrials?: number;
+  /** k-means||: rows drawn per round (ℓ), an integer >= 1. Default 2 · nClusters. Ignored by other inits. */
+  oversamplingFactor?: number;
+  /** k-means||: sampling rounds, an integer in [1, 100]. Default 2 (as Spark MLlib; see src/seeding.ts). Ignored by other inits. */
+  initRounds?: number;
+  /**
+   * Seed ('k-means++' or 'k-means||') on this many rows drawn uniformly without replacement with the
+   * RandomState (a fresh draw per run), then run Lloyd on all rows. An integer in [nClusters, n_samples];
+   * default: all rows. Ignored by 'random' and explicit centers.
+   */
+  initSampleSize?: number;
   /** Receives warnings (fewer distinct clusters than k, no convergence, nInit ignored). Default: console.warn once per kind. */
   onWarning?: WarningHandler;
 }
@@ -45,17 +59,23 @@ export interface KMeansResult {
 
 interface ResolvedOptions {
   nClusters: number;
-  init: KMeansInit;
+  init: KMeansInit | 'k-means||';
   nInit: 'auto' | number;
   maxIter: number;
   tol: number;
   randomState: number | undefined;
   algorithm: KMeansAlgorithm;
   nLocalTrials: number | undefined;
+  oversamplingFactor: number;
+  initRounds: number;
+  initSampleSize: number | undefined;
   onWarning: WarningHandler;
 }
 
-const KNOWN_OPTIONS = new Set(['nClusters', 'init', 'nInit', 'maxIter', 'tol', 'randomState', 'algorithm', 'nLocalTrials', 'onWarning']);
+const KNOWN_OPTIONS = new Set([
+  'nClusters', 'init', 'nInit', 'maxIter', 'tol', 'randomState', 'algorithm', 'nLocalTrials', 'onWarning',
+  'oversamplingFactor', 'initRounds', 'initSampleSize',
+]);
 
 export function resolveOptions(options: KMeansOptions | undefined): ResolvedOptions {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -75,13 +95,20 @@ export function resolveOptions(options: KMeansOptions | undefined): ResolvedOpti
     algorithm: given.algorithm ?? 'auto',
     nLocalTrials: given.nLocalTrials === undefined ? undefined : checkInteger('nLocalTrials', given.nLocalTrials, 1, 64),
     onWarning: given.onWarning ?? warnOncePerKind,
+    oversamplingFactor: 0,
+    initRounds: checkInteger('initRounds', given.initRounds ?? 2, 1, 100),
+    initSampleSize: undefined,
   };
+  resolved.oversamplingFactor = checkInteger('oversamplingFactor', given.oversamplingFactor ?? 2 * resolved.nClusters, 1);
+  if (given.initSampleSize !== undefined) resolved.initSampleSize = checkInteger('initSampleSize', given.initSampleSize, resolved.nClusters);
   if (resolved.nInit !== 'auto') checkInteger('nInit', resolved.nInit, 1);
   if (resolved.algorithm !== 'auto' && resolved.algorithm !== 'lloyd') {
     throw new WasmeansError('INVALID_PARAMETER', `algorithm must be 'auto' or 'lloyd', got ${describe(resolved.algorithm)}`);
   }
-  if (typeof resolved.init === 'string' && resolved.init !== 'k-means++' && resolved.init !== 'random') {
-    throw new WasmeansError('INVALID_PARAMETER', `init must be 'k-means++', 'random' or an array of initial centers, got ${describe(resolved.init)}`);
+  if (typeof resolved.init === 'string' && resolved.init !== 'k-means++' && resolved.init !== 'k-means||' && resolved.init !== 'random') {
+    throw new WasmeansError(
+      'INVALID_PARAMETER', `init must be 'k-means++', 'k-means||', 'random' or an array of initial centers, got ${describe(resolved.init)}`,
+    );
   }
   if (resolved.randomState !== undefined) new RandomState(resolved.randomState); // validates the seed
   if (typeof resolved.onWarning !== 'function') {
@@ -121,6 +148,9 @@ export function fitKMeans(
   if (nSamples < nClusters) {
     throw new WasmeansError('INVALID_INPUT', `n_samples=${nSamples} should be >= n_clusters=${nClusters}`);
   }
+  if (options.initSampleSize !== undefined && options.initSampleSize > nSamples) {
+    throw new WasmeansError('INVALID_PARAMETER', `initSampleSize=${options.initSampleSize} must be <= n_samples=${nSamples}`);
+  }
   const weights = readSampleWeight(sampleWeight, nSamples);
   const initData = typeof init === 'string' ? undefined : readInitCenters(init, nClusters, nFeatures);
   let nInit = options.nInit === 'auto' ? (init === 'random' ? 10 : 1) : options.nInit;
@@ -140,11 +170,10 @@ export function fitKMeans(
   const explicit = initData && rowsOf(initData, allRows(nClusters), shift);
   const tolerance = options.tol * ws.meanVariance;
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
+  const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials });
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {
-    const centers =
-      explicit ??
-      rowsOf(data, init === 'random' ? randomIndices(weights, nClusters, rng) : kmeansPlusPlusIndices(ws, nClusters, rng, nLocalTrials), shift);
+    const centers = explicit ?? rowsOf(data, (seed as NonNullable<typeof seed>)(rng), shift);
     const result = lloydRun(ws, centers, maxIter, tolerance);
     if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
   }
