@@ -124,7 +124,7 @@ function addWeightedRow(sumRow: usize, row: usize, weight: f64, nFeatures: i32):
 /** Stores row i's label and adds the row, weighted, to its cluster; returns 1 when the label changed. */
 // @ts-ignore: decorator
 @inline
-function accumulate(
+export function accumulate(
   i: i32, label: i32, row: usize, xPtr: usize, weightPtr: usize, nFeatures: i32, labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize,
 ): i32 {
   const labelPtr = labelsPtr + (<usize>i << 2);

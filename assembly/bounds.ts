@@ -1,0 +1,171 @@
+// Shared pieces of the exact accelerated k-means kernels (Hamerly, Elkan, Yinyang).
+import { sqDistF64 } from './common';
+//
+// Exactness: a point's label is only ever decided by Lloyd's own f32 scores, ‖c‖² − 2·Σₜ xₜ·cₜ with the sum
+// taken in order t = 0..d−1 and the lowest index winning ties, so near-ties break as in lloydChunk. Bounds are
+// f64 bounds on true Euclidean distances to the f32 centers; a center is skipped only when the bounds prove
+// δⱼ² − δₐ² > 2E + 1e-5·u², where E bounds the f32 rounding of a score (see scoreError), so that its score is
+// strictly larger than the kept one's. Scores turn into distance bounds as δ² ∈ [s + ‖x‖² − E, s + ‖x‖² + E].
+
+// Point–center distances evaluated since the last takeDistanceCount (scores and tightenings alike).
+let distanceCount: f64 = 0;
+
+/** Returns the number of point–center distances evaluated by the accelerated kernels since the last call, and resets it. */
+export function takeDistanceCount(): f64 {
+  const count = distanceCount;
+  distanceCount = 0;
+  return count;
+}
+
+// @ts-ignore: decorator
+@inline
+export function countDistances(count: i32): void {
+  distanceCount += <f64>count;
+}
+
+/**
+ * Bound on |score − (δ² − ‖x‖²)| for any center: the f32 norm, dot product and final sum each err by at most
+ * about d·2⁻²⁴ of (‖c‖² + 2‖x‖‖c‖); taken twice over.
+ */
+// @ts-ignore: decorator
+@inline
+export function scoreError(nFeatures: i32, xNorm: f64, maxCenterNorm: f64): f64 {
+  return <f64>(nFeatures + 4) * 1.1920928955078125e-7 * (maxCenterNorm * maxCenterNorm + 2 * xNorm * maxCenterNorm);
+}
+
+/** u² plus the margin a lower bound l must exceed (l² > threshold) for its centers to be skipped. */
+// @ts-ignore: decorator
+@inline
+export function skipThreshold(upper: f64, error: f64): f64 {
+  return upper * upper * (1 + 1e-5) + 2 * error + 1e-300;
+}
+
+// @ts-ignore: decorator
+@inline
+export function upperFromScore(score: f32, xSq: f64, error: f64): f64 {
+  return Math.sqrt(Math.max(0, <f64>score + xSq + error));
+}
+
+// @ts-ignore: decorator
+@inline
+export function lowerFromScore(score: f32, xSq: f64, error: f64): f64 {
+  return Math.sqrt(Math.max(0, <f64>score + xSq - error));
+}
+
+/** Whether a lower bound proves its centers farther than the kept one (threshold from skipThreshold). */
+// @ts-ignore: decorator
+@inline
+export function proves(lower: f64, threshold: f64): bool {
+  return lower > 0 && lower * lower > threshold;
+}
+
+/** Lloyd's f32 score of one center (row-major f32), the same operations in the same order as lloydChunk's lanes. */
+// @ts-ignore: decorator
+@inline
+export function scoreOne(row: usize, centersPtr: usize, centerNormsPtr: usize, center: i32, nFeatures: i32): f32 {
+  const c = centersPtr + (<usize>(center * nFeatures) << 2);
+  let acc: f32 = 0;
+  for (let t = 0; t < nFeatures; t++) {
+    acc = acc + load<f32>(row + (<usize>t << 2)) * load<f32>(c + (<usize>t << 2));
+  }
+  return load<f32>(centerNormsPtr + (<usize>center << 2)) + <f32>-2 * acc;
+}
+
+/** Lloyd's f32 scores of one row against every center block (16 centers per SIMD pass), into scoresPtr. */
+export function scoreAll(row: usize, nFeatures: i32, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, scoresPtr: usize): void {
+  const minusTwo = f32x4.splat(-2);
+  let p = centersTPtr;
+  const bytes = <usize>nFeatures << 2;
+  for (let b = 0; b < nBlocks; b++) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    for (let t: usize = 0; t < bytes; t += 4) {
+      const x = v128.load32_splat(row + t);
+      a0 = f32x4.add(a0, f32x4.mul(x, v128.load(p)));
+      a1 = f32x4.add(a1, f32x4.mul(x, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(x, v128.load(p, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(x, v128.load(p, 48)));
+      p += 64;
+    }
+    const norms = centerNormsPtr + (<usize>b << 6);
+    const out = scoresPtr + (<usize>b << 6);
+    v128.store(out, f32x4.add(v128.load(norms), f32x4.mul(minusTwo, a0)));
+    v128.store(out, f32x4.add(v128.load(norms, 16), f32x4.mul(minusTwo, a1)), 16);
+    v128.store(out, f32x4.add(v128.load(norms, 32), f32x4.mul(minusTwo, a2)), 32);
+    v128.store(out, f32x4.add(v128.load(norms, 48), f32x4.mul(minusTwo, a3)), 48);
+  }
+}
+
+/** Index of the smallest score, the lowest index among equals (Lloyd's argmin). */
+// @ts-ignore: decorator
+@inline
+export function argminScore(scoresPtr: usize, nClusters: i32): i32 {
+  let best = 0;
+  let bestScore = load<f32>(scoresPtr);
+  for (let j = 1; j < nClusters; j++) {
+    const s = load<f32>(scoresPtr + (<usize>j << 2));
+    if (s < bestScore) {
+      bestScore = s;
+      best = j;
+    }
+  }
+  return best;
+}
+
+/**
+ * Per-iteration center geometry from the f32 centers: shifts (Euclidean, f64) from the previous centers (0 when
+ * `first`), which are then overwritten with the current ones; when ccPtr ≠ 0 the full k × k center distances;
+ * halfMin[j] = ½ minⱼ' ≠ ⱼ ‖cⱼ − cⱼ'‖ (+∞ for k = 1). Returns the largest center norm.
+ * IN centersPtr (k × d f32); INOUT oldCentersPtr (k × d f32); OUT shiftsPtr (k f64), ccPtr (k × k f64), halfMinPtr (k f64).
+ */
+export function centerGeometry(
+  centersPtr: usize, oldCentersPtr: usize, nClusters: i32, nFeatures: i32, first: i32, shiftsPtr: usize, ccPtr: usize, halfMinPtr: usize,
+): f64 {
+  const rowBytes = <usize>nFeatures << 2;
+  let maxNorm: f64 = 0;
+  for (let j = 0; j < nClusters; j++) {
+    const c = centersPtr + <usize>j * rowBytes;
+    const old = oldCentersPtr + <usize>j * rowBytes;
+    store<f64>(shiftsPtr + (<usize>j << 3), first ? 0 : Math.sqrt(sqDistF64(c, old, nFeatures)));
+    memory.copy(old, c, rowBytes);
+    let sq: f64 = 0;
+    for (let t = 0; t < nFeatures; t++) {
+      const v = <f64>load<f32>(c + (<usize>t << 2));
+      sq += v * v;
+    }
+    maxNorm = Math.max(maxNorm, Math.sqrt(sq));
+    store<f64>(halfMinPtr + (<usize>j << 3), Infinity);
+  }
+  for (let j = 0; j < nClusters; j++) {
+    const c = centersPtr + <usize>j * rowBytes;
+    for (let m = j + 1; m < nClusters; m++) {
+      const dist = Math.sqrt(sqDistF64(c, centersPtr + <usize>m * rowBytes, nFeatures));
+      if (ccPtr != 0) {
+        store<f64>(ccPtr + (<usize>(j * nClusters + m) << 3), dist);
+        store<f64>(ccPtr + (<usize>(m * nClusters + j) << 3), dist);
+      }
+      const hj = halfMinPtr + (<usize>j << 3);
+      const hm = halfMinPtr + (<usize>m << 3);
+      store<f64>(hj, Math.min(load<f64>(hj), 0.5 * dist));
+      store<f64>(hm, Math.min(load<f64>(hm), 0.5 * dist));
+    }
+    if (ccPtr != 0) store<f64>(ccPtr + (<usize>(j * nClusters + j) << 3), 0);
+  }
+  return maxNorm;
+}
+
+/** Euclidean norms (f64) of the f32 rows. IN xPtr; OUT normsPtr (nSamples f64). */
+export function rowNorms(xPtr: usize, nSamples: i32, nFeatures: i32, normsPtr: usize): void {
+  const rowBytes = <usize>nFeatures << 2;
+  for (let i = 0; i < nSamples; i++) {
+    const row = xPtr + <usize>i * rowBytes;
+    let sq: f64 = 0;
+    for (let t = 0; t < nFeatures; t++) {
+      const v = <f64>load<f32>(row + (<usize>t << 2));
+      sq += v * v;
+    }
+    store<f64>(normsPtr + (<usize>i << 3), Math.sqrt(sq));
+  }
+}

@@ -1,0 +1,147 @@
+// Exact accelerated k-means (issue 6): Hamerly, Elkan and Yinyang runs that give Lloyd's result exactly (same
+// labels, nIter, centers and inertia) while evaluating far fewer point–center distances.
+//
+// How they stay equal to lloydRun: a label is only ever decided by Lloyd's own f32 scores (assembly/bounds.ts),
+// and a center is skipped only when f64 bounds on true distances prove, with a margin covering the f32 rounding
+// of the scores, that its score is strictly larger than the kept one's. The weighted sums are accumulated in
+// the same pass and order as lloydChunk (bitwise the same), and the stopping rules, the empty-cluster
+// relocation and the final E-step are lloydRun's. Bounds follow the centers through their shifts (triangle
+// inequality), so relocated centers need nothing special.
+//
+// Memory on top of the workspace, in the wasm arena: Hamerly 2 f64 per point; Yinyang 1 + t f64 per point
+// (t ≈ k/10 groups); Elkan 1 + k f64 per point and k² f64: Elkan refuses with OUT_OF_MEMORY when n·k bounds do
+// not fit in wasm32 (use 'hamerly' or 'yinyang' then), it never falls back silently.
+import { allocate, f64View, i32View, MAX_WASM_BYTES } from './arena';
+import { BLOCK } from './constants';
+import { WasmeansError } from './errors';
+import { averageCenters, centerShiftTotal, type LloydResult, relocateEmptyClusters } from './lloyd';
+import { assignAll, inertiaOf, loadCenters, type Workspace } from './workspace';
+
+export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
+
+export interface AcceleratedResult extends LloydResult {
+  /** Point–center distances evaluated, bound refreshes included (Lloyd evaluates n·k per E-step). */
+  distanceCount: number;
+}
+
+/** One E-step with its sums; returns how many labels changed. */
+type Step = (first: number, nBlocks: number, maxCenterNorm: number) => number;
+
+interface Bounds {
+  /** k × k center distances for Elkan, else 0. */
+  cc: number;
+  oldCenters: number;
+  shifts: number;
+  halfMin: number;
+  step: Step;
+}
+
+/** Regions per workspace and algorithm, laid out once (after the workspace and whatever followed it) and reused by every run. */
+const regionCache = new WeakMap<Workspace, Map<string, Record<string, number>>>();
+
+function regionsFor(ws: Workspace, key: string, sizes: Record<string, number>, what: string): Record<string, number> {
+  let byKey = regionCache.get(ws);
+  if (!byKey) regionCache.set(ws, (byKey = new Map()));
+  let regions = byKey.get(key);
+  if (!regions) byKey.set(key, (regions = allocate(ws.kernels, sizes, what, true)));
+  return regions;
+}
+
+function commonSizes(ws: Workspace) {
+  const { nSamples, nFeatures, nClusters } = ws;
+  return {
+    xNorms: nSamples * 8,
+    upper: nSamples * 8,
+    oldCenters: nClusters * nFeatures * 4,
+    shifts: nClusters * 8,
+    halfMin: nClusters * 8,
+    scores: Math.ceil(nClusters / BLOCK) * BLOCK * 4,
+  };
+}
+
+/** Lays out an algorithm's regions (refusing with OUT_OF_MEMORY before touching memory) and fills the row norms. */
+function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, extra: Record<string, number>, key: string = algorithm) {
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const sizes = { ...commonSizes(ws), ...extra };
+  const r = regionsFor(ws, key, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
+  kernels.rowNorms(ptr.x, nSamples, nFeatures, r.xNorms);
+  return r;
+}
+
+function hamerlyBounds(ws: Workspace): Bounds {
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const r = prepare(ws, 'hamerly', { lower: nSamples * 8 });
+  const step: Step = (first, nBlocks, maxCenterNorm) =>
+    kernels.hamerlyStep(
+      ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
+      r.xNorms, r.shifts, r.halfMin, r.upper, r.lower, r.scores, ptr.labels, ptr.sums, ptr.weightInClusters,
+    );
+  return { cc: 0, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
+}
+
+function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, _initialCenters: Float64Array): Bounds {
+  switch (algorithm) {
+    case 'hamerly':
+      return hamerlyBounds(ws);
+    default:
+      throw new WasmeansError('INVALID_PARAMETER', `unknown accelerated algorithm ${JSON.stringify(algorithm)}`);
+  }
+}
+
+/** lloydRun with an accelerated E-step: the same stopping rules, relocation and final E-step. */
+function acceleratedRun(
+  ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, algorithm: AcceleratedAlgorithm,
+): AcceleratedResult {
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const bounds = boundsFor(ws, algorithm, initialCenters);
+  kernels.takeDistanceCount();
+  let distanceCount = 0;
+  let centers = Float64Array.from(initialCenters);
+  let next = new Float64Array(centers.length);
+  i32View(kernels, ptr.labels, nSamples).fill(-1);
+  let strictConvergence = false;
+  let converged = false;
+  let iteration = 0;
+  while (iteration < maxIter && !converged) {
+    const nBlocks = loadCenters(ws, centers);
+    const first = iteration === 0 ? 1 : 0;
+    const maxCenterNorm = kernels.centerGeometry(
+      ptr.centers, bounds.oldCenters, nClusters, nFeatures, first, bounds.shifts, bounds.cc, bounds.halfMin,
+    );
+    const sums = f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
+    const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
+    const changed = bounds.step(first, nBlocks, maxCenterNorm);
+    distanceCount += kernels.takeDistanceCount();
+    relocateEmptyClusters(ws, sums, weightInClusters);
+    averageCenters(sums, weightInClusters, nFeatures, next);
+    const shift = centerShiftTotal(centers, next, nClusters, nFeatures);
+    [centers, next] = [next, centers];
+    iteration++;
+    strictConvergence = changed === 0;
+    converged = strictConvergence || shift <= tolerance;
+  }
+  let labels: Int32Array;
+  if (strictConvergence) {
+    loadCenters(ws, centers);
+    labels = i32View(kernels, ptr.labels, nSamples).slice();
+  } else {
+    labels = assignAll(ws, loadCenters(ws, centers));
+    distanceCount += nSamples * nClusters;
+  }
+  return { centers, labels, inertia: inertiaOf(ws), nIter: iteration, converged, distanceCount };
+}
+
+/** Hamerly's algorithm: lloydRun's signature and result, plus the distance count. Best at low d. */
+export function hamerlyRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): AcceleratedResult {
+  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'hamerly');
+}
+
+/** Elkan's algorithm (k lower bounds per point): lloydRun's signature and result, plus the distance count. */
+export function elkanRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): AcceleratedResult {
+  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'elkan');
+}
+
+/** Yinyang k-means (Ding et al. 2015; one lower bound per group of centers): lloydRun's signature and result, plus the distance count. */
+export function yinyangRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): AcceleratedResult {
+  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'yinyang');
+}
