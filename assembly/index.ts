@@ -7,3 +7,4 @@ export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors';
 export { csrMatvec, dotColumns, subtractColumns, combineColumns } from './krylov';
 export { centerGeometry, rowNorms, takeDistanceCount } from './bounds';
 export { hamerlyStep } from './hamerly';
+export { elkanStep } from './elkan';

@@ -11,7 +11,7 @@
 // Memory on top of the workspace, in the wasm arena: Hamerly 2 f64 per point; Yinyang 1 + t f64 per point
 // (t ≈ k/10 groups); Elkan 1 + k f64 per point and k² f64: Elkan refuses with OUT_OF_MEMORY when n·k bounds do
 // not fit in wasm32 (use 'hamerly' or 'yinyang' then), it never falls back silently.
-import { allocate, f64View, i32View, MAX_WASM_BYTES } from './arena';
+import { allocate, f64View, formatBytes, i32View, MAX_WASM_BYTES } from './arena';
 import { BLOCK } from './constants';
 import { WasmeansError } from './errors';
 import { averageCenters, centerShiftTotal, type LloydResult, relocateEmptyClusters } from './lloyd';
@@ -79,10 +79,31 @@ function hamerlyBounds(ws: Workspace): Bounds {
   return { cc: 0, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
 }
 
+function elkanBounds(ws: Workspace): Bounds {
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const lowerBytes = nSamples * nClusters * 8;
+  if (lowerBytes + nClusters * nClusters * 8 > MAX_WASM_BYTES) {
+    throw new WasmeansError(
+      'OUT_OF_MEMORY',
+      `algorithm='elkan' keeps n·k = ${nSamples * nClusters} lower bounds (${formatBytes(lowerBytes)}), more than the 4 GiB wasm32 can ` +
+        `address; use algorithm='hamerly' or 'yinyang'`,
+    );
+  }
+  const r = prepare(ws, 'elkan', { lower: lowerBytes, cc: nClusters * nClusters * 8 });
+  const step: Step = (first, nBlocks, maxCenterNorm) =>
+    kernels.elkanStep(
+      ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
+      r.xNorms, r.shifts, r.cc, r.halfMin, r.upper, r.lower, r.scores, ptr.labels, ptr.sums, ptr.weightInClusters,
+    );
+  return { cc: r.cc, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
+}
+
 function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, _initialCenters: Float64Array): Bounds {
   switch (algorithm) {
     case 'hamerly':
       return hamerlyBounds(ws);
+    case 'elkan':
+      return elkanBounds(ws);
     default:
       throw new WasmeansError('INVALID_PARAMETER', `unknown accelerated algorithm ${JSON.stringify(algorithm)}`);
   }

@@ -14,7 +14,7 @@ import { blobs, digits, type Rows, testRng } from './reference';
 beforeAll(() => init());
 
 const runs = { hamerly: hamerlyRun, elkan: elkanRun, yinyang: yinyangRun };
-const algorithms: AcceleratedAlgorithm[] = ['hamerly'];
+const algorithms: AcceleratedAlgorithm[] = ['hamerly', 'elkan'];
 
 interface Case {
   name: string;

@@ -1,0 +1,79 @@
+// Elkan's exact k-means E-step (one upper bound and k lower bounds per point), fused with the M-step sums as
+// lloydChunk: labels equal Lloyd's and the sums are bitwise the same. See bounds.ts for the exactness rule.
+import {
+  argminScore, countDistances, lowerFromScore, proves, scoreAll, scoreError, scoreOne, skipThreshold, upperFromScore,
+} from './bounds';
+import { accumulate } from './lloyd';
+
+/**
+ * One Elkan iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
+ * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
+ * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, ccPtr (k × k
+ * f64 center distances), halfMinPtr; INOUT labelsPtr, upperPtr (n f64), lowerPtr (n × k f64), sumsPtr,
+ * weightInClustersPtr; scratch scoresPtr (nBlocks·16 f32).
+ */
+export function elkanStep(
+  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
+  centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
+  xNormsPtr: usize, shiftsPtr: usize, ccPtr: usize, halfMinPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
+  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize,
+): i32 {
+  const rowBytes = <usize>nFeatures << 2;
+  let changed = 0;
+  for (let i = 0; i < nSamples; i++) {
+    const row = xPtr + <usize>i * rowBytes;
+    const xNorm = load<f64>(xNormsPtr + (<usize>i << 3));
+    const xSq = xNorm * xNorm;
+    const error = scoreError(nFeatures, xNorm, maxCenterNorm);
+    const upperAt = upperPtr + (<usize>i << 3);
+    const lowers = lowerPtr + (<usize>i * <usize>nClusters << 3);
+    let label = load<i32>(labelsPtr + (<usize>i << 2));
+    if (first != 0) {
+      scoreAll(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
+      countDistances(nClusters);
+      label = argminScore(scoresPtr, nClusters);
+      for (let j = 0; j < nClusters; j++) {
+        store<f64>(lowers + (<usize>j << 3), lowerFromScore(load<f32>(scoresPtr + (<usize>j << 2)), xSq, error));
+      }
+      store<f64>(upperAt, upperFromScore(load<f32>(scoresPtr + (<usize>label << 2)), xSq, error));
+    } else {
+      let upper = load<f64>(upperAt) + load<f64>(shiftsPtr + (<usize>label << 3));
+      for (let j = 0; j < nClusters; j++) {
+        const at = lowers + (<usize>j << 3);
+        store<f64>(at, Math.max(0, load<f64>(at) - load<f64>(shiftsPtr + (<usize>j << 3))));
+      }
+      let threshold = skipThreshold(upper, error);
+      if (!proves(2 * load<f64>(halfMinPtr + (<usize>label << 3)) - upper, threshold)) {
+        let tight = false;
+        let bestScore: f32 = 0;
+        for (let j = 0; j < nClusters; j++) {
+          if (j == label) continue;
+          const lowerAt = lowers + (<usize>j << 3);
+          if (proves(Math.max(load<f64>(lowerAt), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold)) continue;
+          if (!tight) {
+            // The kept center's own score: it tightens the upper bound and is the one to beat.
+            tight = true;
+            bestScore = scoreOne(row, centersPtr, centerNormsPtr, label, nFeatures);
+            countDistances(1);
+            upper = upperFromScore(bestScore, xSq, error);
+            store<f64>(lowers + (<usize>label << 3), lowerFromScore(bestScore, xSq, error));
+            threshold = skipThreshold(upper, error);
+            if (proves(Math.max(load<f64>(lowerAt), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold)) continue;
+          }
+          const s = scoreOne(row, centersPtr, centerNormsPtr, j, nFeatures);
+          countDistances(1);
+          store<f64>(lowerAt, lowerFromScore(s, xSq, error));
+          if (s < bestScore || (s == bestScore && j < label)) {
+            label = j;
+            bestScore = s;
+            upper = upperFromScore(s, xSq, error);
+            threshold = skipThreshold(upper, error);
+          }
+        }
+      }
+      store<f64>(upperAt, upper);
+    }
+    changed += accumulate(i, label, row, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
+  }
+  return changed;
+}
