@@ -8,3 +8,4 @@ export { csrMatvec, dotColumns, subtractColumns, combineColumns } from './krylov
 export { centerGeometry, rowNorms, takeDistanceCount } from './bounds';
 export { hamerlyStep } from './hamerly';
 export { elkanStep } from './elkan';
+export { yinyangStep } from './yinyang';

@@ -98,12 +98,79 @@ function elkanBounds(ws: Workspace): Bounds {
   return { cc: r.cc, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
 }
 
-function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, _initialCenters: Float64Array): Bounds {
+/** Yinyang's groups: t ≈ k/10 by a few f64 Lloyd iterations on the centers themselves, from evenly spaced ones. */
+export function groupCenters(centers: Float64Array, nClusters: number, nFeatures: number, nGroups: number): Int32Array {
+  const groupOf = new Int32Array(nClusters);
+  const means = new Float64Array(nGroups * nFeatures);
+  for (let g = 0; g < nGroups; g++) {
+    const j = Math.floor((g * nClusters) / nGroups);
+    means.set(centers.subarray(j * nFeatures, (j + 1) * nFeatures), g * nFeatures);
+  }
+  const counts = new Float64Array(nGroups);
+  for (let iteration = 0; iteration < 5; iteration++) {
+    for (let j = 0; j < nClusters; j++) {
+      let best = 0;
+      let bestDist = Infinity;
+      for (let g = 0; g < nGroups; g++) {
+        let dist = 0;
+        for (let t = 0; t < nFeatures; t++) dist += (centers[j * nFeatures + t] - means[g * nFeatures + t]) ** 2;
+        if (dist < bestDist) [best, bestDist] = [g, dist];
+      }
+      groupOf[j] = best;
+    }
+    counts.fill(0);
+    const sums = new Float64Array(nGroups * nFeatures);
+    for (let j = 0; j < nClusters; j++) {
+      counts[groupOf[j]]++;
+      for (let t = 0; t < nFeatures; t++) sums[groupOf[j] * nFeatures + t] += centers[j * nFeatures + t];
+    }
+    for (let g = 0; g < nGroups; g++) {
+      if (counts[g] > 0) for (let t = 0; t < nFeatures; t++) means[g * nFeatures + t] = sums[g * nFeatures + t] / counts[g];
+    }
+  }
+  return groupOf;
+}
+
+function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const nGroups = Math.max(1, Math.round(nClusters / 10));
+  const r = prepare(ws, 'yinyang', {
+    lower: nSamples * nGroups * 8,
+    groupOf: nClusters * 4,
+    members: nClusters * 4,
+    groupStart: (nGroups + 1) * 4,
+    groupScratch: nGroups * 32,
+  });
+  const groupOf = groupCenters(initialCenters, nClusters, nFeatures, nGroups);
+  const members = Int32Array.from(allRowsSorted(groupOf));
+  const groupStart = new Int32Array(nGroups + 1);
+  for (const g of groupOf) groupStart[g + 1]++;
+  for (let g = 0; g < nGroups; g++) groupStart[g + 1] += groupStart[g];
+  i32View(kernels, r.groupOf, nClusters).set(groupOf);
+  i32View(kernels, r.members, nClusters).set(members);
+  i32View(kernels, r.groupStart, nGroups + 1).set(groupStart);
+  const step: Step = (first, nBlocks, maxCenterNorm) =>
+    kernels.yinyangStep(
+      ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
+      r.xNorms, r.shifts, r.upper, r.lower, r.scores, nGroups, r.groupOf, r.members, r.groupStart, r.groupScratch,
+      ptr.labels, ptr.sums, ptr.weightInClusters,
+    );
+  return { cc: 0, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
+}
+
+/** Center indices ordered by group (stable). */
+function allRowsSorted(groupOf: Int32Array): number[] {
+  return Array.from(groupOf.keys()).sort((a, b) => groupOf[a] - groupOf[b] || a - b);
+}
+
+function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenters: Float64Array): Bounds {
   switch (algorithm) {
     case 'hamerly':
       return hamerlyBounds(ws);
     case 'elkan':
       return elkanBounds(ws);
+    case 'yinyang':
+      return yinyangBounds(ws, initialCenters);
     default:
       throw new WasmeansError('INVALID_PARAMETER', `unknown accelerated algorithm ${JSON.stringify(algorithm)}`);
   }

@@ -58,6 +58,13 @@ export interface Kernels {
     xNormsPtr: number, shiftsPtr: number, ccPtr: number, halfMinPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
     labelsPtr: number, sumsPtr: number, weightInClustersPtr: number,
   ): number;
+  yinyangStep(
+    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
+    centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
+    xNormsPtr: number, shiftsPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
+    nGroups: number, groupOfPtr: number, membersPtr: number, groupStartPtr: number, groupScratchPtr: number,
+    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number,
+  ): number;
 }
 
 /** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */

@@ -14,7 +14,7 @@ import { blobs, digits, type Rows, testRng } from './reference';
 beforeAll(() => init());
 
 const runs = { hamerly: hamerlyRun, elkan: elkanRun, yinyang: yinyangRun };
-const algorithms: AcceleratedAlgorithm[] = ['hamerly', 'elkan'];
+const algorithms = Object.keys(runs) as AcceleratedAlgorithm[];
 
 interface Case {
   name: string;
@@ -60,6 +60,7 @@ function cases(): Case[] {
   const b3 = blobs(400, 3, 4, 5);
   const b5 = blobs(200, 5, 2, 6);
   const overlapping = blobs(1500, 4, 30, 7, 6);
+  const many = blobs(3000, 8, 100, 8, 1.5);
   const dup = jitteredDuplicates();
   const rng = testRng(9);
   const digitsX = digits().X;
@@ -71,6 +72,8 @@ function cases(): Case[] {
     { name: 'd=7, k=17', X: b7.X, init: b7.X.slice(0, 17) },
     { name: 'd=33, k=40', X: b33.X, init: b33.X.slice(0, 40) },
     { name: 'overlapping blobs d=4, k=30', X: overlapping.X, init: overlapping.X.slice(0, 30) },
+    { name: 'd=8, k=100 (10 Yinyang groups)', X: many.X, init: many.X.slice(0, 100) },
+    { name: 'd=8, k=100, maxIter=3', X: many.X, init: many.X.slice(0, 100), maxIter: 3 },
     { name: 'k=1, weighted', X: b5.X, init: b5.X.slice(0, 1), weights: b5.X.map((_, i) => 1 + (i % 3)) },
     { name: 'k=n', X: [[0, 1], [2, 3], [4, 5], [6, 7.5], [-1, 2]], init: [[0, 1], [2, 3], [4, 5], [6, 7.5], [-1, 2]] },
     { name: 'tiny n=3, k=2', X: [[0, 0], [1, 0], [5, 5]], init: [[0, 0], [1, 0]] },
