@@ -169,3 +169,64 @@ export function rowNorms(xPtr: usize, nSamples: i32, nFeatures: i32, normsPtr: u
     store<f64>(normsPtr + (<usize>i << 3), Math.sqrt(sq));
   }
 }
+
+/** Transposed address of quad q (centers 4q..4q+3) in the 16-wide blocks: feature t of its lanes at + t·64. */
+// @ts-ignore: decorator
+@inline
+export function quadAddress(centersTPtr: usize, quad: i32, nFeatures: i32): usize {
+  return centersTPtr + ((<usize>(quad >> 2) * <usize>nFeatures * 16 + (<usize>(quad & 3) << 2)) << 2);
+}
+
+/**
+ * Lloyd's f32 scores of four quads of centers (16 centers; quads may repeat) for one row, four independent
+ * chains in flight: lane by lane the same operations as lloydChunk. Scores go to out[4·m + lane].
+ */
+export function scoreQuads(
+  row: usize, nFeatures: i32, centersTPtr: usize, centerNormsPtr: usize, q0: i32, q1: i32, q2: i32, q3: i32, outPtr: usize,
+): void {
+  const p0 = quadAddress(centersTPtr, q0, nFeatures);
+  const p1 = quadAddress(centersTPtr, q1, nFeatures);
+  const p2 = quadAddress(centersTPtr, q2, nFeatures);
+  const p3 = quadAddress(centersTPtr, q3, nFeatures);
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  const bytes = <usize>nFeatures << 2;
+  for (let t: usize = 0; t < bytes; t += 4) {
+    const x = v128.load32_splat(row + t);
+    const at = t << 4;
+    a0 = f32x4.add(a0, f32x4.mul(x, v128.load(p0 + at)));
+    a1 = f32x4.add(a1, f32x4.mul(x, v128.load(p1 + at)));
+    a2 = f32x4.add(a2, f32x4.mul(x, v128.load(p2 + at)));
+    a3 = f32x4.add(a3, f32x4.mul(x, v128.load(p3 + at)));
+  }
+  const minusTwo = f32x4.splat(-2);
+  v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q0 << 4)), f32x4.mul(minusTwo, a0)));
+  v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q1 << 4)), f32x4.mul(minusTwo, a1)), 16);
+  v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q2 << 4)), f32x4.mul(minusTwo, a2)), 32);
+  v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q3 << 4)), f32x4.mul(minusTwo, a3)), 48);
+}
+
+/**
+ * Scores the listed quads (quadsPtr, i32) four at a time into scoresPtr[center] (f32, indexed by center) and
+ * counts the real centers among them. Returns nothing: the caller walks the same quads.
+ */
+export function scoreQuadList(
+  row: usize, nFeatures: i32, nClusters: i32, centersTPtr: usize, centerNormsPtr: usize, quadsPtr: usize, nQuads: i32,
+  scoresPtr: usize, tmpPtr: usize,
+): void {
+  for (let m = 0; m < nQuads; m += 4) {
+    const q0 = load<i32>(quadsPtr + (<usize>m << 2));
+    const q1 = m + 1 < nQuads ? load<i32>(quadsPtr + (<usize>(m + 1) << 2)) : q0;
+    const q2 = m + 2 < nQuads ? load<i32>(quadsPtr + (<usize>(m + 2) << 2)) : q0;
+    const q3 = m + 3 < nQuads ? load<i32>(quadsPtr + (<usize>(m + 3) << 2)) : q0;
+    scoreQuads(row, nFeatures, centersTPtr, centerNormsPtr, q0, q1, q2, q3, tmpPtr);
+    const count = min(4, nQuads - m);
+    for (let r = 0; r < count; r++) {
+      const q = load<i32>(quadsPtr + (<usize>(m + r) << 2));
+      v128.store(scoresPtr + (<usize>q << 4), v128.load(tmpPtr + (<usize>r << 4)));
+      countDistances(min(4, nClusters - (q << 2)));
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // Elkan's exact k-means E-step (one upper bound and k lower bounds per point), fused with the M-step sums as
 // lloydChunk: labels equal Lloyd's and the sums are bitwise the same. See bounds.ts for the exactness rule.
 import {
-  argminScore, countDistances, lowerFromScore, proves, scoreAll, scoreError, scoreOne, skipThreshold, upperFromScore,
+  argminScore, countDistances, lowerFromScore, proves, scoreAll, scoreError, scoreQuadList, skipThreshold, upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
 
@@ -10,13 +10,13 @@ import { accumulate } from './lloyd';
  * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
  * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, ccPtr (k × k
  * f64 center distances), halfMinPtr; INOUT labelsPtr, upperPtr (n f64), lowerPtr (n × k f64), sumsPtr,
- * weightInClustersPtr; scratch scoresPtr (nBlocks·16 f32).
+ * weightInClustersPtr; scratch scoresPtr (nBlocks·16 f32, by center), quadsPtr (nBlocks·4 i32), tmpPtr (64 bytes).
  */
 export function elkanStep(
   xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
   centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
   xNormsPtr: usize, shiftsPtr: usize, ccPtr: usize, halfMinPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
-  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize,
+  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize, quadsPtr: usize, tmpPtr: usize,
 ): i32 {
   const rowBytes = <usize>nFeatures << 2;
   let changed = 0;
@@ -44,31 +44,49 @@ export function elkanStep(
       }
       let threshold = skipThreshold(upper, error);
       if (!proves(2 * load<f64>(halfMinPtr + (<usize>label << 3)) - upper, threshold)) {
-        let tight = false;
-        let bestScore: f32 = 0;
-        for (let j = 0; j < nClusters; j++) {
-          if (j == label) continue;
-          const lowerAt = lowers + (<usize>j << 3);
-          if (proves(Math.max(load<f64>(lowerAt), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold)) continue;
-          if (!tight) {
-            // The kept center's own score: it tightens the upper bound and is the one to beat.
-            tight = true;
-            bestScore = scoreOne(row, centersPtr, centerNormsPtr, label, nFeatures);
-            countDistances(1);
-            upper = upperFromScore(bestScore, xSq, error);
-            store<f64>(lowers + (<usize>label << 3), lowerFromScore(bestScore, xSq, error));
-            threshold = skipThreshold(upper, error);
-            if (proves(Math.max(load<f64>(lowerAt), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold)) continue;
+        let any = false;
+        for (let j = 0; j < nClusters && !any; j++) {
+          any = j != label && !proves(Math.max(load<f64>(lowers + (<usize>j << 3)), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold);
+        }
+        if (any) {
+          // The kept center's quad first: its score tightens the upper bound and is the one to beat.
+          const keptQuad = label >> 2;
+          store<i32>(quadsPtr, keptQuad);
+          scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
+          let bestScore = load<f32>(scoresPtr + (<usize>label << 2));
+          for (let j = keptQuad << 2; j < min(nClusters, (keptQuad + 1) << 2); j++) {
+            const s = load<f32>(scoresPtr + (<usize>j << 2));
+            store<f64>(lowers + (<usize>j << 3), lowerFromScore(s, xSq, error));
+            if (s < bestScore || (s == bestScore && j < label)) {
+              label = j;
+              bestScore = s;
+            }
           }
-          const s = scoreOne(row, centersPtr, centerNormsPtr, j, nFeatures);
-          countDistances(1);
-          store<f64>(lowerAt, lowerFromScore(s, xSq, error));
-          if (s < bestScore || (s == bestScore && j < label)) {
-            label = j;
-            bestScore = s;
-            upper = upperFromScore(s, xSq, error);
-            threshold = skipThreshold(upper, error);
+          upper = upperFromScore(bestScore, xSq, error);
+          threshold = skipThreshold(upper, error);
+          // The other quads holding a center the bounds cannot rule out, scored four at a time.
+          let nQuads = 0;
+          let lastQuad = keptQuad;
+          for (let j = 0; j < nClusters; j++) {
+            if (j >> 2 == lastQuad || j >> 2 == keptQuad || j == label) continue;
+            if (proves(Math.max(load<f64>(lowers + (<usize>j << 3)), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold)) continue;
+            lastQuad = j >> 2;
+            store<i32>(quadsPtr + (<usize>nQuads << 2), lastQuad);
+            nQuads++;
           }
+          scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
+          for (let m = 0; m < nQuads; m++) {
+            const quad = load<i32>(quadsPtr + (<usize>m << 2));
+            for (let j = quad << 2; j < min(nClusters, (quad + 1) << 2); j++) {
+              const s = load<f32>(scoresPtr + (<usize>j << 2));
+              store<f64>(lowers + (<usize>j << 3), lowerFromScore(s, xSq, error));
+              if (s < bestScore || (s == bestScore && j < label)) {
+                label = j;
+                bestScore = s;
+              }
+            }
+          }
+          upper = upperFromScore(bestScore, xSq, error);
         }
       }
       store<f64>(upperAt, upper);

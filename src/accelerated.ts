@@ -56,6 +56,8 @@ function commonSizes(ws: Workspace) {
     shifts: nClusters * 8,
     halfMin: nClusters * 8,
     scores: Math.ceil(nClusters / BLOCK) * BLOCK * 4,
+    quads: Math.ceil(nClusters / BLOCK) * 4 * 4,
+    tmp: 64,
   };
 }
 
@@ -93,7 +95,7 @@ function elkanBounds(ws: Workspace): Bounds {
   const step: Step = (first, nBlocks, maxCenterNorm) =>
     kernels.elkanStep(
       ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
-      r.xNorms, r.shifts, r.cc, r.halfMin, r.upper, r.lower, r.scores, ptr.labels, ptr.sums, ptr.weightInClusters,
+      r.xNorms, r.shifts, r.cc, r.halfMin, r.upper, r.lower, r.scores, ptr.labels, ptr.sums, ptr.weightInClusters, r.quads, r.tmp,
     );
   return { cc: r.cc, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
 }
