@@ -1,8 +1,8 @@
 // Yinyang k-means' exact E-step (Ding et al. 2015: one upper bound per point and one lower bound per group of
-// centers; the global and group filters), fused with the M-step sums as lloydChunk: labels equal Lloyd's and
+// centers; the global, group and local filters), fused with the M-step sums as lloydChunk: labels equal Lloyd's and
 // the sums are bitwise the same. See bounds.ts for the exactness rule.
 import {
-  argminScore, countDistances, lowerFromScore, proves, scoreAll, scoreError, scoreOne, skipThreshold, upperFromScore,
+  argminScore, countDistances, lowerFromScore, proves, scoreAll, scoreError, scoreQuadList, skipThreshold, upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
 
@@ -12,20 +12,21 @@ import { accumulate } from './lloyd';
  * Groups: groupOfPtr (k i32), membersPtr (k i32, the centers group by group), groupStartPtr (nGroups + 1 i32).
  * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, the groups;
  * INOUT labelsPtr, upperPtr (n f64), lowerPtr (n × nGroups f64), sumsPtr, weightInClustersPtr;
- * scratch scoresPtr (nBlocks·16 f32), groupScratchPtr (nGroups × 32 bytes).
+ * scratch scoresPtr (nBlocks·16 f32, by center), groupScratchPtr (nGroups × 20 + nBlocks × 16 bytes), quadsPtr
+ * (nBlocks·4 i32), tmpPtr (64 bytes).
  */
 export function yinyangStep(
   xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
   centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
   xNormsPtr: usize, shiftsPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
   nGroups: i32, groupOfPtr: usize, membersPtr: usize, groupStartPtr: usize, groupScratchPtr: usize,
-  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize,
+  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize, quadsPtr: usize, tmpPtr: usize,
 ): i32 {
   const groupShifts = groupScratchPtr;
-  const nearest = groupScratchPtr + (<usize>nGroups << 3);
-  const secondNearest = nearest + (<usize>nGroups << 3);
-  const nearestCenter = secondNearest + (<usize>nGroups << 3);
-  const evaluated = nearestCenter + (<usize>nGroups << 2);
+  const previous = groupScratchPtr + (<usize>nGroups << 3);
+  const evaluated = previous + (<usize>nGroups << 3);
+  const quadStampPtr = evaluated + (<usize>nGroups << 2);
+  memory.fill(quadStampPtr, 0, <usize>((nClusters + 3) >> 2) << 2);
   for (let g = 0; g < nGroups; g++) {
     let shift: f64 = 0;
     for (let m = load<i32>(groupStartPtr + (<usize>g << 2)); m < load<i32>(groupStartPtr + (<usize>(g + 1) << 2)); m++) {
@@ -61,64 +62,82 @@ export function yinyangStep(
       let globalLower: f64 = Infinity;
       for (let g = 0; g < nGroups; g++) {
         const at = lowers + (<usize>g << 3);
-        const lower = load<f64>(at) - load<f64>(groupShifts + (<usize>g << 3));
+        const old = load<f64>(at);
+        store<f64>(previous + (<usize>g << 3), old);
+        const lower = old - load<f64>(groupShifts + (<usize>g << 3));
         store<f64>(at, lower);
         globalLower = Math.min(globalLower, lower);
       }
       let threshold = skipThreshold(upper, error);
       if (!proves(globalLower, threshold)) {
-        // The kept center's own score: it tightens the upper bound and is the one to beat.
+        // The kept center's quad first: its score tightens the upper bound and is the one to beat.
         const kept = label;
-        const keptScore = scoreOne(row, centersPtr, centerNormsPtr, kept, nFeatures);
-        countDistances(1);
-        let bestScore = keptScore;
-        upper = upperFromScore(keptScore, xSq, error);
+        const keptQuad = kept >> 2;
+        const stamp = i + 1;
+        store<i32>(quadsPtr, keptQuad);
+        store<i32>(quadStampPtr + (<usize>keptQuad << 2), stamp);
+        scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
+        let bestScore = load<f32>(scoresPtr + (<usize>kept << 2));
+        for (let j = keptQuad << 2; j < min(nClusters, (keptQuad + 1) << 2); j++) {
+          const s = load<f32>(scoresPtr + (<usize>j << 2));
+          if (s < bestScore || (s == bestScore && j < label)) {
+            label = j;
+            bestScore = s;
+          }
+        }
+        upper = upperFromScore(bestScore, xSq, error);
         threshold = skipThreshold(upper, error);
+        let anyEvaluated = false;
         if (!proves(globalLower, threshold)) {
+          // Groups the group filter keeps; in them, centers the local filter (old bound − own shift) keeps.
+          let nQuads = 0;
           for (let g = 0; g < nGroups; g++) {
-            store<i32>(evaluated + (<usize>g << 2), 0);
-            if (proves(load<f64>(lowers + (<usize>g << 3)), threshold)) continue;
-            store<i32>(evaluated + (<usize>g << 2), 1);
-            let closest: f64 = Infinity;
-            let firstCenter = -1;
-            let second: f64 = Infinity;
+            const keep = !proves(load<f64>(lowers + (<usize>g << 3)), threshold);
+            store<i32>(evaluated + (<usize>g << 2), keep ? 1 : 0);
+            if (!keep) continue;
+            anyEvaluated = true;
+            const old = load<f64>(previous + (<usize>g << 3));
             for (let m = load<i32>(groupStartPtr + (<usize>g << 2)); m < load<i32>(groupStartPtr + (<usize>(g + 1) << 2)); m++) {
               const j = load<i32>(membersPtr + (<usize>m << 2));
-              let s = keptScore;
-              if (j != kept) {
-                s = scoreOne(row, centersPtr, centerNormsPtr, j, nFeatures);
-                countDistances(1);
-              }
-              const lower = lowerFromScore(s, xSq, error);
-              if (lower < closest) {
-                second = closest;
-                closest = lower;
-                firstCenter = j;
-              } else if (lower < second) {
-                second = lower;
-              }
+              const quadAt = quadStampPtr + (<usize>(j >> 2) << 2);
+              if (load<i32>(quadAt) == stamp) continue;
+              if (proves(old - load<f64>(shiftsPtr + (<usize>j << 3)), threshold)) continue;
+              store<i32>(quadAt, stamp);
+              store<i32>(quadsPtr + (<usize>nQuads << 2), j >> 2);
+              nQuads++;
+            }
+          }
+          scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
+          for (let m = 0; m < nQuads; m++) {
+            const quad = load<i32>(quadsPtr + (<usize>m << 2));
+            for (let j = quad << 2; j < min(nClusters, (quad + 1) << 2); j++) {
+              const s = load<f32>(scoresPtr + (<usize>j << 2));
               if (s < bestScore || (s == bestScore && j < label)) {
                 label = j;
                 bestScore = s;
-                upper = upperFromScore(s, xSq, error);
-                threshold = skipThreshold(upper, error);
               }
             }
-            store<f64>(nearest + (<usize>g << 3), closest);
-            store<f64>(secondNearest + (<usize>g << 3), second);
-            store<i32>(nearestCenter + (<usize>g << 2), firstCenter);
           }
-          // Group bounds exclude the final label only; the kept center rejoins its group's bound when it lost.
-          for (let g = 0; g < nGroups; g++) {
-            if (load<i32>(evaluated + (<usize>g << 2)) == 0) continue;
-            const byLabel = load<i32>(nearestCenter + (<usize>g << 2)) == label;
-            store<f64>(lowers + (<usize>g << 3), load<f64>(byLabel ? secondNearest + (<usize>g << 3) : nearest + (<usize>g << 3)));
+          upper = upperFromScore(bestScore, xSq, error);
+        }
+        // New group bounds: scored centers by their scores, the others by old bound − own shift; the label excluded.
+        for (let g = 0; g < nGroups; g++) {
+          if (!anyEvaluated || load<i32>(evaluated + (<usize>g << 2)) == 0) continue;
+          const old = load<f64>(previous + (<usize>g << 3));
+          let lower: f64 = Infinity;
+          for (let m = load<i32>(groupStartPtr + (<usize>g << 2)); m < load<i32>(groupStartPtr + (<usize>(g + 1) << 2)); m++) {
+            const j = load<i32>(membersPtr + (<usize>m << 2));
+            if (j == label) continue;
+            const scored = load<i32>(quadStampPtr + (<usize>(j >> 2) << 2)) == stamp;
+            lower = Math.min(lower, scored ? lowerFromScore(load<f32>(scoresPtr + (<usize>j << 2)), xSq, error) : old - load<f64>(shiftsPtr + (<usize>j << 3)));
           }
-          const keptGroup = load<i32>(groupOfPtr + (<usize>kept << 2));
-          if (label != kept && load<i32>(evaluated + (<usize>keptGroup << 2)) == 0) {
-            const at = lowers + (<usize>keptGroup << 3);
-            store<f64>(at, Math.min(load<f64>(at), lowerFromScore(keptScore, xSq, error)));
-          }
+          store<f64>(lowers + (<usize>g << 3), lower);
+        }
+        // The kept center rejoins its group's bound when it lost and the group was not recomputed.
+        const keptGroup = load<i32>(groupOfPtr + (<usize>kept << 2));
+        if (label != kept && (!anyEvaluated || load<i32>(evaluated + (<usize>keptGroup << 2)) == 0)) {
+          const at = lowers + (<usize>keptGroup << 3);
+          store<f64>(at, Math.min(load<f64>(at), lowerFromScore(load<f32>(scoresPtr + (<usize>kept << 2)), xSq, error)));
         }
       }
       store<f64>(upperAt, upper);

@@ -141,7 +141,7 @@ function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
     groupOf: nClusters * 4,
     members: nClusters * 4,
     groupStart: (nGroups + 1) * 4,
-    groupScratch: nGroups * 32,
+    groupScratch: nGroups * 20 + Math.ceil(nClusters / BLOCK) * BLOCK,
   });
   const groupOf = groupCenters(initialCenters, nClusters, nFeatures, nGroups);
   const members = Int32Array.from(allRowsSorted(groupOf));
@@ -155,7 +155,7 @@ function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
     kernels.yinyangStep(
       ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
       r.xNorms, r.shifts, r.upper, r.lower, r.scores, nGroups, r.groupOf, r.members, r.groupStart, r.groupScratch,
-      ptr.labels, ptr.sums, ptr.weightInClusters,
+      ptr.labels, ptr.sums, ptr.weightInClusters, r.quads, r.tmp,
     );
   return { cc: 0, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
 }

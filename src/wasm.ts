@@ -63,7 +63,7 @@ export interface Kernels {
     centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
     xNormsPtr: number, shiftsPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
     nGroups: number, groupOfPtr: number, membersPtr: number, groupStartPtr: number, groupScratchPtr: number,
-    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number,
+    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number, quadsPtr: number, tmpPtr: number,
   ): number;
 }
 
