@@ -29,8 +29,17 @@ export function countDistances(count: i32): void {
  */
 // @ts-ignore: decorator
 @inline
-export function scoreError(nFeatures: i32, xNorm: f64, maxCenterNorm: f64): f64 {
+export function scoreError(nFeatures: i32, xNormsPtr: usize, i: i32, maxCenterNorm: f64): f64 {
+  const xNorm = load<f64>(xNormsPtr + (<usize>i << 3));
   return <f64>(nFeatures + 4) * 1.1920928955078125e-7 * (maxCenterNorm * maxCenterNorm + 2 * xNorm * maxCenterNorm);
+}
+
+/** ‖xᵢ‖² from the f64 row norms. */
+// @ts-ignore: decorator
+@inline
+export function squaredNorm(xNormsPtr: usize, i: i32): f64 {
+  const xNorm = load<f64>(xNormsPtr + (<usize>i << 3));
+  return xNorm * xNorm;
 }
 
 /** u² plus the margin a lower bound l must exceed (l² > threshold) for its centers to be skipped. */
@@ -112,6 +121,15 @@ export function argminScore(scoresPtr: usize, nClusters: i32): i32 {
     }
   }
   return best;
+}
+
+/** Scores a row against every center (counted) and returns Lloyd's label; the scores stay in scoresPtr. */
+// @ts-ignore: decorator
+@inline
+export function scoreRow(row: usize, nFeatures: i32, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, nClusters: i32, scoresPtr: usize): i32 {
+  scoreAll(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
+  countDistances(nClusters);
+  return argminScore(scoresPtr, nClusters);
 }
 
 /**
@@ -229,4 +247,39 @@ export function scoreQuadList(
       countDistances(min(4, nClusters - (q << 2)));
     }
   }
+}
+
+// The best score merged so far by mergeQuads.
+let mergedScore: f32 = 0;
+
+/** The score of the label mergeQuads returned last. */
+// @ts-ignore: decorator
+@inline
+export function mergedBestScore(): f32 {
+  return mergedScore;
+}
+
+/**
+ * Merges the scores of the listed quads' centers into the running best (label, bestScore), Lloyd's way: the
+ * smallest score, the lowest index among equals. When lowersPtr ≠ 0, each center's lower bound becomes the
+ * one its score gives. Returns the label; its score is mergedBestScore().
+ */
+// @ts-ignore: decorator
+@inline
+export function mergeQuads(
+  quadsPtr: usize, nQuads: i32, scoresPtr: usize, nClusters: i32, label: i32, bestScore: f32, lowersPtr: usize, xSq: f64, error: f64,
+): i32 {
+  for (let m = 0; m < nQuads; m++) {
+    const quad = load<i32>(quadsPtr + (<usize>m << 2));
+    for (let j = quad << 2; j < min(nClusters, (quad + 1) << 2); j++) {
+      const s = load<f32>(scoresPtr + (<usize>j << 2));
+      if (lowersPtr != 0) store<f64>(lowersPtr + (<usize>j << 3), lowerFromScore(s, xSq, error));
+      if (s < bestScore || (s == bestScore && j < label)) {
+        label = j;
+        bestScore = s;
+      }
+    }
+  }
+  mergedScore = bestScore;
+  return label;
 }

@@ -1,7 +1,8 @@
 // Elkan's exact k-means E-step (one upper bound and k lower bounds per point), fused with the M-step sums as
 // lloydChunk: labels equal Lloyd's and the sums are bitwise the same. See bounds.ts for the exactness rule.
 import {
-  argminScore, countDistances, lowerFromScore, proves, scoreAll, scoreError, scoreQuadList, skipThreshold, upperFromScore,
+  countDistances, lowerFromScore, mergedBestScore, mergeQuads, proves, scoreError, scoreQuadList, scoreRow, skipThreshold, squaredNorm,
+  upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
 
@@ -22,16 +23,13 @@ export function elkanStep(
   let changed = 0;
   for (let i = 0; i < nSamples; i++) {
     const row = xPtr + <usize>i * rowBytes;
-    const xNorm = load<f64>(xNormsPtr + (<usize>i << 3));
-    const xSq = xNorm * xNorm;
-    const error = scoreError(nFeatures, xNorm, maxCenterNorm);
+    const xSq = squaredNorm(xNormsPtr, i);
+    const error = scoreError(nFeatures, xNormsPtr, i, maxCenterNorm);
     const upperAt = upperPtr + (<usize>i << 3);
     const lowers = lowerPtr + (<usize>i * <usize>nClusters << 3);
     let label = load<i32>(labelsPtr + (<usize>i << 2));
     if (first != 0) {
-      scoreAll(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
-      countDistances(nClusters);
-      label = argminScore(scoresPtr, nClusters);
+      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
       for (let j = 0; j < nClusters; j++) {
         store<f64>(lowers + (<usize>j << 3), lowerFromScore(load<f32>(scoresPtr + (<usize>j << 2)), xSq, error));
       }
@@ -53,16 +51,8 @@ export function elkanStep(
           const keptQuad = label >> 2;
           store<i32>(quadsPtr, keptQuad);
           scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
-          let bestScore = load<f32>(scoresPtr + (<usize>label << 2));
-          for (let j = keptQuad << 2; j < min(nClusters, (keptQuad + 1) << 2); j++) {
-            const s = load<f32>(scoresPtr + (<usize>j << 2));
-            store<f64>(lowers + (<usize>j << 3), lowerFromScore(s, xSq, error));
-            if (s < bestScore || (s == bestScore && j < label)) {
-              label = j;
-              bestScore = s;
-            }
-          }
-          upper = upperFromScore(bestScore, xSq, error);
+          label = mergeQuads(quadsPtr, 1, scoresPtr, nClusters, label, load<f32>(scoresPtr + (<usize>label << 2)), lowers, xSq, error);
+          upper = upperFromScore(mergedBestScore(), xSq, error);
           threshold = skipThreshold(upper, error);
           // The other quads holding a center the bounds cannot rule out, scored four at a time.
           let nQuads = 0;
@@ -75,18 +65,8 @@ export function elkanStep(
             nQuads++;
           }
           scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
-          for (let m = 0; m < nQuads; m++) {
-            const quad = load<i32>(quadsPtr + (<usize>m << 2));
-            for (let j = quad << 2; j < min(nClusters, (quad + 1) << 2); j++) {
-              const s = load<f32>(scoresPtr + (<usize>j << 2));
-              store<f64>(lowers + (<usize>j << 3), lowerFromScore(s, xSq, error));
-              if (s < bestScore || (s == bestScore && j < label)) {
-                label = j;
-                bestScore = s;
-              }
-            }
-          }
-          upper = upperFromScore(bestScore, xSq, error);
+          label = mergeQuads(quadsPtr, nQuads, scoresPtr, nClusters, label, mergedBestScore(), lowers, xSq, error);
+          upper = upperFromScore(mergedBestScore(), xSq, error);
         }
       }
       store<f64>(upperAt, upper);

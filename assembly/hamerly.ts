@@ -1,7 +1,7 @@
 // Hamerly's exact k-means E-step (one upper and one lower bound per point), fused with the M-step sums as
 // lloydChunk: labels equal Lloyd's and the sums are bitwise the same. See bounds.ts for the exactness rule.
 import {
-  argminScore, countDistances, lowerFromScore, proves, scoreAll, scoreError, scoreOne, skipThreshold, upperFromScore,
+  countDistances, lowerFromScore, proves, scoreError, scoreOne, scoreRow, skipThreshold, squaredNorm, upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
 
@@ -35,9 +35,8 @@ export function hamerlyStep(
   let changed = 0;
   for (let i = 0; i < nSamples; i++) {
     const row = xPtr + <usize>i * rowBytes;
-    const xNorm = load<f64>(xNormsPtr + (<usize>i << 3));
-    const xSq = xNorm * xNorm;
-    const error = scoreError(nFeatures, xNorm, maxCenterNorm);
+    const xSq = squaredNorm(xNormsPtr, i);
+    const error = scoreError(nFeatures, xNormsPtr, i, maxCenterNorm);
     const upperAt = upperPtr + (<usize>i << 3);
     const lowerAt = lowerPtr + (<usize>i << 3);
     let label = load<i32>(labelsPtr + (<usize>i << 2));
@@ -57,9 +56,7 @@ export function hamerlyStep(
       store<f64>(upperAt, upper);
     }
     if (full) {
-      scoreAll(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
-      countDistances(nClusters);
-      label = argminScore(scoresPtr, nClusters);
+      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
       let second: f32 = Infinity;
       for (let j = 0; j < nClusters; j++) {
         const s = load<f32>(scoresPtr + (<usize>j << 2));

@@ -2,7 +2,7 @@
 // centers; the global, group and local filters), fused with the M-step sums as lloydChunk: labels equal Lloyd's and
 // the sums are bitwise the same. See bounds.ts for the exactness rule.
 import {
-  argminScore, countDistances, lowerFromScore, proves, scoreAll, scoreError, scoreQuadList, skipThreshold, upperFromScore,
+  lowerFromScore, mergedBestScore, mergeQuads, proves, scoreError, scoreQuadList, scoreRow, skipThreshold, squaredNorm, upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
 
@@ -38,16 +38,13 @@ export function yinyangStep(
   let changed = 0;
   for (let i = 0; i < nSamples; i++) {
     const row = xPtr + <usize>i * rowBytes;
-    const xNorm = load<f64>(xNormsPtr + (<usize>i << 3));
-    const xSq = xNorm * xNorm;
-    const error = scoreError(nFeatures, xNorm, maxCenterNorm);
+    const xSq = squaredNorm(xNormsPtr, i);
+    const error = scoreError(nFeatures, xNormsPtr, i, maxCenterNorm);
     const upperAt = upperPtr + (<usize>i << 3);
     const lowers = lowerPtr + (<usize>i * <usize>nGroups << 3);
     let label = load<i32>(labelsPtr + (<usize>i << 2));
     if (first != 0) {
-      scoreAll(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
-      countDistances(nClusters);
-      label = argminScore(scoresPtr, nClusters);
+      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
       for (let g = 0; g < nGroups; g++) {
         let lower: f64 = Infinity;
         for (let m = load<i32>(groupStartPtr + (<usize>g << 2)); m < load<i32>(groupStartPtr + (<usize>(g + 1) << 2)); m++) {
@@ -77,15 +74,8 @@ export function yinyangStep(
         store<i32>(quadsPtr, keptQuad);
         store<i32>(quadStampPtr + (<usize>keptQuad << 2), stamp);
         scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
-        let bestScore = load<f32>(scoresPtr + (<usize>kept << 2));
-        for (let j = keptQuad << 2; j < min(nClusters, (keptQuad + 1) << 2); j++) {
-          const s = load<f32>(scoresPtr + (<usize>j << 2));
-          if (s < bestScore || (s == bestScore && j < label)) {
-            label = j;
-            bestScore = s;
-          }
-        }
-        upper = upperFromScore(bestScore, xSq, error);
+        label = mergeQuads(quadsPtr, 1, scoresPtr, nClusters, label, load<f32>(scoresPtr + (<usize>kept << 2)), 0, xSq, error);
+        upper = upperFromScore(mergedBestScore(), xSq, error);
         threshold = skipThreshold(upper, error);
         let anyEvaluated = false;
         if (!proves(globalLower, threshold)) {
@@ -108,17 +98,8 @@ export function yinyangStep(
             }
           }
           scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
-          for (let m = 0; m < nQuads; m++) {
-            const quad = load<i32>(quadsPtr + (<usize>m << 2));
-            for (let j = quad << 2; j < min(nClusters, (quad + 1) << 2); j++) {
-              const s = load<f32>(scoresPtr + (<usize>j << 2));
-              if (s < bestScore || (s == bestScore && j < label)) {
-                label = j;
-                bestScore = s;
-              }
-            }
-          }
-          upper = upperFromScore(bestScore, xSq, error);
+          label = mergeQuads(quadsPtr, nQuads, scoresPtr, nClusters, label, mergedBestScore(), 0, xSq, error);
+          upper = upperFromScore(mergedBestScore(), xSq, error);
         }
         // New group bounds: scored centers by their scores, the others by old bound − own shift; the label excluded.
         for (let g = 0; g < nGroups; g++) {
