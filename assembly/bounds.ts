@@ -262,18 +262,18 @@ export function mergedBestScore(): f32 {
 /**
  * Merges the scores of the listed quads' centers into the running best (label, bestScore), Lloyd's way: the
  * smallest score, the lowest index among equals. When lowersPtr ≠ 0, each center's lower bound becomes the
- * one its score gives. Returns the label; its score is mergedBestScore().
+ * one its score gives, plus its drift (see elkanStep). Returns the label; its score is mergedBestScore().
  */
 // @ts-ignore: decorator
 @inline
 export function mergeQuads(
-  quadsPtr: usize, nQuads: i32, scoresPtr: usize, nClusters: i32, label: i32, bestScore: f32, lowersPtr: usize, xSq: f64, error: f64,
+  quadsPtr: usize, nQuads: i32, scoresPtr: usize, nClusters: i32, label: i32, bestScore: f32, lowersPtr: usize, driftPtr: usize, xSq: f64, error: f64,
 ): i32 {
   for (let m = 0; m < nQuads; m++) {
     const quad = load<i32>(quadsPtr + (<usize>m << 2));
     for (let j = quad << 2; j < min(nClusters, (quad + 1) << 2); j++) {
       const s = load<f32>(scoresPtr + (<usize>j << 2));
-      if (lowersPtr != 0) store<f64>(lowersPtr + (<usize>j << 3), lowerFromScore(s, xSq, error));
+      if (lowersPtr != 0) store<f64>(lowersPtr + (<usize>j << 3), lowerFromScore(s, xSq, error) + load<f64>(driftPtr + (<usize>j << 3)));
       if (s < bestScore || (s == bestScore && j < label)) {
         label = j;
         bestScore = s;

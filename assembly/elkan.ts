@@ -6,19 +6,31 @@ import {
 } from './bounds';
 import { accumulate } from './lloyd';
 
+/** Center j's lower bound now: stored as bound + drift when it was set. */
+// @ts-ignore: decorator
+@inline
+function lowerNow(lowers: usize, driftPtr: usize, j: i32): f64 {
+  return load<f64>(lowers + (<usize>j << 3)) - load<f64>(driftPtr + (<usize>j << 3));
+}
+
 /**
  * One Elkan iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
  * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
  * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, ccPtr (k × k
  * f64 center distances), halfMinPtr; INOUT labelsPtr, upperPtr (n f64), lowerPtr (n × k f64), sumsPtr,
- * weightInClustersPtr; scratch scoresPtr (nBlocks·16 f32, by center), quadsPtr (nBlocks·4 i32), tmpPtr (64 bytes).
+ * weightInClustersPtr, driftPtr (k f64: each center's summed shifts; the lower bounds are stored plus the drift
+ * at the time they were set, so that they need no per-iteration update: l = stored − drift now); scratch scoresPtr (nBlocks·16 f32, by center), quadsPtr (nBlocks·4 i32), tmpPtr (64 bytes).
  */
 export function elkanStep(
   xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
   centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
   xNormsPtr: usize, shiftsPtr: usize, ccPtr: usize, halfMinPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
-  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize, quadsPtr: usize, tmpPtr: usize,
+  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize, quadsPtr: usize, tmpPtr: usize, driftPtr: usize,
 ): i32 {
+  for (let j = 0; j < nClusters; j++) {
+    const at = driftPtr + (<usize>j << 3);
+    store<f64>(at, first != 0 ? 0 : load<f64>(at) + load<f64>(shiftsPtr + (<usize>j << 3)));
+  }
   const rowBytes = <usize>nFeatures << 2;
   let changed = 0;
   for (let i = 0; i < nSamples; i++) {
@@ -31,27 +43,23 @@ export function elkanStep(
     if (first != 0) {
       label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
       for (let j = 0; j < nClusters; j++) {
-        store<f64>(lowers + (<usize>j << 3), lowerFromScore(load<f32>(scoresPtr + (<usize>j << 2)), xSq, error));
+        store<f64>(lowers + (<usize>j << 3), lowerFromScore(load<f32>(scoresPtr + (<usize>j << 2)), xSq, error) + load<f64>(driftPtr + (<usize>j << 3)));
       }
       store<f64>(upperAt, upperFromScore(load<f32>(scoresPtr + (<usize>label << 2)), xSq, error));
     } else {
       let upper = load<f64>(upperAt) + load<f64>(shiftsPtr + (<usize>label << 3));
-      for (let j = 0; j < nClusters; j++) {
-        const at = lowers + (<usize>j << 3);
-        store<f64>(at, Math.max(0, load<f64>(at) - load<f64>(shiftsPtr + (<usize>j << 3))));
-      }
       let threshold = skipThreshold(upper, error);
       if (!proves(2 * load<f64>(halfMinPtr + (<usize>label << 3)) - upper, threshold)) {
         let any = false;
         for (let j = 0; j < nClusters && !any; j++) {
-          any = j != label && !proves(Math.max(load<f64>(lowers + (<usize>j << 3)), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold);
+          any = j != label && !proves(Math.max(lowerNow(lowers, driftPtr, j), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold);
         }
         if (any) {
           // The kept center's quad first: its score tightens the upper bound and is the one to beat.
           const keptQuad = label >> 2;
           store<i32>(quadsPtr, keptQuad);
           scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
-          label = mergeQuads(quadsPtr, 1, scoresPtr, nClusters, label, load<f32>(scoresPtr + (<usize>label << 2)), lowers, xSq, error);
+          label = mergeQuads(quadsPtr, 1, scoresPtr, nClusters, label, load<f32>(scoresPtr + (<usize>label << 2)), lowers, driftPtr, xSq, error);
           upper = upperFromScore(mergedBestScore(), xSq, error);
           threshold = skipThreshold(upper, error);
           // The other quads holding a center the bounds cannot rule out, scored four at a time.
@@ -59,13 +67,13 @@ export function elkanStep(
           let lastQuad = keptQuad;
           for (let j = 0; j < nClusters; j++) {
             if (j >> 2 == lastQuad || j >> 2 == keptQuad || j == label) continue;
-            if (proves(Math.max(load<f64>(lowers + (<usize>j << 3)), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold)) continue;
+            if (proves(Math.max(lowerNow(lowers, driftPtr, j), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold)) continue;
             lastQuad = j >> 2;
             store<i32>(quadsPtr + (<usize>nQuads << 2), lastQuad);
             nQuads++;
           }
           scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
-          label = mergeQuads(quadsPtr, nQuads, scoresPtr, nClusters, label, mergedBestScore(), lowers, xSq, error);
+          label = mergeQuads(quadsPtr, nQuads, scoresPtr, nClusters, label, mergedBestScore(), lowers, driftPtr, xSq, error);
           upper = upperFromScore(mergedBestScore(), xSq, error);
         }
       }

@@ -74,7 +74,7 @@ export function yinyangStep(
         store<i32>(quadsPtr, keptQuad);
         store<i32>(quadStampPtr + (<usize>keptQuad << 2), stamp);
         scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
-        label = mergeQuads(quadsPtr, 1, scoresPtr, nClusters, label, load<f32>(scoresPtr + (<usize>kept << 2)), 0, xSq, error);
+        label = mergeQuads(quadsPtr, 1, scoresPtr, nClusters, label, load<f32>(scoresPtr + (<usize>kept << 2)), 0, 0, xSq, error);
         upper = upperFromScore(mergedBestScore(), xSq, error);
         threshold = skipThreshold(upper, error);
         let anyEvaluated = false;
@@ -98,7 +98,7 @@ export function yinyangStep(
             }
           }
           scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
-          label = mergeQuads(quadsPtr, nQuads, scoresPtr, nClusters, label, mergedBestScore(), 0, xSq, error);
+          label = mergeQuads(quadsPtr, nQuads, scoresPtr, nClusters, label, mergedBestScore(), 0, 0, xSq, error);
           upper = upperFromScore(mergedBestScore(), xSq, error);
         }
         // New group bounds: scored centers by their scores, the others by old bound − own shift; the label excluded.

@@ -91,11 +91,11 @@ function elkanBounds(ws: Workspace): Bounds {
         `address; use algorithm='hamerly' or 'yinyang'`,
     );
   }
-  const r = prepare(ws, 'elkan', { lower: lowerBytes, cc: nClusters * nClusters * 8 });
+  const r = prepare(ws, 'elkan', { lower: lowerBytes, cc: nClusters * nClusters * 8, drift: nClusters * 8 });
   const step: Step = (first, nBlocks, maxCenterNorm) =>
     kernels.elkanStep(
       ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
-      r.xNorms, r.shifts, r.cc, r.halfMin, r.upper, r.lower, r.scores, ptr.labels, ptr.sums, ptr.weightInClusters, r.quads, r.tmp,
+      r.xNorms, r.shifts, r.cc, r.halfMin, r.upper, r.lower, r.scores, ptr.labels, ptr.sums, ptr.weightInClusters, r.quads, r.tmp, r.drift,
     );
   return { cc: r.cc, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
 }

@@ -56,7 +56,7 @@ export interface Kernels {
     xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
     centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
     xNormsPtr: number, shiftsPtr: number, ccPtr: number, halfMinPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
-    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number, quadsPtr: number, tmpPtr: number,
+    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number, quadsPtr: number, tmpPtr: number, driftPtr: number,
   ): number;
   yinyangStep(
     xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
