@@ -226,13 +226,9 @@ export function scoreQuads(
   v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q3 << 4)), f32x4.mul(minusTwo, a3)), 48);
 }
 
-/**
- * Scores the listed quads (quadsPtr, i32) four at a time into scoresPtr[center] (f32, indexed by center) and
- * counts the real centers among them. Returns nothing: the caller walks the same quads.
- */
+/** Scores the listed quads (quadsPtr, i32) four at a time into scoresPtr (f32, by lane: quad·4 + lane); mergeQuads counts them. */
 export function scoreQuadList(
-  row: usize, nFeatures: i32, nClusters: i32, centersTPtr: usize, centerNormsPtr: usize, quadsPtr: usize, nQuads: i32,
-  scoresPtr: usize, tmpPtr: usize,
+  row: usize, nFeatures: i32, centersTPtr: usize, centerNormsPtr: usize, quadsPtr: usize, nQuads: i32, scoresPtr: usize, tmpPtr: usize,
 ): void {
   for (let m = 0; m < nQuads; m += 4) {
     const q0 = load<i32>(quadsPtr + (<usize>m << 2));
@@ -240,13 +236,19 @@ export function scoreQuadList(
     const q2 = m + 2 < nQuads ? load<i32>(quadsPtr + (<usize>(m + 2) << 2)) : q0;
     const q3 = m + 3 < nQuads ? load<i32>(quadsPtr + (<usize>(m + 3) << 2)) : q0;
     scoreQuads(row, nFeatures, centersTPtr, centerNormsPtr, q0, q1, q2, q3, tmpPtr);
-    const count = min(4, nQuads - m);
-    for (let r = 0; r < count; r++) {
+    for (let r = 0; r < min(4, nQuads - m); r++) {
       const q = load<i32>(quadsPtr + (<usize>(m + r) << 2));
       v128.store(scoresPtr + (<usize>q << 4), v128.load(tmpPtr + (<usize>r << 4)));
-      countDistances(min(4, nClusters - (q << 2)));
     }
   }
+}
+
+/** The center in a lane: slotCenterPtr's entry (−1 for padding), or the lane itself below nClusters when slotCenterPtr = 0. */
+// @ts-ignore: decorator
+@inline
+export function laneCenter(slotCenterPtr: usize, lane: i32, nClusters: i32): i32 {
+  if (slotCenterPtr != 0) return load<i32>(slotCenterPtr + (<usize>lane << 2));
+  return lane < nClusters ? lane : -1;
 }
 
 // The best score merged so far by mergeQuads.
@@ -260,19 +262,24 @@ export function mergedBestScore(): f32 {
 }
 
 /**
- * Merges the scores of the listed quads' centers into the running best (label, bestScore), Lloyd's way: the
- * smallest score, the lowest index among equals. When lowersPtr ≠ 0, each center's lower bound becomes the
- * one its score gives, plus its drift (see elkanStep). Returns the label; its score is mergedBestScore().
+ * Merges the scores of the listed quads' centers (counted here) into the running best (label, bestScore),
+ * Lloyd's way: the smallest score, the lowest center index among equals. Lanes map to centers by laneCenter.
+ * When lowersPtr ≠ 0, each center's lower bound becomes the one its score gives, plus its drift (see elkanStep).
+ * Returns the label; its score is mergedBestScore().
  */
 // @ts-ignore: decorator
 @inline
 export function mergeQuads(
-  quadsPtr: usize, nQuads: i32, scoresPtr: usize, nClusters: i32, label: i32, bestScore: f32, lowersPtr: usize, driftPtr: usize, xSq: f64, error: f64,
+  quadsPtr: usize, nQuads: i32, scoresPtr: usize, slotCenterPtr: usize, nClusters: i32, label: i32, bestScore: f32,
+  lowersPtr: usize, driftPtr: usize, xSq: f64, error: f64,
 ): i32 {
   for (let m = 0; m < nQuads; m++) {
     const quad = load<i32>(quadsPtr + (<usize>m << 2));
-    for (let j = quad << 2; j < min(nClusters, (quad + 1) << 2); j++) {
-      const s = load<f32>(scoresPtr + (<usize>j << 2));
+    for (let lane = quad << 2; lane < (quad + 1) << 2; lane++) {
+      const j = laneCenter(slotCenterPtr, lane, nClusters);
+      if (j < 0) continue;
+      countDistances(1);
+      const s = load<f32>(scoresPtr + (<usize>lane << 2));
       if (lowersPtr != 0) store<f64>(lowersPtr + (<usize>j << 3), lowerFromScore(s, xSq, error) + load<f64>(driftPtr + (<usize>j << 3)));
       if (s < bestScore || (s == bestScore && j < label)) {
         label = j;

@@ -58,8 +58,8 @@ export function elkanStep(
           // The kept center's quad first: its score tightens the upper bound and is the one to beat.
           const keptQuad = label >> 2;
           store<i32>(quadsPtr, keptQuad);
-          scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
-          label = mergeQuads(quadsPtr, 1, scoresPtr, nClusters, label, load<f32>(scoresPtr + (<usize>label << 2)), lowers, driftPtr, xSq, error);
+          scoreQuadList(row, nFeatures, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
+          label = mergeQuads(quadsPtr, 1, scoresPtr, 0, nClusters, label, load<f32>(scoresPtr + (<usize>label << 2)), lowers, driftPtr, xSq, error);
           upper = upperFromScore(mergedBestScore(), xSq, error);
           threshold = skipThreshold(upper, error);
           // The other quads holding a center the bounds cannot rule out, scored four at a time.
@@ -72,8 +72,8 @@ export function elkanStep(
             store<i32>(quadsPtr + (<usize>nQuads << 2), lastQuad);
             nQuads++;
           }
-          scoreQuadList(row, nFeatures, nClusters, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
-          label = mergeQuads(quadsPtr, nQuads, scoresPtr, nClusters, label, mergedBestScore(), lowers, driftPtr, xSq, error);
+          scoreQuadList(row, nFeatures, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
+          label = mergeQuads(quadsPtr, nQuads, scoresPtr, 0, nClusters, label, mergedBestScore(), lowers, driftPtr, xSq, error);
           upper = upperFromScore(mergedBestScore(), xSq, error);
         }
       }

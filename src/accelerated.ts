@@ -136,33 +136,49 @@ export function groupCenters(centers: Float64Array, nClusters: number, nFeatures
 function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   const nGroups = Math.max(1, Math.round(nClusters / 10));
+  // Lanes group by group, each group from a quad of 4 lanes; at most k + 3 per group, in blocks of 16.
+  const maxSlots = Math.ceil((nClusters + 3 * nGroups) / BLOCK) * BLOCK;
   const r = prepare(ws, 'yinyang', {
     lower: nSamples * nGroups * 8,
     groupOf: nClusters * 4,
-    members: nClusters * 4,
-    groupStart: (nGroups + 1) * 4,
-    groupScratch: nGroups * 20 + Math.ceil(nClusters / BLOCK) * BLOCK,
+    slotCenter: maxSlots * 4,
+    slotOf: nClusters * 4,
+    groupQuadStart: (nGroups + 1) * 4,
+    slotRows: maxSlots * nFeatures * 4,
+    slotT: maxSlots * nFeatures * 4,
+    slotNorms: maxSlots * 4,
+    slotScores: maxSlots * 4,
+    groupScratch: nGroups * 20 + maxSlots,
+    slotQuads: maxSlots,
   });
   const groupOf = groupCenters(initialCenters, nClusters, nFeatures, nGroups);
-  const members = Int32Array.from(allRowsSorted(groupOf));
-  const groupStart = new Int32Array(nGroups + 1);
-  for (const g of groupOf) groupStart[g + 1]++;
-  for (let g = 0; g < nGroups; g++) groupStart[g + 1] += groupStart[g];
+  const slotCenter = new Int32Array(maxSlots).fill(-1);
+  const slotOf = new Int32Array(nClusters);
+  const groupQuadStart = new Int32Array(nGroups + 1);
+  let slot = 0;
+  for (let g = 0; g < nGroups; g++) {
+    groupQuadStart[g] = slot / 4;
+    for (let j = 0; j < nClusters; j++) {
+      if (groupOf[j] === g) {
+        slotCenter[slot] = j;
+        slotOf[j] = slot++;
+      }
+    }
+    slot = Math.ceil(slot / 4) * 4;
+  }
+  groupQuadStart[nGroups] = slot / 4;
+  const nSlots = slot;
   i32View(kernels, r.groupOf, nClusters).set(groupOf);
-  i32View(kernels, r.members, nClusters).set(members);
-  i32View(kernels, r.groupStart, nGroups + 1).set(groupStart);
+  i32View(kernels, r.slotCenter, maxSlots).set(slotCenter);
+  i32View(kernels, r.slotOf, nClusters).set(slotOf);
+  i32View(kernels, r.groupQuadStart, nGroups + 1).set(groupQuadStart);
   const step: Step = (first, nBlocks, maxCenterNorm) =>
     kernels.yinyangStep(
       ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
-      r.xNorms, r.shifts, r.upper, r.lower, r.scores, nGroups, r.groupOf, r.members, r.groupStart, r.groupScratch,
-      ptr.labels, ptr.sums, ptr.weightInClusters, r.quads, r.tmp,
+      r.xNorms, r.shifts, r.upper, r.lower, r.scores, nGroups, r.groupOf, r.slotCenter, r.slotOf, r.groupQuadStart, nSlots,
+      r.slotRows, r.slotT, r.slotNorms, r.slotScores, r.groupScratch, ptr.labels, ptr.sums, ptr.weightInClusters, r.slotQuads, r.tmp,
     );
   return { cc: 0, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
-}
-
-/** Center indices ordered by group (stable). */
-function allRowsSorted(groupOf: Int32Array): number[] {
-  return Array.from(groupOf.keys()).sort((a, b) => groupOf[a] - groupOf[b] || a - b);
 }
 
 function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenters: Float64Array): Bounds {

@@ -62,7 +62,8 @@ export interface Kernels {
     xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
     centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
     xNormsPtr: number, shiftsPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
-    nGroups: number, groupOfPtr: number, membersPtr: number, groupStartPtr: number, groupScratchPtr: number,
+    nGroups: number, groupOfPtr: number, slotCenterPtr: number, slotOfPtr: number, groupQuadStartPtr: number, nSlots: number,
+    slotRowsPtr: number, slotTPtr: number, slotNormsPtr: number, slotScoresPtr: number, groupScratchPtr: number,
     labelsPtr: number, sumsPtr: number, weightInClustersPtr: number, quadsPtr: number, tmpPtr: number,
   ): number;
 }
