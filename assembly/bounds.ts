@@ -1,5 +1,6 @@
 // Shared pieces of the exact accelerated k-means kernels (Hamerly, Elkan, Yinyang).
 import { sqDistF64 } from './common';
+import { lanesArgmin } from './lloyd';
 //
 // Exactness: a point's label is only ever decided by Lloyd's own f32 scores, ‖c‖² − 2·Σₜ xₜ·cₜ with the sum
 // taken in order t = 0..d−1 and the lowest index winning ties, so near-ties break as in lloydChunk. Bounds are
@@ -80,9 +81,35 @@ export function scoreOne(row: usize, centersPtr: usize, centerNormsPtr: usize, c
   return load<f32>(centerNormsPtr + (<usize>center << 2)) + <f32>-2 * acc;
 }
 
-/** Lloyd's f32 scores of one row against every center block (16 centers per SIMD pass), into scoresPtr. */
-export function scoreAll(row: usize, nFeatures: i32, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, scoresPtr: usize): void {
+// The smallest score and the smallest among the other centers, of the row scoreRow scored last.
+let rowBest: f32 = 0;
+let rowSecond: f32 = 0;
+
+/** Per lane: the smallest value (strict <: the lower index wins), its index, and the smallest of the others. */
+// @ts-ignore: decorator
+@inline
+function mergeLanes(value: v128, index: v128): void {
+  const closer = f32x4.lt(value, laneBest);
+  laneSecond = v128.bitselect(laneBest, f32x4.min(laneSecond, value), closer);
+  laneBest = v128.bitselect(value, laneBest, closer);
+  laneBestIndex = v128.bitselect(index, laneBestIndex, closer);
+}
+let laneBest: v128 = f32x4.splat(0);
+let laneSecond: v128 = f32x4.splat(0);
+let laneBestIndex: v128 = i32x4.splat(0);
+
+/**
+ * Scores a row against every center block (16 centers per SIMD pass, counted) into scoresPtr, and returns
+ * Lloyd's label (the smallest score, the lowest index among equals); scoredBest() and scoredSecond() give its
+ * score and the smallest score of the other centers (+∞ for k = 1).
+ */
+export function scoreRow(row: usize, nFeatures: i32, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, nClusters: i32, scoresPtr: usize): i32 {
   const minusTwo = f32x4.splat(-2);
+  const four = i32x4.splat(4);
+  laneBest = f32x4.splat(Infinity);
+  laneSecond = f32x4.splat(Infinity);
+  laneBestIndex = i32x4.splat(0);
+  let index = i32x4(0, 1, 2, 3);
   let p = centersTPtr;
   const bytes = <usize>nFeatures << 2;
   for (let b = 0; b < nBlocks; b++) {
@@ -100,36 +127,46 @@ export function scoreAll(row: usize, nFeatures: i32, centersTPtr: usize, centerN
     }
     const norms = centerNormsPtr + (<usize>b << 6);
     const out = scoresPtr + (<usize>b << 6);
-    v128.store(out, f32x4.add(v128.load(norms), f32x4.mul(minusTwo, a0)));
-    v128.store(out, f32x4.add(v128.load(norms, 16), f32x4.mul(minusTwo, a1)), 16);
-    v128.store(out, f32x4.add(v128.load(norms, 32), f32x4.mul(minusTwo, a2)), 32);
-    v128.store(out, f32x4.add(v128.load(norms, 48), f32x4.mul(minusTwo, a3)), 48);
+    const s0 = f32x4.add(v128.load(norms), f32x4.mul(minusTwo, a0));
+    const s1 = f32x4.add(v128.load(norms, 16), f32x4.mul(minusTwo, a1));
+    const s2 = f32x4.add(v128.load(norms, 32), f32x4.mul(minusTwo, a2));
+    const s3 = f32x4.add(v128.load(norms, 48), f32x4.mul(minusTwo, a3));
+    v128.store(out, s0);
+    v128.store(out, s1, 16);
+    v128.store(out, s2, 32);
+    v128.store(out, s3, 48);
+    mergeLanes(s0, index);
+    index = i32x4.add(index, four);
+    mergeLanes(s1, index);
+    index = i32x4.add(index, four);
+    mergeLanes(s2, index);
+    index = i32x4.add(index, four);
+    mergeLanes(s3, index);
+    index = i32x4.add(index, four);
   }
-}
-
-/** Index of the smallest score, the lowest index among equals (Lloyd's argmin). */
-// @ts-ignore: decorator
-@inline
-export function argminScore(scoresPtr: usize, nClusters: i32): i32 {
-  let best = 0;
-  let bestScore = load<f32>(scoresPtr);
-  for (let j = 1; j < nClusters; j++) {
-    const s = load<f32>(scoresPtr + (<usize>j << 2));
-    if (s < bestScore) {
-      bestScore = s;
-      best = j;
-    }
-  }
-  return best;
-}
-
-/** Scores a row against every center (counted) and returns Lloyd's label; the scores stay in scoresPtr. */
-// @ts-ignore: decorator
-@inline
-export function scoreRow(row: usize, nFeatures: i32, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, nClusters: i32, scoresPtr: usize): i32 {
-  scoreAll(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
   countDistances(nClusters);
-  return argminScore(scoresPtr, nClusters);
+  const label = lanesArgmin(laneBest, laneBestIndex);
+  rowBest = load<f32>(scoresPtr + (<usize>label << 2));
+  // The others: every lane's best, except the label's lane, which offers its second.
+  const others = v128.bitselect(laneSecond, laneBest, i32x4.eq(laneBestIndex, i32x4.splat(label)));
+  let m = f32x4.min(others, v128.shuffle<f32>(others, others, 2, 3, 0, 1));
+  m = f32x4.min(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
+  rowSecond = f32x4.extract_lane(m, 0);
+  return label;
+}
+
+/** The label's score from the last scoreRow. */
+// @ts-ignore: decorator
+@inline
+export function scoredBest(): f32 {
+  return rowBest;
+}
+
+/** The smallest score of the other centers from the last scoreRow. */
+// @ts-ignore: decorator
+@inline
+export function scoredSecond(): f32 {
+  return rowSecond;
 }
 
 /**

@@ -1,7 +1,8 @@
 // Hamerly's exact k-means E-step (one upper and one lower bound per point), fused with the M-step sums as
 // lloydChunk: labels equal Lloyd's and the sums are bitwise the same. See bounds.ts for the exactness rule.
 import {
-  countDistances, lowerFromScore, proves, scoreError, scoreOne, scoreRow, skipThreshold, squaredNorm, upperFromScore,
+  countDistances, lowerFromScore, proves, scoredBest, scoredSecond, scoreError, scoreOne, scoreRow, skipThreshold, squaredNorm,
+  upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
 
@@ -57,13 +58,8 @@ export function hamerlyStep(
     }
     if (full) {
       label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
-      let second: f32 = Infinity;
-      for (let j = 0; j < nClusters; j++) {
-        const s = load<f32>(scoresPtr + (<usize>j << 2));
-        if (j != label && s < second) second = s;
-      }
-      store<f64>(upperAt, upperFromScore(load<f32>(scoresPtr + (<usize>label << 2)), xSq, error));
-      store<f64>(lowerAt, nClusters > 1 ? lowerFromScore(second, xSq, error) : Infinity);
+      store<f64>(upperAt, upperFromScore(scoredBest(), xSq, error));
+      store<f64>(lowerAt, nClusters > 1 ? lowerFromScore(scoredSecond(), xSq, error) : Infinity);
     }
     changed += accumulate(i, label, row, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
   }
