@@ -103,6 +103,27 @@ describe.each(algorithms)('%s ≡ Lloyd from the same explicit init', (algorithm
   }
 });
 
+describe('randomized ≡ Lloyd: near-ties, duplicates, zero weights, small maxIter', () => {
+  // Data on a coarse grid (many exact ties and duplicate rows), a few far points, random weights with zeros.
+  const rng = testRng(77);
+  const trials = Array.from({ length: 24 }, (_, trial) => {
+    const n = 5 + rng.int(400);
+    const d = 1 + rng.int(trial % 3 === 0 ? 40 : 6);
+    const k = 1 + rng.int(Math.min(n, trial % 4 === 0 ? 60 : 12));
+    const grid = [0.5, 1, 4][trial % 3];
+    const X = Array.from({ length: n }, () => Array.from({ length: d }, () => Math.round(rng.normal() * 3 / grid) * grid + (rng.uniform() < 0.02 ? 50 : 0)));
+    const weights = trial % 2 === 0 ? X.map(() => (rng.uniform() < 0.2 ? 0 : rng.uniform() * 4)) : undefined;
+    if (weights && weights.every((w) => w === 0)) weights[0] = 1;
+    const init = Array.from({ length: k }, () => X[rng.int(n)]);
+    const tol = [0, 1e-8, 1e-2][trial % 3];
+    const maxIter = trial % 5 === 0 ? 1 + rng.int(3) : 300;
+    return { name: `#${trial}: n=${n} d=${d} k=${k}`, X, init, weights, maxIter, tol };
+  });
+  test.each(trials.map((t) => [t.name, t] as const))('%s', (_name, t) => {
+    for (const algorithm of algorithms) expectSame(algorithm, t, t.tol);
+  });
+});
+
 describe('distance counts', () => {
   test.each(algorithms)('%s: strictly fewer than Lloyd on blobs', (algorithm) => {
     const { X } = blobs(3000, 5, 20, 21);
