@@ -62,10 +62,10 @@ function commonSizes(ws: Workspace) {
 }
 
 /** Lays out an algorithm's regions (refusing with OUT_OF_MEMORY before touching memory) and fills the row norms. */
-function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, extra: Record<string, number>, key: string = algorithm) {
+function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, extra: Record<string, number>) {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   const sizes = { ...commonSizes(ws), ...extra };
-  const r = regionsFor(ws, key, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
+  const r = regionsFor(ws, algorithm, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
   kernels.rowNorms(ptr.x, nSamples, nFeatures, r.xNorms);
   return r;
 }
@@ -237,7 +237,7 @@ function acceleratedRun(
   return { centers, labels, inertia: inertiaOf(ws), nIter: iteration, converged, distanceCount };
 }
 
-/** Hamerly's algorithm: lloydRun's signature and result, plus the distance count. Best at low d. */
+/** Hamerly's algorithm (2 bounds per point): lloydRun's signature and result, plus the distance count. */
 export function hamerlyRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): AcceleratedResult {
   return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'hamerly');
 }
