@@ -113,7 +113,7 @@ describe('randomized ≡ Lloyd: near-ties, duplicates, zero weights, small maxIt
     const grid = [0.5, 1, 4][trial % 3];
     const X = Array.from({ length: n }, () => Array.from({ length: d }, () => Math.round(rng.normal() * 3 / grid) * grid + (rng.uniform() < 0.02 ? 50 : 0)));
     const weights: number[] | undefined = trial % 2 === 0 ? X.map(() => (rng.uniform() < 0.2 ? 0 : rng.uniform() * 4)) : undefined;
-    if (weights && weights.every((w) => w === 0)) weights[0] = 1;
+    if (weights && !weights.some((w) => w > 0)) weights[0] = 1;
     const init = Array.from({ length: k }, () => X[rng.int(n)]);
     const tol = [0, 1e-8, 1e-2][trial % 3];
     const maxIter = trial % 5 === 0 ? 1 + rng.int(3) : 300;
