@@ -62,6 +62,7 @@ function cases(): Case[] {
   const overlapping = blobs(1500, 4, 30, 7, 6);
   const many = blobs(3000, 8, 100, 8, 1.5);
   const dup = jitteredDuplicates();
+  const wide = blobs(600, 5, 6, 12, 1e-3, 0.01).X.map((x, i) => (i % 97 === 0 ? x.map((v) => v + 1e5 * (i % 2 ? 1 : -1)) : x));
   const rng = testRng(9);
   const digitsX = digits().X;
   const digitsInit = Array.from({ length: 10 }, (_, j) => digitsX[j * 97]);
@@ -91,6 +92,7 @@ function cases(): Case[] {
       weights: b3.X.map((_, i) => 0.5 + (i % 7)),
     },
     { name: 'digits 1797×64, k=10', X: digitsX, init: digitsInit },
+    { name: 'wide dynamic range (outliers at 1e5, spread 1e-3)', X: wide, init: wide.slice(0, 9) },
   ];
 }
 
