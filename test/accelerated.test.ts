@@ -127,16 +127,18 @@ describe('randomized ≡ Lloyd: near-ties, duplicates, zero weights, small maxIt
 });
 
 describe('distance counts', () => {
-  test.each(algorithms)('%s: strictly fewer than Lloyd on blobs', (algorithm) => {
+  // Observed (2026-11-23): 5.7× (Hamerly), 9.5× (Elkan), 5.2× (Yinyang) fewer than Lloyd's n·k·nIter.
+  test.each(algorithms)('%s: at least 3× fewer than Lloyd on blobs 3000×5, k=20', (algorithm) => {
     const { X } = blobs(3000, 5, 20, 21);
     const { lloyd, fast, n, k } = compare(algorithm, { name: '', X, init: X.slice(0, 20) }, 0);
-    expect(fast.distanceCount).toBeLessThan(n * k * lloyd.nIter);
+    expect(fast.distanceCount * 3).toBeLessThan(n * k * lloyd.nIter);
   });
 
-  test('hamerly at d=2, k=8, n=20000: at least 3× fewer than Lloyd', () => {
+  // Observed: 8.9× fewer (21 iterations).
+  test('hamerly at d=2, k=8, n=20000: at least 6× fewer than Lloyd', () => {
     const { X } = blobs(20000, 2, 8, 22);
     const { lloyd, fast, n, k } = compare('hamerly', { name: '', X, init: X.slice(0, 8) }, 1e-8);
-    expect(fast.distanceCount * 3).toBeLessThan(n * k * lloyd.nIter);
+    expect(fast.distanceCount * 6).toBeLessThan(n * k * lloyd.nIter);
   });
 });
 
