@@ -5,3 +5,7 @@ export { seedingPotentials, updateClosest } from './seeding';
 export { clusterDistanceSums } from './silhouette';
 export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors';
 export { csrMatvec, csrChebyshevStep, dotColumns, subtractColumns, combineColumns } from './krylov';
+export { centerGeometry, rowNorms, takeDistanceCount } from './bounds';
+export { hamerlyStep } from './hamerly';
+export { elkanStep } from './elkan';
+export { yinyangStep } from './yinyang';

@@ -30,7 +30,7 @@ let mergedIndex: v128 = i32x4.splat(0);
 /** The lane holding the smallest value, and among equal values the smallest index: branch-free. */
 // @ts-ignore: decorator
 @inline
-function lanesArgmin(value: v128, index: v128): i32 {
+export function lanesArgmin(value: v128, index: v128): i32 {
   let m = f32x4.min(value, v128.shuffle<f32>(value, value, 2, 3, 0, 1));
   m = f32x4.min(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
   const candidates = v128.bitselect(index, i32x4.splat(i32.MAX_VALUE), f32x4.eq(value, m));
@@ -124,7 +124,7 @@ function addWeightedRow(sumRow: usize, row: usize, weight: f64, nFeatures: i32):
 /** Stores row i's label and adds the row, weighted, to its cluster; returns 1 when the label changed. */
 // @ts-ignore: decorator
 @inline
-function accumulate(
+export function accumulate(
   i: i32, label: i32, row: usize, xPtr: usize, weightPtr: usize, nFeatures: i32, labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize,
 ): i32 {
   const labelPtr = labelsPtr + (<usize>i << 2);

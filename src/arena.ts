@@ -57,7 +57,7 @@ export function allocate<T extends RegionSizes>(kernels: Kernels, sizes: T, what
   return regions;
 }
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 

@@ -4,6 +4,7 @@ import {
   checkInteger, checkNumber, type DataInput, matrix, type Matrix, readData, readSampleWeight,
 } from './input';
 import { lloydRun, type LloydResult } from './lloyd';
+import { elkanRun, hamerlyRun, yinyangRun } from './accelerated';
 import { RandomState } from './random';
 import { defaultLocalTrials, kmeansPlusPlusIndices, makeSeeder } from './seeding';
 import { warnOncePerKind, type WarningHandler } from './warnings';
@@ -12,7 +13,8 @@ import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf } from '
 import { prepareWorkspace } from './workspace';
 
 export type KMeansInit = 'k-means++' | 'random' | DataInput;
-export type KMeansAlgorithm = 'auto' | 'lloyd';
+export type KMeansAlgorithm = 'auto' | 'lloyd' | 'elkan' | 'hamerly' | 'yinyang';
+const ALGORITHMS: readonly KMeansAlgorithm[] = ['auto', 'lloyd', 'elkan', 'hamerly', 'yinyang'];
 
 export interface KMeansOptions {
   /** Number of clusters k. Default 8. */
@@ -31,7 +33,11 @@ export interface KMeansOptions {
   tol?: number;
   /** Seed (integer in [0, 2³²−1]) for numpy-compatible MT19937 draws; random when absent. */
   randomState?: number;
-  /** 'auto' (default) or 'lloyd': both run Lloyd's algorithm. */
+  /**
+   * 'auto' (default; Lloyd for now) or 'lloyd', or one of the exact accelerations 'elkan', 'hamerly' and 'yinyang':
+   * the same result as Lloyd's (labels, nIter, centers, inertia) with fewer distance evaluations. Elkan keeps k
+   * bounds per point and refuses with OUT_OF_MEMORY when n·k of them do not fit.
+   */
   algorithm?: KMeansAlgorithm;
   /** k-means++ candidates per center. Default 2 + ⌊ln k⌋. */
   nLocalTrials?: number;
@@ -102,8 +108,8 @@ export function resolveOptions(options: KMeansOptions | undefined): ResolvedOpti
   resolved.oversamplingFactor = checkInteger('oversamplingFactor', given.oversamplingFactor ?? 2 * resolved.nClusters, 1);
   if (given.initSampleSize !== undefined) resolved.initSampleSize = checkInteger('initSampleSize', given.initSampleSize, resolved.nClusters);
   if (resolved.nInit !== 'auto') checkInteger('nInit', resolved.nInit, 1);
-  if (resolved.algorithm !== 'auto' && resolved.algorithm !== 'lloyd') {
-    throw new WasmeansError('INVALID_PARAMETER', `algorithm must be 'auto' or 'lloyd', got ${describe(resolved.algorithm)}`);
+  if (!ALGORITHMS.includes(resolved.algorithm)) {
+    throw new WasmeansError('INVALID_PARAMETER', `algorithm must be one of ${ALGORITHMS.map((a) => `'${a}'`).join(', ')}, got ${describe(resolved.algorithm)}`);
   }
   if (typeof resolved.init === 'string' && resolved.init !== 'k-means++' && resolved.init !== 'k-means||' && resolved.init !== 'random') {
     throw new WasmeansError(
@@ -171,10 +177,11 @@ export function fitKMeans(
   const tolerance = options.tol * ws.meanVariance;
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
   const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials });
+  const runOnce = { auto: lloydRun, lloyd: lloydRun, elkan: elkanRun, hamerly: hamerlyRun, yinyang: yinyangRun }[options.algorithm];
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {
     const centers = explicit ?? rowsOf(data, (seed as NonNullable<typeof seed>)(rng), shift);
-    const result = lloydRun(ws, centers, maxIter, tolerance);
+    const result = runOnce(ws, centers, maxIter, tolerance);
     if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
   }
   const result = best as LloydResult;

@@ -62,7 +62,7 @@ export function lloydRun(ws: Workspace, initialCenters: Float64Array, maxIter: n
  * (its label is left as it is; the next E-step settles it). Farthest first, the lower index on ties.
  * Assumes the centers of this iteration are loaded and the labels are in wasm memory.
  */
-function relocateEmptyClusters(ws: Workspace, sums: Float64Array, weightInClusters: Float64Array): void {
+export function relocateEmptyClusters(ws: Workspace, sums: Float64Array, weightInClusters: Float64Array): void {
   const empty: number[] = [];
   for (let j = 0; j < ws.nClusters; j++) if (weightInClusters[j] === 0) empty.push(j);
   if (empty.length === 0) return;
@@ -106,7 +106,7 @@ function topIndices(values: Float64Array, count: number): Int32Array {
 }
 
 /** centers = sums / weight per cluster (times the reciprocal, as scikit-learn); clusters with no weight keep their sums. */
-function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFeatures: number, out: Float64Array): void {
+export function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFeatures: number, out: Float64Array): void {
   out.set(sums);
   for (let j = 0; j < weightInClusters.length; j++) {
     if (weightInClusters[j] > 0) {
@@ -117,7 +117,7 @@ function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFea
 }
 
 /** Σⱼ ‖newⱼ − oldⱼ‖², from per-center Euclidean shifts as scikit-learn's `_center_shift`. */
-function centerShiftTotal(old: Float64Array, next: Float64Array, nClusters: number, nFeatures: number): number {
+export function centerShiftTotal(old: Float64Array, next: Float64Array, nClusters: number, nFeatures: number): number {
   let total = 0;
   for (let j = 0; j < nClusters; j++) {
     let sq = 0;

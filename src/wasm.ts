@@ -45,6 +45,31 @@ export interface Kernels {
   dotColumns(vPtr: number, n: number, count: number, wPtr: number, hPtr: number): void;
   subtractColumns(vPtr: number, n: number, count: number, hPtr: number, wPtr: number): void;
   combineColumns(vPtr: number, n: number, count: number, sPtr: number, sCols: number, nOut: number, outPtr: number): void;
+  centerGeometry(
+    centersPtr: number, oldCentersPtr: number, nClusters: number, nFeatures: number, first: number, shiftsPtr: number, ccPtr: number, halfMinPtr: number,
+  ): number;
+  rowNorms(xPtr: number, nSamples: number, nFeatures: number, normsPtr: number): void;
+  takeDistanceCount(): number;
+  hamerlyStep(
+    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
+    centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
+    xNormsPtr: number, shiftsPtr: number, halfMinPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
+    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number,
+  ): number;
+  elkanStep(
+    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
+    centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
+    xNormsPtr: number, shiftsPtr: number, ccPtr: number, halfMinPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
+    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number, quadsPtr: number, tmpPtr: number, driftPtr: number,
+  ): number;
+  yinyangStep(
+    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
+    centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
+    xNormsPtr: number, shiftsPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
+    nGroups: number, groupOfPtr: number, slotCenterPtr: number, slotOfPtr: number, groupQuadStartPtr: number, nSlots: number,
+    slotRowsPtr: number, slotTPtr: number, slotNormsPtr: number, slotScoresPtr: number, groupScratchPtr: number,
+    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number, quadsPtr: number, tmpPtr: number,
+  ): number;
 }
 
 /** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */

@@ -1,0 +1,85 @@
+// Elkan's exact k-means E-step (one upper bound and k lower bounds per point), fused with the M-step sums as
+// lloydChunk: labels equal Lloyd's and the sums are bitwise the same. See bounds.ts for the exactness rule.
+import {
+  countDistances, lowerFromScore, mergedBestScore, mergeQuads, proves, scoreError, scoreQuadList, scoreRow, skipThreshold, squaredNorm,
+  upperFromScore,
+} from './bounds';
+import { accumulate } from './lloyd';
+
+/** Center j's lower bound now: stored as bound + drift when it was set. */
+// @ts-ignore: decorator
+@inline
+function lowerNow(lowers: usize, driftPtr: usize, j: i32): f64 {
+  return load<f64>(lowers + (<usize>j << 3)) - load<f64>(driftPtr + (<usize>j << 3));
+}
+
+/**
+ * One Elkan iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
+ * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
+ * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, ccPtr (k × k
+ * f64 center distances), halfMinPtr; INOUT labelsPtr, upperPtr (n f64), lowerPtr (n × k f64), sumsPtr,
+ * weightInClustersPtr, driftPtr (k f64: each center's summed shifts; the lower bounds are stored plus the drift
+ * at the time they were set, so that they need no per-iteration update: l = stored − drift now); scratch scoresPtr (nBlocks·16 f32, by center), quadsPtr (nBlocks·4 i32), tmpPtr (64 bytes).
+ */
+export function elkanStep(
+  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
+  centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
+  xNormsPtr: usize, shiftsPtr: usize, ccPtr: usize, halfMinPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
+  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize, quadsPtr: usize, tmpPtr: usize, driftPtr: usize,
+): i32 {
+  for (let j = 0; j < nClusters; j++) {
+    const at = driftPtr + (<usize>j << 3);
+    store<f64>(at, first != 0 ? 0 : load<f64>(at) + load<f64>(shiftsPtr + (<usize>j << 3)));
+  }
+  const rowBytes = <usize>nFeatures << 2;
+  let changed = 0;
+  for (let i = 0; i < nSamples; i++) {
+    const row = xPtr + <usize>i * rowBytes;
+    const xSq = squaredNorm(xNormsPtr, i);
+    const error = scoreError(nFeatures, xNormsPtr, i, maxCenterNorm);
+    const upperAt = upperPtr + (<usize>i << 3);
+    const lowers = lowerPtr + (<usize>i * <usize>nClusters << 3);
+    let label = load<i32>(labelsPtr + (<usize>i << 2));
+    if (first != 0) {
+      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
+      for (let j = 0; j < nClusters; j++) {
+        store<f64>(lowers + (<usize>j << 3), lowerFromScore(load<f32>(scoresPtr + (<usize>j << 2)), xSq, error) + load<f64>(driftPtr + (<usize>j << 3)));
+      }
+      store<f64>(upperAt, upperFromScore(load<f32>(scoresPtr + (<usize>label << 2)), xSq, error));
+    } else {
+      let upper = load<f64>(upperAt) + load<f64>(shiftsPtr + (<usize>label << 3));
+      let threshold = skipThreshold(upper, error);
+      if (!proves(2 * load<f64>(halfMinPtr + (<usize>label << 3)) - upper, threshold)) {
+        let any = false;
+        for (let j = 0; j < nClusters && !any; j++) {
+          any = j != label && !proves(Math.max(lowerNow(lowers, driftPtr, j), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold);
+        }
+        if (any) {
+          // The kept center's quad first: its score tightens the upper bound and is the one to beat.
+          const keptQuad = label >> 2;
+          store<i32>(quadsPtr, keptQuad);
+          scoreQuadList(row, nFeatures, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
+          label = mergeQuads(quadsPtr, 1, scoresPtr, 0, nClusters, label, load<f32>(scoresPtr + (<usize>label << 2)), lowers, driftPtr, xSq, error);
+          upper = upperFromScore(mergedBestScore(), xSq, error);
+          threshold = skipThreshold(upper, error);
+          // The other quads holding a center the bounds cannot rule out, scored four at a time.
+          let nQuads = 0;
+          let lastQuad = keptQuad;
+          for (let j = 0; j < nClusters; j++) {
+            if (j >> 2 == lastQuad || j >> 2 == keptQuad || j == label) continue;
+            if (proves(Math.max(lowerNow(lowers, driftPtr, j), load<f64>(ccPtr + (<usize>(label * nClusters + j) << 3)) - upper), threshold)) continue;
+            lastQuad = j >> 2;
+            store<i32>(quadsPtr + (<usize>nQuads << 2), lastQuad);
+            nQuads++;
+          }
+          scoreQuadList(row, nFeatures, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
+          label = mergeQuads(quadsPtr, nQuads, scoresPtr, 0, nClusters, label, mergedBestScore(), lowers, driftPtr, xSq, error);
+          upper = upperFromScore(mergedBestScore(), xSq, error);
+        }
+      }
+      store<f64>(upperAt, upper);
+    }
+    changed += accumulate(i, label, row, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
+  }
+  return changed;
+}

@@ -1,0 +1,150 @@
+// Yinyang k-means' exact E-step (Ding et al. 2015: one upper bound per point and one lower bound per group of
+// centers; the global, group and local filters), fused with the M-step sums as lloydChunk: labels equal Lloyd's and
+// the sums are bitwise the same. See bounds.ts for the exactness rule.
+//
+// The centers are re-packed group by group into their own 16-wide blocks ("slots"; each group starts on a quad
+// of 4 lanes, padding lanes map to −1), so that a group's centers are scored together in SIMD. A lane's score is
+// the same whichever block it sits in, so the scores are Lloyd's.
+import { packCenters } from './common';
+import {
+  laneCenter, lowerFromScore, mergedBestScore, mergeQuads, proves, scoreError, scoreQuadList, scoreRow, skipThreshold, squaredNorm,
+  upperFromScore,
+} from './bounds';
+import { accumulate } from './lloyd';
+
+/**
+ * One Yinyang iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
+ * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
+ * Groups: slotCenterPtr (nSlots i32: the center in each lane, −1 for padding), slotOfPtr (k i32), groupOfPtr (k i32),
+ * groupQuadStartPtr (nGroups + 1 i32: each group's first quad of lanes).
+ * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, the groups;
+ * INOUT labelsPtr, upperPtr (n f64), lowerPtr (n × nGroups f64), sumsPtr, weightInClustersPtr;
+ * OUT (re-packed centers) slotRowsPtr (nSlots × d f32), slotTPtr, slotNormsPtr (⌈nSlots/16⌉ blocks);
+ * scratch scoresPtr (nBlocks·16 f32, by center), slotScoresPtr (nSlots f32), groupScratchPtr (nGroups × 20 +
+ * nSlots bytes), quadsPtr (nSlots/4 i32), tmpPtr (64 bytes).
+ */
+export function yinyangStep(
+  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
+  centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
+  xNormsPtr: usize, shiftsPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
+  nGroups: i32, groupOfPtr: usize, slotCenterPtr: usize, slotOfPtr: usize, groupQuadStartPtr: usize, nSlots: i32,
+  slotRowsPtr: usize, slotTPtr: usize, slotNormsPtr: usize, slotScoresPtr: usize, groupScratchPtr: usize,
+  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize, quadsPtr: usize, tmpPtr: usize,
+): i32 {
+  const rowBytes = <usize>nFeatures << 2;
+  for (let slot = 0; slot < nSlots; slot++) {
+    const j = load<i32>(slotCenterPtr + (<usize>slot << 2));
+    const to = slotRowsPtr + <usize>slot * rowBytes;
+    if (j >= 0) memory.copy(to, centersPtr + <usize>j * rowBytes, rowBytes);
+    else memory.fill(to, 0, rowBytes);
+  }
+  packCenters(slotRowsPtr, nSlots, nFeatures, slotTPtr, slotNormsPtr);
+  const groupShifts = groupScratchPtr;
+  const previous = groupScratchPtr + (<usize>nGroups << 3);
+  const evaluated = previous + (<usize>nGroups << 3);
+  const quadStampPtr = evaluated + (<usize>nGroups << 2);
+  memory.fill(quadStampPtr, 0, <usize>nSlots);
+  for (let g = 0; g < nGroups; g++) {
+    let shift: f64 = 0;
+    for (let lane = load<i32>(groupQuadStartPtr + (<usize>g << 2)) << 2; lane < load<i32>(groupQuadStartPtr + (<usize>(g + 1) << 2)) << 2; lane++) {
+      const j = load<i32>(slotCenterPtr + (<usize>lane << 2));
+      if (j >= 0) shift = Math.max(shift, load<f64>(shiftsPtr + (<usize>j << 3)));
+    }
+    store<f64>(groupShifts + (<usize>g << 3), shift);
+  }
+  let changed = 0;
+  for (let i = 0; i < nSamples; i++) {
+    const row = xPtr + <usize>i * rowBytes;
+    const xSq = squaredNorm(xNormsPtr, i);
+    const error = scoreError(nFeatures, xNormsPtr, i, maxCenterNorm);
+    const upperAt = upperPtr + (<usize>i << 3);
+    const lowers = lowerPtr + (<usize>i * <usize>nGroups << 3);
+    let label = load<i32>(labelsPtr + (<usize>i << 2));
+    if (first != 0) {
+      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
+      for (let g = 0; g < nGroups; g++) {
+        let lower: f64 = Infinity;
+        for (let lane = load<i32>(groupQuadStartPtr + (<usize>g << 2)) << 2; lane < load<i32>(groupQuadStartPtr + (<usize>(g + 1) << 2)) << 2; lane++) {
+          const j = load<i32>(slotCenterPtr + (<usize>lane << 2));
+          if (j >= 0 && j != label) lower = Math.min(lower, lowerFromScore(load<f32>(scoresPtr + (<usize>j << 2)), xSq, error));
+        }
+        store<f64>(lowers + (<usize>g << 3), lower);
+      }
+      store<f64>(upperAt, upperFromScore(load<f32>(scoresPtr + (<usize>label << 2)), xSq, error));
+    } else {
+      let upper = load<f64>(upperAt) + load<f64>(shiftsPtr + (<usize>label << 3));
+      let globalLower: f64 = Infinity;
+      for (let g = 0; g < nGroups; g++) {
+        const at = lowers + (<usize>g << 3);
+        const old = load<f64>(at);
+        store<f64>(previous + (<usize>g << 3), old);
+        const lower = old - load<f64>(groupShifts + (<usize>g << 3));
+        store<f64>(at, lower);
+        globalLower = Math.min(globalLower, lower);
+      }
+      let threshold = skipThreshold(upper, error);
+      if (!proves(globalLower, threshold)) {
+        // The kept center's quad first: its score tightens the upper bound and is the one to beat.
+        const kept = label;
+        const keptLane = load<i32>(slotOfPtr + (<usize>kept << 2));
+        const stamp = i + 1;
+        store<i32>(quadsPtr, keptLane >> 2);
+        store<i32>(quadStampPtr + (<usize>(keptLane >> 2) << 2), stamp);
+        scoreQuadList(row, nFeatures, slotTPtr, slotNormsPtr, quadsPtr, 1, slotScoresPtr, tmpPtr);
+        const keptScore = load<f32>(slotScoresPtr + (<usize>keptLane << 2));
+        label = mergeQuads(quadsPtr, 1, slotScoresPtr, slotCenterPtr, nClusters, label, keptScore, 0, 0, xSq, error);
+        upper = upperFromScore(mergedBestScore(), xSq, error);
+        threshold = skipThreshold(upper, error);
+        let anyEvaluated = false;
+        if (!proves(globalLower, threshold)) {
+          // Groups the group filter keeps; in them, quads holding a center the local filter (old bound − own shift) keeps.
+          let nQuads = 0;
+          for (let g = 0; g < nGroups; g++) {
+            const keep = !proves(load<f64>(lowers + (<usize>g << 3)), threshold);
+            store<i32>(evaluated + (<usize>g << 2), keep ? 1 : 0);
+            if (!keep) continue;
+            anyEvaluated = true;
+            const old = load<f64>(previous + (<usize>g << 3));
+            for (let quad = load<i32>(groupQuadStartPtr + (<usize>g << 2)); quad < load<i32>(groupQuadStartPtr + (<usize>(g + 1) << 2)); quad++) {
+              if (load<i32>(quadStampPtr + (<usize>quad << 2)) == stamp) continue;
+              let need = false;
+              for (let lane = quad << 2; lane < (quad + 1) << 2 && !need; lane++) {
+                const j = load<i32>(slotCenterPtr + (<usize>lane << 2));
+                need = j >= 0 && !proves(old - load<f64>(shiftsPtr + (<usize>j << 3)), threshold);
+              }
+              if (!need) continue;
+              store<i32>(quadStampPtr + (<usize>quad << 2), stamp);
+              store<i32>(quadsPtr + (<usize>nQuads << 2), quad);
+              nQuads++;
+            }
+          }
+          scoreQuadList(row, nFeatures, slotTPtr, slotNormsPtr, quadsPtr, nQuads, slotScoresPtr, tmpPtr);
+          label = mergeQuads(quadsPtr, nQuads, slotScoresPtr, slotCenterPtr, nClusters, label, mergedBestScore(), 0, 0, xSq, error);
+          upper = upperFromScore(mergedBestScore(), xSq, error);
+        }
+        // New group bounds: scored centers by their scores, the others by old bound − own shift; the label excluded.
+        for (let g = 0; g < nGroups; g++) {
+          if (!anyEvaluated || load<i32>(evaluated + (<usize>g << 2)) == 0) continue;
+          const old = load<f64>(previous + (<usize>g << 3));
+          let lower: f64 = Infinity;
+          for (let lane = load<i32>(groupQuadStartPtr + (<usize>g << 2)) << 2; lane < load<i32>(groupQuadStartPtr + (<usize>(g + 1) << 2)) << 2; lane++) {
+            const j = laneCenter(slotCenterPtr, lane, nClusters);
+            if (j < 0 || j == label) continue;
+            const scored = load<i32>(quadStampPtr + (<usize>(lane >> 2) << 2)) == stamp;
+            lower = Math.min(lower, scored ? lowerFromScore(load<f32>(slotScoresPtr + (<usize>lane << 2)), xSq, error) : old - load<f64>(shiftsPtr + (<usize>j << 3)));
+          }
+          store<f64>(lowers + (<usize>g << 3), lower);
+        }
+        // The kept center rejoins its group's bound when it lost and the group was not recomputed.
+        const keptGroup = load<i32>(groupOfPtr + (<usize>kept << 2));
+        if (label != kept && (!anyEvaluated || load<i32>(evaluated + (<usize>keptGroup << 2)) == 0)) {
+          const at = lowers + (<usize>keptGroup << 3);
+          store<f64>(at, Math.min(load<f64>(at), lowerFromScore(keptScore, xSq, error)));
+        }
+      }
+      store<f64>(upperAt, upper);
+    }
+    changed += accumulate(i, label, row, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
+  }
+  return changed;
+}
