@@ -63,22 +63,20 @@ const declarations = (input, name, extraExternal = []) => ({
 
 export default [
   {
-    // One build for both entries: the modules they share (errors, RandomState) go to one chunk, so that a
-    // WasmeansError thrown by wasmeans/datasets is an instance of the core's WasmeansError.
-    input: { index: 'src/index.ts', datasets: 'src/datasets/index.ts' },
+    // One build for every entry: the modules they share (errors, RandomState, the wasm instance) go to shared
+    // chunks, so that a WasmeansError thrown by wasmeans/datasets is an instance of the core's WasmeansError and
+    // wasmeans/spectral runs on the instance that init() from 'wasmeans' (or its workerd entry) set up.
+    input: { index: 'src/index.ts', workerd: 'src/workerd.ts', datasets: 'src/datasets/index.ts', spectral: 'src/spectral-entry.ts' },
+    external: ['./wasmeans.wasm'],
     output: [
       { dir: 'build', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks },
+      // workerd.cjs comes along and is not shipped: Workers load ES modules.
       { dir: 'build', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks },
     ],
     plugins: [...jpeg(), ts(), minify(), sizes()],
   },
-  {
-    input: { workerd: 'src/workerd.ts' },
-    external: ['./wasmeans.wasm'],
-    output: { dir: 'build', format: 'es', entryFileNames: '[name].js' },
-    plugins: [ts(), minify(), sizes()],
-  },
   declarations('src/index.ts', 'index'),
   declarations('src/workerd.ts', 'workerd', ['./wasmeans.wasm']),
   declarations('src/datasets/index.ts', 'datasets'),
+  declarations('src/spectral-entry.ts', 'spectral'),
 ];

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeMoons } from '../build/datasets.js';
-import { adjustedRandScore, init, SpectralClustering } from '../build/index.js';
+import { adjustedRandScore, init } from '../build/index.js';
+import { SpectralClustering } from '../build/spectral.js';
 import { fmtRatio, fmtSec, median, parseArgs, table } from './util.mjs';
 
 const args = parseArgs(['no-python']);

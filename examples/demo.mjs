@@ -1,7 +1,8 @@
 // `npm start`: the handbook's first k-means example on its blobs, a larger fit, and its spectral clustering of
 // the moons at 100 times the book's size, with timings.
 import { makeBlobs, makeMoons } from '../build/datasets.js';
-import { adjustedRandScore, init, KMeans, SpectralClustering } from '../build/index.js';
+import { adjustedRandScore, init, KMeans } from '../build/index.js';
+import { SpectralClustering } from '../build/spectral.js';
 
 const seconds = (start) => ((performance.now() - start) / 1000).toFixed(4);
 

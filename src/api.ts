@@ -18,7 +18,3 @@ export {
 } from './metrics';
 export { kneighborsGraph, type KNeighborsGraphOptions, type KNeighborsMode } from './neighbors';
 export type { CsrMatrix } from './sparse';
-export {
-  SpectralClustering, type SpectralClusteringOptions, type SpectralAffinity, type SpectralAssignLabels,
-} from './spectral';
-export { spectralEmbedding, type SpectralEmbeddingOptions, type EigenSolver } from './embedding';

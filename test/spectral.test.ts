@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { makeBlobs, makeCircles, makeMoons } from '../src/datasets/index';
 import { spectralEmbeddingResult } from '../src/embedding';
-import { adjustedRandScore, type CsrMatrix, init, KMeans, SpectralClustering, spectralEmbedding, type WarningKind } from '../src/index';
+import { adjustedRandScore, type CsrMatrix, init, KMeans, type WarningKind } from '../src/index';
+import { SpectralClustering, spectralEmbedding } from '../src/spectral-entry';
 import { expectWasmeansError, samePartition, testRng, type Rows } from './reference';
 
 interface FixtureCsr {
