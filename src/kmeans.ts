@@ -34,7 +34,8 @@ export interface KMeansOptions {
   /** Seed (integer in [0, 2³²−1]) for numpy-compatible MT19937 draws; random when absent. */
   randomState?: number;
   /**
-   * 'auto' (default; Lloyd for now) or 'lloyd', or one of the exact accelerations 'elkan', 'hamerly' and 'yinyang':
+   * 'auto' (default: Hamerly when k ≥ 16 and k·d ≥ 192, else Lloyd; see BENCHMARKS.md) or 'lloyd', or one of the
+   * exact accelerations 'elkan', 'hamerly' and 'yinyang':
    * the same result as Lloyd's (labels, nIter, centers, inertia) with fewer distance evaluations. Elkan keeps k
    * bounds per point and refuses with OUT_OF_MEMORY when n·k of them do not fit.
    */
@@ -123,6 +124,15 @@ export function resolveOptions(options: KMeansOptions | undefined): ResolvedOpti
   return resolved;
 }
 
+/**
+ * What 'auto' runs, from one-thread fits on blobs (BENCHMARKS.md): Hamerly's bounds pay once a distance costs
+ * enough to skip (k·d ≥ 192) and there are enough centers to skip (k ≥ 16); below that the SIMD Lloyd E-step,
+ * a few nanoseconds a row, wins. Elkan and Yinyang were slower than Hamerly on every case measured.
+ */
+export function autoAlgorithm(nFeatures: number, nClusters: number): 'lloyd' | 'hamerly' {
+  return nClusters >= 16 && nClusters * nFeatures >= 192 ? 'hamerly' : 'lloyd';
+}
+
 /** Whether two labellings are the same partition up to renaming (scikit-learn's `_is_same_clustering`). */
 function sameClustering(a: Int32Array, b: Int32Array, nClusters: number): boolean {
   const mapping = new Int32Array(nClusters).fill(-1);
@@ -177,7 +187,8 @@ export function fitKMeans(
   const tolerance = options.tol * ws.meanVariance;
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
   const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials });
-  const runOnce = { auto: lloydRun, lloyd: lloydRun, elkan: elkanRun, hamerly: hamerlyRun, yinyang: yinyangRun }[options.algorithm];
+  const algorithm = options.algorithm === 'auto' ? autoAlgorithm(nFeatures, nClusters) : options.algorithm;
+  const runOnce = { lloyd: lloydRun, elkan: elkanRun, hamerly: hamerlyRun, yinyang: yinyangRun }[algorithm];
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {
     const centers = explicit ?? rowsOf(data, (seed as NonNullable<typeof seed>)(rng), shift);

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type AcceleratedAlgorithm, elkanRun, hamerlyRun, yinyangRun } from '../src/accelerated';
 import { init, KMeans, kmeans, WasmeansError } from '../src/index';
+import { autoAlgorithm } from '../src/kmeans';
 import { readData } from '../src/input';
 import { lloydRun } from '../src/lloyd';
 import { allRows, rowsOf } from '../src/model';
@@ -152,6 +153,18 @@ describe('KMeans estimator', () => {
     expect(fast.nIter).toBe(lloyd.nIter);
     expect(Array.from(fast.clusterCenters.data)).toEqual(Array.from(lloyd.clusterCenters.data));
     expect(fast.inertia).toBe(lloyd.inertia);
+  });
+
+  test("'auto' runs Hamerly from k ≥ 16 and k·d ≥ 192, else Lloyd; either way Lloyd's result", () => {
+    expect([autoAlgorithm(2, 8), autoAlgorithm(8, 16), autoAlgorithm(64, 10), autoAlgorithm(3, 64)]).toEqual(['lloyd', 'lloyd', 'lloyd', 'lloyd']);
+    expect([autoAlgorithm(8, 24), autoAlgorithm(16, 64), autoAlgorithm(64, 256), autoAlgorithm(12, 16)]).toEqual(['hamerly', 'hamerly', 'hamerly', 'hamerly']);
+    const { X } = blobs(4000, 16, 20, 33, 2);
+    const options = { nClusters: 20, nInit: 2, randomState: 7, onWarning: () => {} };
+    const lloyd = new KMeans({ ...options, algorithm: 'lloyd' }).fit(X);
+    const auto = new KMeans(options).fit(X);
+    expect(Array.from(auto.labels)).toEqual(Array.from(lloyd.labels));
+    expect(auto.nIter).toBe(lloyd.nIter);
+    expect(Array.from(auto.clusterCenters.data)).toEqual(Array.from(lloyd.clusterCenters.data));
   });
 
   test('kmeans() with sample weights and tol=0', () => {
