@@ -156,7 +156,7 @@ describe('KMeans estimator', () => {
   });
 
   test("'auto' runs Hamerly from k ≥ 16 and k·d ≥ 192, else Lloyd; either way Lloyd's result", () => {
-    expect([autoAlgorithm(2, 8), autoAlgorithm(8, 16), autoAlgorithm(64, 10), autoAlgorithm(3, 64)]).toEqual(['lloyd', 'lloyd', 'lloyd', 'lloyd']);
+    expect([autoAlgorithm(2, 8), autoAlgorithm(8, 16), autoAlgorithm(64, 10), autoAlgorithm(2, 64)]).toEqual(['lloyd', 'lloyd', 'lloyd', 'lloyd']);
     expect([autoAlgorithm(8, 24), autoAlgorithm(16, 64), autoAlgorithm(64, 256), autoAlgorithm(12, 16)]).toEqual(['hamerly', 'hamerly', 'hamerly', 'hamerly']);
     const { X } = blobs(4000, 16, 20, 33, 2);
     const options = { nClusters: 20, nInit: 2, randomState: 7, onWarning: () => {} };
