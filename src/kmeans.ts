@@ -10,6 +10,7 @@ import { warnOncePerKind, type WarningHandler } from './warnings';
 import { getKernels } from './wasm';
 import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf } from './model';
 import { prepareWorkspace } from './workspace';
+import { type Engine, withThreads } from './threads';
 
 export type KMeansInit = 'k-means++' | 'random' | DataInput;
 export type KMeansAlgorithm = 'auto' | 'lloyd';
@@ -33,6 +34,16 @@ export interface KMeansOptions {
   nLocalTrials?: number;
   /** Receives warnings (fewer distinct clusters than k, no convergence, nInit ignored). Default: console.warn once per kind. */
   onWarning?: WarningHandler;
+}
+
+/** Options of `fitAsync` and `kmeansAsync`. */
+export interface ThreadOptions {
+  /**
+   * Threads sharing each Lloyd iteration (Node's worker_threads; this thread counts as one). Default: the cores
+   * available. Results are identical whatever the count. Where there are no worker_threads (browsers, Cloudflare
+   * Workers) the fit runs on this thread.
+   */
+  threads?: number;
 }
 
 export interface KMeansResult {
@@ -113,8 +124,9 @@ function countDistinct(labels: Int32Array, nClusters: number): number {
  */
 export function fitKMeans(
   x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLike<number> | undefined, rng = RandomState.fromOptional(options.randomState),
+  engine?: Engine,
 ) {
-  const kernels = getKernels();
+  const kernels = engine?.kernels ?? getKernels();
   const data = readData(x);
   const { rows: nSamples, cols: nFeatures } = data;
   const { nClusters, init, maxIter } = options;
@@ -145,7 +157,7 @@ export function fitKMeans(
     const centers =
       explicit ??
       rowsOf(data, init === 'random' ? randomIndices(weights, nClusters, rng) : kmeansPlusPlusIndices(ws, nClusters, rng, nLocalTrials), shift);
-    const result = lloydRun(ws, centers, maxIter, tolerance);
+    const result = lloydRun(ws, centers, maxIter, tolerance, engine?.eStep);
     if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
   }
   const result = best as LloydResult;
@@ -168,6 +180,22 @@ export function fitKMeans(
 export function kmeans(x: DataInput, nClusters: number, options: Omit<KMeansOptions, 'nClusters'> & FitOptions = {}): KMeansResult {
   const { sampleWeight, ...rest } = options;
   const { centers, labels, inertia, nIter, converged } = fitKMeans(x, resolveOptions({ ...rest, nClusters }), sampleWeight);
+  return { centers, labels, inertia, nIter, converged };
+}
+
+/** `fitKMeans` over threads (see ThreadOptions); the options are checked before anything starts. */
+function fitKMeansAsync(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLike<number> | undefined, threads: number | undefined) {
+  if (threads !== undefined) checkInteger('threads', threads, 1, 1024);
+  const rng = RandomState.fromOptional(options.randomState);
+  return withThreads(threads, (engine) => fitKMeans(x, options, sampleWeight, rng, engine));
+}
+
+/** `kmeans` with its Lloyd iterations shared by threads (Node); resolves to the same result as `kmeans`. */
+export async function kmeansAsync(
+  x: DataInput, nClusters: number, options: Omit<KMeansOptions, 'nClusters'> & FitOptions & ThreadOptions = {},
+): Promise<KMeansResult> {
+  const { sampleWeight, threads, ...rest } = options;
+  const { centers, labels, inertia, nIter, converged } = await fitKMeansAsync(x, resolveOptions({ ...rest, nClusters }), sampleWeight, threads);
   return { centers, labels, inertia, nIter, converged };
 }
 
@@ -207,6 +235,13 @@ export class KMeans extends CenterModel {
 
   fit(x: DataInput, options: FitOptions = {}): this {
     const { centers, labels, inertia, nIter } = fitKMeans(x, this.options, options.sampleWeight);
+    this.fitted = { centers, labels, inertia, nIter };
+    return this;
+  }
+
+  /** `fit` with its Lloyd iterations shared by threads (Node's worker_threads); the same model as `fit`. */
+  async fitAsync(x: DataInput, options: FitOptions & ThreadOptions = {}): Promise<this> {
+    const { centers, labels, inertia, nIter } = await fitKMeansAsync(x, this.options, options.sampleWeight, options.threads);
     this.fitted = { centers, labels, inertia, nIter };
     return this;
   }
