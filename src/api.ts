@@ -8,7 +8,7 @@ export {
   type KMeansOptions, type ThreadOptions, type KMeansResult, type KMeansInit, type KMeansAlgorithm, type KMeansPlusPlusOptions,
 } from './kmeans';
 export { RandomState } from './random';
-export { shutdownThreads } from './threads';
+export { shutdownThreads } from './kmeans';
 export type { FitOptions } from './model';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './minibatch';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './quantize';

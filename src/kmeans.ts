@@ -10,7 +10,7 @@ import { warnOncePerKind, type WarningHandler } from './warnings';
 import { getKernels } from './wasm';
 import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf } from './model';
 import { prepareWorkspace } from './workspace';
-import { type Engine, withThreads } from './threads';
+import type { Engine } from './threads';
 
 export type KMeansInit = 'k-means++' | 'random' | DataInput;
 export type KMeansAlgorithm = 'auto' | 'lloyd';
@@ -184,9 +184,11 @@ export function kmeans(x: DataInput, nClusters: number, options: Omit<KMeansOpti
 }
 
 /** `fitKMeans` over threads (see ThreadOptions); the options are checked before anything starts. */
-function fitKMeansAsync(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLike<number> | undefined, threads: number | undefined) {
+async function fitKMeansAsync(x: DataInput, options: ResolvedOptions, sampleWeight: ArrayLike<number> | undefined, threads: number | undefined) {
   if (threads !== undefined) checkInteger('threads', threads, 1, 1024);
   const rng = RandomState.fromOptional(options.randomState);
+  // A chunk of its own: the core's size budget stays for the synchronous path.
+  const { withThreads } = await import('./threads');
   return withThreads(threads, (engine) => fitKMeans(x, options, sampleWeight, rng, engine));
 }
 
@@ -197,6 +199,12 @@ export async function kmeansAsync(
   const { sampleWeight, threads, ...rest } = options;
   const { centers, labels, inertia, nIter, converged } = await fitKMeansAsync(x, resolveOptions({ ...rest, nClusters }), sampleWeight, threads);
   return { centers, labels, inertia, nIter, converged };
+}
+
+/** Stops the worker threads of `fitAsync` (idle ones keep no process alive anyway); later fits start new ones. */
+export async function shutdownThreads(): Promise<void> {
+  const { shutdownThreads: shutdown } = await import('./threads');
+  return shutdown();
 }
 
 export interface KMeansPlusPlusOptions {
