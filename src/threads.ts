@@ -88,10 +88,15 @@ function workerMain(claim: typeof claimChunks, { parentPort, workerData }: any):
 // The worker's require is in the text, out of bundlers' reach; their helpers (esbuild's __name) do not exist there.
 const workerSource = `const __name = (f) => f;\n(${workerMain})(${claimChunks}, require('node:worker_threads'));`;
 
-/** Node's built-in modules, loaded by a computed name so that bundlers for browsers leave them alone. */
+/**
+ * A Node built-in module, out of bundlers' and miniflare's sight (they refuse or rewrite computed imports): Node's
+ * process.getBuiltinModule where it exists (20.16+), else an import() compiled at run time.
+ */
 function builtin(name: string): Promise<any> {
   const specifier = `node:${name}`;
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+  const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof getBuiltinModule === 'function') return Promise.resolve(getBuiltinModule(specifier));
+  return new Function('specifier', 'return import(specifier)')(specifier);
 }
 
 interface NodeWorker {
@@ -115,12 +120,12 @@ let pool: Promise<Pool | undefined> | undefined;
 /** Sessions run one at a time. */
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Where the package ships the threaded module: the package's own export, else beside this file. */
-function wasmPath(createRequire: (from: string) => { resolve(id: string): string }): string | URL {
+/** Where the package ships the threaded module: its own export `wasmeans/wasmeans-threads.wasm`. */
+function wasmPath(createRequire: (from: string) => { resolve(id: string): string }): string {
   try {
     return createRequire(import.meta.url).resolve('wasmeans/wasmeans-threads.wasm');
-  } catch {
-    return new URL('./wasmeans-threads.wasm', import.meta.url);
+  } catch (cause) {
+    throw new WasmeansError('UNSUPPORTED', `threads need wasmeans-threads.wasm, and resolving wasmeans/wasmeans-threads.wasm from ${import.meta.url} failed (${String(cause)})`);
   }
 }
 
