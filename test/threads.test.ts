@@ -51,6 +51,15 @@ describe('fitAsync is fit, whatever the thread count', () => {
   });
 });
 
+test('invalid X is refused as by fit, and the pool serves the next fit', async () => {
+  const bad = X.data.slice();
+  bad[5 * 64 + 7] = NaN;
+  const promise = new KMeans({ nClusters: 32, randomState: 0 }).fitAsync({ data: bad, rows: X.rows, cols: 64 }, { threads: 2 });
+  await expect(promise).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/row 5/) });
+  const options = { nClusters: 32, randomState: 0, ...silent };
+  expectSameModel(new KMeans(options).fit(X), await new KMeans(options).fitAsync(X, { threads: 2 }));
+});
+
 test.each([0, 1.5, -1, NaN, '2', 2000])('threads: %s is refused with INVALID_PARAMETER naming it', async (threads) => {
   const promise = new KMeans({ nClusters: 2 }).fitAsync([[0], [1]], { threads: threads as number });
   await expect(promise).rejects.toBeInstanceOf(WasmeansError);
