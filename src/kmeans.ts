@@ -157,7 +157,7 @@ export function fitKMeans(
     const centers =
       explicit ??
       rowsOf(data, init === 'random' ? randomIndices(weights, nClusters, rng) : kmeansPlusPlusIndices(ws, nClusters, rng, nLocalTrials), shift);
-    const result = lloydRun(ws, centers, maxIter, tolerance, engine?.eStep);
+    const result = lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign);
     if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
   }
   const result = best as LloydResult;

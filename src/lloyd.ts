@@ -11,6 +11,11 @@ import { assignAll, inertiaOf, loadCenters, type Workspace } from './workspace';
  */
 export type EStep = (ws: Workspace, nBlocks: number) => number;
 
+/** Labels every row with its nearest loaded center, into ws.ptr.labels (the last E-step after a shift-based stop). */
+export type Assign = (ws: Workspace, nBlocks: number) => void;
+
+const assignHere: Assign = (ws, nBlocks) => void assignAll(ws, nBlocks);
+
 /** Bytes of one chunk's partial sums: nClusters × nFeatures sums, then nClusters weights (f64). */
 export const partialBytes = (nClusters: number, nFeatures: number): number => (nClusters * nFeatures + nClusters) * 8;
 
@@ -70,6 +75,7 @@ export interface LloydResult {
 /** Assumes prior validation: centers has nClusters × nFeatures finite values; tolerance is already scaled. */
 export function lloydRun(
   ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, eStep: EStep = sequentialEStep,
+  assign: Assign = assignHere,
 ): LloydResult {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   let centers = Float64Array.from(initialCenters);
@@ -98,13 +104,9 @@ export function lloydRun(
     }
   }
   const nIter = Math.min(iteration + 1, maxIter);
-  let labels: Int32Array;
-  if (strictConvergence) {
-    loadCenters(ws, centers);
-    labels = i32View(kernels, ptr.labels, nSamples).slice();
-  } else {
-    labels = assignAll(ws, loadCenters(ws, centers));
-  }
+  const nBlocks = loadCenters(ws, centers);
+  if (!strictConvergence) assign(ws, nBlocks);
+  const labels = i32View(kernels, ptr.labels, nSamples).slice();
   return { centers, labels, inertia: inertiaOf(ws), nIter, converged };
 }
 

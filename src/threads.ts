@@ -7,14 +7,15 @@
 // this thread.
 import { allocate, f64View } from './arena';
 import { WasmeansError } from './errors';
-import { addPartial, type EStep, lloydChunkRows, partialBytes, runChunk, sequentialEStep } from './lloyd';
+import { addPartial, type Assign, type EStep, lloydChunkRows, partialBytes, runChunk, sequentialEStep } from './lloyd';
 import type { Kernels } from './wasm';
 import type { Workspace } from './workspace';
 
-/** What a fit needs: the kernels whose memory holds its workspace, and how to run an E-step. */
+/** What a fit needs: the kernels whose memory holds its workspace, and how to run its passes over the rows. */
 export interface Engine {
   kernels: Kernels;
   eStep: EStep;
+  assign: Assign;
 }
 
 // Control words, as literals inside claimChunks and workerMain, which run as source text in the workers.
@@ -27,9 +28,9 @@ const FAILED = 5;
 const CONTROL_WORDS = 32;
 
 /**
- * Claims chunks until none is left, each into its own partial sums at partials + c × stride (zeroed first),
- * and adds the number of changed labels. Refers to nothing outside itself: workers run its source text.
- * Words 6.. hold the E-step's arguments; pointers are read unsigned.
+ * Claims chunks until none is left. Word 17 = 0: the E-step, each chunk into its own partial sums at
+ * partials + c × stride (zeroed first), adding the number of changed labels; 1: labels only. Words 6.. hold
+ * the arguments; pointers are read unsigned. Refers to nothing outside itself: workers run its source text.
  */
 function claimChunks(control: Int32Array, kernels: Kernels): void {
   const x = control[6] >>> 0;
@@ -46,7 +47,12 @@ function claimChunks(control: Int32Array, kernels: Kernels): void {
   const stride = (nClusters * nFeatures + nClusters) * 8;
   const nChunks = Math.ceil(nSamples / rows);
   let changed = 0;
+  const labelsOnly = control[17] === 1;
   for (let c = Atomics.add(control, 2, 1); c < nChunks; c = Atomics.add(control, 2, 1)) {
+    if (labelsOnly) {
+      kernels.assignLabels(x, c * rows, Math.min(nSamples, (c + 1) * rows), nFeatures, centersT, centerNorms, nBlocks, labels);
+      continue;
+    }
     const sums = partials + c * stride;
     new Float64Array(kernels.memory.buffer, sums, stride / 8).fill(0);
     changed += kernels.lloydChunk(
@@ -175,34 +181,43 @@ async function grow(p: Pool, count: number): Promise<void> {
   await Promise.all(started);
 }
 
-/** The E-step over the session's threads: this one and `nWorkers` workers claim chunks; partials added in order. */
-function threadedEStep(p: Pool, nWorkers: number): EStep {
+/**
+ * The passes over the session's threads: this one and `nWorkers` workers claim the chunks; the E-step's partial
+ * sums are then added here in chunk order.
+ */
+function threadedPasses(p: Pool, nWorkers: number): Omit<Engine, 'kernels'> {
   const partials = new WeakMap<Workspace, number>();
   const { control } = p;
-  return (ws, nBlocks) => {
+  /** One pass: the arguments to the control block, the workers woken, chunks claimed, all done. */
+  const pass = (ws: Workspace, nBlocks: number, base: number, labelsOnly: boolean): void => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
     const rows = lloydChunkRows(nSamples, nFeatures, nClusters);
-    const nChunks = Math.ceil(nSamples / rows);
-    if (nChunks === 1 || nWorkers === 0) return sequentialEStep(ws, nBlocks);
-    const stride = partialBytes(nClusters, nFeatures);
-    let base = partials.get(ws);
-    if (base === undefined) {
-      base = allocate(kernels, { partials: nChunks * stride }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, true).partials;
-      partials.set(ws, base);
-    }
-    control.set([ptr.x, ptr.weights, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, base, nClusters, rows], 6);
+    control.set([ptr.x, ptr.weights, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, base, nClusters, rows, labelsOnly ? 1 : 0], 6);
     for (const word of [NEXT, DONE, CHANGED, FAILED]) Atomics.store(control, word, 0);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
     claimChunks(control, kernels);
     for (let done = Atomics.load(control, DONE); done < nWorkers; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
     if (Atomics.load(control, FAILED)) throw new WasmeansError('INVALID_INPUT', 'a wasm kernel failed in a worker thread');
+  };
+  const eStep: EStep = (ws, nBlocks) => {
+    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+    const nChunks = Math.ceil(nSamples / lloydChunkRows(nSamples, nFeatures, nClusters));
+    if (nChunks === 1) return sequentialEStep(ws, nBlocks);
+    const stride = partialBytes(nClusters, nFeatures);
+    let base = partials.get(ws);
+    if (base === undefined) {
+      base = allocate(kernels, { partials: nChunks * stride }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, true).partials;
+      partials.set(ws, base);
+    }
+    pass(ws, nBlocks, base, false);
     const weightsOffset = nClusters * nFeatures * 8;
     f64View(kernels, ptr.sums, nClusters * nFeatures).set(f64View(kernels, base, nClusters * nFeatures));
     f64View(kernels, ptr.weightInClusters, nClusters).set(f64View(kernels, base + weightsOffset, nClusters));
     for (let c = 1; c < nChunks; c++) addPartial(kernels, ws, base + c * stride, base + c * stride + weightsOffset);
     return Atomics.load(control, CHANGED);
   };
+  return { eStep, assign: (ws, nBlocks) => pass(ws, nBlocks, 0, true) };
 }
 
 /**
@@ -229,7 +244,7 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
       worker.postMessage(start);
     }
     try {
-      return fit({ kernels: p.kernels, eStep: threadedEStep(p, workers.length) });
+      return fit({ kernels: p.kernels, ...threadedPasses(p, workers.length) });
     } finally {
       Atomics.store(control, ACTIVE, 0);
       Atomics.add(control, GENERATION, 1);
