@@ -19,12 +19,7 @@ export interface Engine {
 }
 
 // Control words, as literals inside claimChunks and workerMain, which run as source text in the workers.
-const GENERATION = 0;
-const ACTIVE = 1;
-const NEXT = 2;
-const DONE = 3;
-const CHANGED = 4;
-const FAILED = 5;
+const Word = { generation: 0, active: 1, next: 2, done: 3, changed: 4, failed: 5 } as const;
 const CONTROL_WORDS = 32;
 
 /**
@@ -193,12 +188,12 @@ function threadedPasses(p: Pool, nWorkers: number): Omit<Engine, 'kernels'> {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
     const rows = lloydChunkRows(nSamples, nFeatures, nClusters);
     control.set([ptr.x, ptr.weights, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, base, nClusters, rows, labelsOnly ? 1 : 0], 6);
-    for (const word of [NEXT, DONE, CHANGED, FAILED]) Atomics.store(control, word, 0);
-    Atomics.add(control, GENERATION, 1);
-    Atomics.notify(control, GENERATION);
+    for (const word of [Word.next, Word.done, Word.changed, Word.failed]) Atomics.store(control, word, 0);
+    Atomics.add(control, Word.generation, 1);
+    Atomics.notify(control, Word.generation);
     claimChunks(control, kernels);
-    for (let done = Atomics.load(control, DONE); done < nWorkers; done = Atomics.load(control, DONE)) Atomics.wait(control, DONE, done);
-    if (Atomics.load(control, FAILED)) throw new WasmeansError('INVALID_INPUT', 'a wasm kernel failed in a worker thread');
+    for (let done = Atomics.load(control, Word.done); done < nWorkers; done = Atomics.load(control, Word.done)) Atomics.wait(control, Word.done, done);
+    if (Atomics.load(control, Word.failed)) throw new WasmeansError('INVALID_INPUT', 'a wasm kernel failed in a worker thread');
   };
   const eStep: EStep = (ws, nBlocks) => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
@@ -215,7 +210,7 @@ function threadedPasses(p: Pool, nWorkers: number): Omit<Engine, 'kernels'> {
     f64View(kernels, ptr.sums, nClusters * nFeatures).set(f64View(kernels, base, nClusters * nFeatures));
     f64View(kernels, ptr.weightInClusters, nClusters).set(f64View(kernels, base + weightsOffset, nClusters));
     for (let c = 1; c < nChunks; c++) addPartial(kernels, ws, base + c * stride, base + c * stride + weightsOffset);
-    return Atomics.load(control, CHANGED);
+    return Atomics.load(control, Word.changed);
   };
   return { eStep, assign: (ws, nBlocks) => pass(ws, nBlocks, 0, true) };
 }
@@ -236,8 +231,8 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
     await grow(p, count - 1);
     const workers = p.workers.slice(0, count - 1);
     const { control } = p;
-    Atomics.store(control, ACTIVE, 1);
-    const start = Atomics.load(control, GENERATION);
+    Atomics.store(control, Word.active, 1);
+    const start = Atomics.load(control, Word.generation);
     const idle = workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)));
     for (const worker of workers) {
       worker.ref();
@@ -246,9 +241,9 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
     try {
       return fit({ kernels: p.kernels, ...threadedPasses(p, workers.length) });
     } finally {
-      Atomics.store(control, ACTIVE, 0);
-      Atomics.add(control, GENERATION, 1);
-      Atomics.notify(control, GENERATION);
+      Atomics.store(control, Word.active, 0);
+      Atomics.add(control, Word.generation, 1);
+      Atomics.notify(control, Word.generation);
       await Promise.all(idle);
       for (const worker of workers) worker.unref();
     }
