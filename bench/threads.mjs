@@ -13,7 +13,9 @@ const CASES = [
 
 await init();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`${availableParallelism()} cores available; median of ${RUNS} runs per cell`);
+// Other load only ever slows a run down: the fastest run shows what the code can do, the median what one gets.
+const best = (xs) => Math.min(...xs);
+console.log(`${availableParallelism()} cores available; median and best of ${RUNS} runs per cell`);
 for (const { n, d, k } of CASES) {
   const { X } = makeBlobs({ nSamples: n, nFeatures: d, centers: k, clusterStd: 3, randomState: 0 });
   const initCenters = Array.from({ length: k }, (_, i) => Array.from(X.data.subarray(i * d, (i + 1) * d)));
@@ -35,8 +37,10 @@ for (const { n, d, k } of CASES) {
       if (!same) throw new Error(`threads ${threads}: not the synchronous fit`);
     }
   }
-  const sync = median(times.sync);
-  const cells = threadCounts.map((t) => `${t} thread${t > 1 ? 's' : ''} ${median(times[t]).toFixed(0)} ms (×${(sync / median(times[t])).toFixed(2)})`);
-  console.log(`${n}×${d}, k=${k}, nIter ${reference.nIter}: fit ${sync.toFixed(0)} ms; fitAsync ${cells.join(', ')}`);
+  for (const [label, stat] of [['median', median], ['best', best]]) {
+    const sync = stat(times.sync);
+    const cells = threadCounts.map((t) => `${t} thread${t > 1 ? 's' : ''} ${stat(times[t]).toFixed(0)} ms (×${(sync / stat(times[t])).toFixed(2)})`);
+    console.log(`${n}×${d}, k=${k}, nIter ${reference.nIter}, ${label}: fit ${sync.toFixed(0)} ms; fitAsync ${cells.join(', ')}`);
+  }
 }
 await shutdownThreads();
