@@ -165,6 +165,11 @@ async function grow(p: Pool, count: number): Promise<void> {
   while (p.workers.length < count) {
     const worker = new p.Worker(workerSource, { eval: true, workerData: { module: p.module, memory: p.kernels.memory, control: p.control.buffer } });
     worker.unref();
+    // A worker gone (terminated from outside, crashed) leaves the pool; the next fit starts another.
+    worker.once('exit', () => {
+      const at = p.workers.indexOf(worker);
+      if (at >= 0) p.workers.splice(at, 1);
+    });
     p.workers.push(worker);
     started.push(
       new Promise((resolve, reject) => {
@@ -233,7 +238,10 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
     const { control } = p;
     Atomics.store(control, Word.active, 1);
     const start = Atomics.load(control, Word.generation);
-    const idle = workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)));
+    const idle = workers.map((worker) => new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.once('exit', resolve);
+    }));
     for (const worker of workers) {
       worker.ref();
       worker.postMessage(start);
