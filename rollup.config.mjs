@@ -7,6 +7,7 @@ import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 // Chunk names carry content hashes; without a clean start, old chunks would linger and be packed.
@@ -50,6 +51,12 @@ const jpeg = () => [nodeResolve(), commonjs({ include: /node_modules\/jpeg-js/ }
 /** Each embedded photo in a chunk of its own, so that the datasets entry's own size shows in the printout. */
 const manualChunks = (id) => /src\/generated\/image\w+\.ts$/.exec(id)?.[0].slice('src/generated/'.length, -3);
 
+/** Cloudflare Workers have no worker_threads: the workerd entry gets fitAsync's single-threaded stand-in. */
+const singleThreaded = () => ({
+  name: 'single-threaded',
+  resolveId: (source, importer) => (source === './threads' && importer?.endsWith('src/kmeans.ts') ? resolve('src/threads-single.ts') : null),
+});
+
 const declarations = (input, name, extraExternal = []) => ({
   input,
   external: (id) => extraExternal.includes(id),
@@ -75,9 +82,9 @@ export default [
   {
     input: { workerd: 'src/workerd.ts' },
     external: ['./wasmeans.wasm'],
-    // One file: fitAsync's thread code (a chunk of its own in the default entry) runs single-threaded here.
+    // One file: fitAsync's single-threaded stand-in (src/threads-single.ts) inlined.
     output: { dir: 'build', format: 'es', entryFileNames: '[name].js', inlineDynamicImports: true },
-    plugins: [ts(), minify(), sizes()],
+    plugins: [singleThreaded(), ts(), minify(), sizes()],
   },
   declarations('src/index.ts', 'index'),
   declarations('src/workerd.ts', 'workerd', ['./wasmeans.wasm']),
