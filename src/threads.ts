@@ -102,7 +102,9 @@ function builtin(name: string): Promise<any> {
 
 interface NodeWorker {
   postMessage(message: unknown): void;
+  on(event: string, listener: (value: any) => void): void;
   once(event: string, listener: (value: any) => void): void;
+  off(event: string, listener: (value: any) => void): void;
   ref(): void;
   unref(): void;
   terminate(): Promise<number>;
@@ -238,9 +240,15 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
     const { control } = p;
     Atomics.store(control, Word.active, 1);
     const start = Atomics.load(control, Word.generation);
-    const idle = workers.map((worker) => new Promise((resolve) => {
-      worker.once('message', resolve);
-      worker.once('exit', resolve);
+    // Each worker answers 'idle' when the session ends (or has exited).
+    const idle = workers.map((worker) => new Promise<void>((resolve) => {
+      const done = () => {
+        worker.off('message', done);
+        worker.off('exit', done);
+        resolve();
+      };
+      worker.on('message', done);
+      worker.on('exit', done);
     }));
     for (const worker of workers) {
       worker.ref();

@@ -38,9 +38,15 @@ describe('fitAsync is fit, whatever the thread count', () => {
     expectSameModel(new KMeans(random).fit(X), await new KMeans(random).fitAsync(X));
   });
 
-  test('kmeansAsync is kmeans; concurrent fits queue and reuse the pool', async () => {
+  test('kmeansAsync is kmeans; concurrent fits queue and reuse the pool (no listeners pile up)', async () => {
     const expected = kmeans(X, 8, { randomState: 1, ...silent });
-    const results = await Promise.all([2, 3, 2].map((threads) => kmeansAsync(X, 8, { randomState: 1, threads, ...silent })));
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const results = await Promise.all([2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 3, 2].map((threads) => kmeansAsync(X, 8, { randomState: 1, threads, ...silent })));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    process.off('warning', onWarning);
+    expect(warnings.map(String)).toEqual([]);
     for (const result of results) expect(result).toEqual(expected);
   });
 
