@@ -1,5 +1,6 @@
 // Builds src/ into build/: the default entry as ESM (index.js) and CommonJS (index.cjs) with the wasm inlined,
-// the workerd entry as ESM importing ./wasmeans.wasm, the datasets entry (datasets.js, datasets.cjs), all
+// the workerd entry as ESM importing ./wasmeans.wasm, the datasets and spectral entries, fitAsync's thread code
+// as a chunk loaded on first use (in Workers it finds no worker_threads and runs the fit on its own thread), all
 // minified, and bundled .d.ts / .d.cts files. Prints the gzipped sizes and enforces the core's size budget.
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';

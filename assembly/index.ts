@@ -1,6 +1,6 @@
 // The one wasm module: every kernel, exported with a number-and-offset ABI.
 export { heapBase, packCenters, assignedSqDistances, distancesToCenters, scanColumns, writeShiftedRows, gatherRows } from './common';
-export { lloydChunk, assignLabels } from './lloyd';
+export { lloydChunk, assignLabels, chunkSums } from './lloyd';
 export { seedingPotentials, updateClosest } from './seeding';
 export { clusterDistanceSums } from './silhouette';
 export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors';

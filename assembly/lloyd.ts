@@ -138,6 +138,24 @@ export function accumulate(
 }
 
 /**
+ * The weighted sums of rows [rowStart, rowEnd) per label, row after row as lloydChunk adds them, so that an
+ * E-step done otherwise (the accelerated ones) forms its chunk's sums bit for bit as Lloyd does.
+ * IN xPtr, weightPtr, labelsPtr; INOUT sumsPtr (nClusters × nFeatures f64), weightInClustersPtr (nClusters f64).
+ */
+export function chunkSums(
+  xPtr: usize, weightPtr: usize, labelsPtr: usize, rowStart: i32, rowEnd: i32, nFeatures: i32, sumsPtr: usize, weightInClustersPtr: usize,
+): void {
+  const rowBytes = <usize>nFeatures << 2;
+  for (let i = rowStart; i < rowEnd; i++) {
+    const label = load<i32>(labelsPtr + (<usize>i << 2));
+    const weight = load<f64>(weightPtr + (<usize>i << 3));
+    addWeightedRow(sumsPtr + (<usize>(label * nFeatures) << 3), xPtr + <usize>i * rowBytes, weight, nFeatures);
+    const wc = weightInClustersPtr + (<usize>label << 3);
+    store<f64>(wc, load<f64>(wc) + weight);
+  }
+}
+
+/**
  * One Lloyd iteration over rows [rowStart, rowEnd): label each row with its nearest center and add it,
  * weighted, to its cluster's sum. Returns how many labels changed.
  * IN xPtr, weightPtr (f64), centersTPtr, centerNormsPtr; INOUT labelsPtr, sumsPtr (nClusters × nFeatures f64),

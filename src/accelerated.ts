@@ -14,7 +14,7 @@
 import { allocate, f64View, formatBytes, i32View, MAX_WASM_BYTES } from './arena';
 import { BLOCK } from './constants';
 import { WasmeansError } from './errors';
-import { averageCenters, centerShiftTotal, type LloydResult, relocateEmptyClusters } from './lloyd';
+import { averageCenters, centerShiftTotal, type LloydResult, relocateEmptyClusters, sumsInChunkOrder } from './lloyd';
 import { assignAll, inertiaOf, loadCenters, type Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
@@ -217,6 +217,7 @@ function acceleratedRun(
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
     const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
     const changed = bounds.step(first, nBlocks, maxCenterNorm);
+    sumsInChunkOrder(ws);
     distanceCount += kernels.takeDistanceCount();
     relocateEmptyClusters(ws, sums, weightInClusters);
     averageCenters(sums, weightInClusters, nFeatures, next);

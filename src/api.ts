@@ -4,10 +4,11 @@ export type { Matrix, DataInput, Labels } from './input';
 export type { WasmSource } from './wasm';
 export type { WarningHandler, WarningKind } from './warnings';
 export {
-  KMeans, kmeans, kmeansPlusPlus,
-  type KMeansOptions, type KMeansResult, type KMeansInit, type KMeansAlgorithm, type KMeansPlusPlusOptions,
+  KMeans, kmeans, kmeansAsync, kmeansPlusPlus,
+  type KMeansOptions, type ThreadOptions, type KMeansResult, type KMeansInit, type KMeansAlgorithm, type KMeansPlusPlusOptions,
 } from './kmeans';
 export { RandomState } from './random';
+export { shutdownThreads } from './kmeans';
 export type { FitOptions } from './model';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './minibatch';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './quantize';

@@ -2,7 +2,87 @@
 // `_kmeans_single_lloyd`): strict convergence when no label changes, otherwise stop when the summed squared
 // center shift is <= tol; after a non-strict stop one more E-step so that labels match the centers.
 import { f32View, f64View, i32View } from './arena';
+import type { Kernels } from './wasm';
 import { assignAll, inertiaOf, loadCenters, type Workspace } from './workspace';
+
+/**
+ * One E-step with the M-step's accumulation: labels every row and leaves the weighted sums and weights per
+ * cluster in ws.ptr.sums and ws.ptr.weightInClusters; returns how many labels changed.
+ */
+export type EStep = (ws: Workspace, nBlocks: number) => number;
+
+/** Labels every row with its nearest loaded center, into ws.ptr.labels (the last E-step after a shift-based stop). */
+export type Assign = (ws: Workspace, nBlocks: number) => void;
+
+const assignHere: Assign = (ws, nBlocks) => void assignAll(ws, nBlocks);
+
+/** Bytes of one chunk's partial sums: nClusters × nFeatures sums, then nClusters weights (f64). */
+export const partialBytes = (nClusters: number, nFeatures: number): number => (nClusters * nFeatures + nClusters) * 8;
+
+/**
+ * Rows per chunk of the E-step. The per-cluster sums are formed per chunk and the chunks' partial sums added
+ * in chunk order, so the result depends on this chunking only, never on how many threads share the chunks:
+ * it is a function of the shape alone. About 2²¹ multiply-adds per chunk (1024 to 65536 rows, even), and at
+ * most 64 MiB of partial sums for a threaded fit.
+ */
+export function lloydChunkRows(nSamples: number, nFeatures: number, nClusters: number): number {
+  const byWork = 2 ** Math.floor(Math.log2(2 ** 21 / (nClusters * nFeatures)));
+  const maxChunks = Math.max(1, Math.floor(2 ** 26 / partialBytes(nClusters, nFeatures)));
+  const rows = Math.max(Math.min(65536, Math.max(1024, byWork)), Math.ceil(nSamples / maxChunks));
+  return rows + (rows & 1);
+}
+
+/** Runs the fused E-step kernel on rows [start, end) into partial sums at sumsPtr, weights at weightsPtr. */
+export function runChunk(ws: Workspace, nBlocks: number, start: number, end: number, sumsPtr: number, weightsPtr: number): number {
+  const { kernels, nFeatures, nClusters, ptr } = ws;
+  f64View(kernels, sumsPtr, nClusters * nFeatures).fill(0);
+  f64View(kernels, weightsPtr, nClusters).fill(0);
+  return kernels.lloydChunk(ptr.x, ptr.weights, start, end, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, sumsPtr, weightsPtr);
+}
+
+/** Adds one chunk's partial sums and weights into the totals (ws.ptr.sums, ws.ptr.weightInClusters). */
+export function addPartial(kernels: Kernels, ws: Workspace, sumsPtr: number, weightsPtr: number): void {
+  const { nClusters, nFeatures, ptr } = ws;
+  addF64(f64View(kernels, ptr.sums, nClusters * nFeatures), f64View(kernels, sumsPtr, nClusters * nFeatures));
+  addF64(f64View(kernels, ptr.weightInClusters, nClusters), f64View(kernels, weightsPtr, nClusters));
+}
+
+function addF64(total: Float64Array, part: Float64Array): void {
+  for (let t = 0; t < total.length; t++) total[t] += part[t];
+}
+
+/**
+ * Runs `chunk` over the fixed row chunks in order, chunk 0 straight into the totals (ws.ptr.sums,
+ * ws.ptr.weightInClusters), each later one into the partial sums then added in; returns the sum of its results.
+ */
+function inChunkOrder(ws: Workspace, chunk: (start: number, end: number, sumsPtr: number, weightsPtr: number) => number): number {
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const rows = lloydChunkRows(nSamples, nFeatures, nClusters);
+  let total = chunk(0, Math.min(rows, nSamples), ptr.sums, ptr.weightInClusters);
+  for (let start = rows; start < nSamples; start += rows) {
+    total += chunk(start, Math.min(start + rows, nSamples), ptr.partialSums, ptr.partialWeights);
+    addPartial(kernels, ws, ptr.partialSums, ptr.partialWeights);
+  }
+  return total;
+}
+
+/** The E-step on this thread, chunk by chunk. */
+export const sequentialEStep: EStep = (ws, nBlocks) => inChunkOrder(ws, (start, end, sumsPtr, weightsPtr) => runChunk(ws, nBlocks, start, end, sumsPtr, weightsPtr));
+
+/**
+ * Re-forms the sums of the current labels in Lloyd's chunk order, for E-steps that summed all rows in one run:
+ * with more than one chunk the two orders round differently. One pass over X, no distances.
+ */
+export function sumsInChunkOrder(ws: Workspace): void {
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  if (nSamples <= lloydChunkRows(nSamples, nFeatures, nClusters)) return;
+  inChunkOrder(ws, (start, end, sumsPtr, weightsPtr) => {
+    f64View(kernels, sumsPtr, nClusters * nFeatures).fill(0);
+    f64View(kernels, weightsPtr, nClusters).fill(0);
+    kernels.chunkSums(ptr.x, ptr.weights, ptr.labels, start, end, nFeatures, sumsPtr, weightsPtr);
+    return 0;
+  });
+}
 
 export interface LloydResult {
   /** Centers in the workspace's shifted coordinates. */
@@ -14,7 +94,10 @@ export interface LloydResult {
 }
 
 /** Assumes prior validation: centers has nClusters × nFeatures finite values; tolerance is already scaled. */
-export function lloydRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): LloydResult {
+export function lloydRun(
+  ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, eStep: EStep = sequentialEStep,
+  assign: Assign = assignHere,
+): LloydResult {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   let centers = Float64Array.from(initialCenters);
   let centersNew = new Float64Array(centers.length);
@@ -24,11 +107,7 @@ export function lloydRun(ws: Workspace, initialCenters: Float64Array, maxIter: n
   let iteration = 0;
   for (; iteration < maxIter; iteration++) {
     const nBlocks = loadCenters(ws, centers);
-    f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
-    f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
-    const changed = kernels.lloydChunk(
-      ptr.x, ptr.weights, 0, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, ptr.sums, ptr.weightInClusters,
-    );
+    const changed = eStep(ws, nBlocks);
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
     const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
     relocateEmptyClusters(ws, sums, weightInClusters);
@@ -46,13 +125,9 @@ export function lloydRun(ws: Workspace, initialCenters: Float64Array, maxIter: n
     }
   }
   const nIter = Math.min(iteration + 1, maxIter);
-  let labels: Int32Array;
-  if (strictConvergence) {
-    loadCenters(ws, centers);
-    labels = i32View(kernels, ptr.labels, nSamples).slice();
-  } else {
-    labels = assignAll(ws, loadCenters(ws, centers));
-  }
+  const nBlocks = loadCenters(ws, centers);
+  if (!strictConvergence) assign(ws, nBlocks);
+  const labels = i32View(kernels, ptr.labels, nSamples).slice();
   return { centers, labels, inertia: inertiaOf(ws), nIter, converged };
 }
 

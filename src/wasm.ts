@@ -16,6 +16,10 @@ export interface Kernels {
     centersTPtr: number, centerNormsPtr: number, nBlocks: number,
     labelsPtr: number, sumsPtr: number, weightInClustersPtr: number,
   ): number;
+  chunkSums(
+    xPtr: number, weightPtr: number, labelsPtr: number, rowStart: number, rowEnd: number, nFeatures: number, sumsPtr: number,
+    weightInClustersPtr: number,
+  ): void;
   assignLabels(
     xPtr: number, rowStart: number, rowEnd: number, nFeatures: number,
     centersTPtr: number, centerNormsPtr: number, nBlocks: number, labelsPtr: number,

@@ -26,6 +26,9 @@ export interface Workspace {
     centerNorms: number;
     sums: number;
     weightInClusters: number;
+    /** One E-step chunk's partial sums and weights (see lloydChunkRows). */
+    partialSums: number;
+    partialWeights: number;
     candidates: number;
     potentials: number;
     /** Room a caller asked for on top (transform's n × k output). */
@@ -57,6 +60,8 @@ function regionSizes(nSamples: number, nFeatures: number, nClusters: number, ext
     centerNorms: nPadded * 4,
     sums: nClusters * nFeatures * 8,
     weightInClusters: nClusters * 8,
+    partialSums: nClusters * nFeatures * 8,
+    partialWeights: nClusters * 8,
     candidates: MAX_SEEDING_TRIALS * 4,
     potentials: MAX_SEEDING_TRIALS * 8,
     extra: extraBytes,

@@ -62,6 +62,8 @@ function cases(): Case[] {
   const b5 = blobs(200, 5, 2, 6);
   const overlapping = blobs(1500, 4, 30, 7, 6);
   const many = blobs(3000, 8, 100, 8, 1.5);
+  // 2^21 / (16·24) rounds to 4096-row chunks: five of them, so Lloyd's chunked sums are what must be matched.
+  const chunked = blobs(20000, 16, 24, 13, 2);
   const dup = jitteredDuplicates();
   const wide = blobs(600, 5, 6, 12, 1e-3, 0.01).X.map((x, i) => (i % 97 === 0 ? x.map((v) => v + 1e5 * (i % 2 ? 1 : -1)) : x));
   const rng = testRng(9);
@@ -71,6 +73,11 @@ function cases(): Case[] {
     { name: 'blobs 2000×2, k=8', X: b2.X, init: b2.X.slice(0, 8) },
     { name: 'blobs 2000×2, k=8, maxIter=2 (not converged)', X: b2.X, init: b2.X.slice(0, 8), maxIter: 2 },
     { name: 'd=1, k=3', X: b1.X, init: b1.X.slice(0, 3) },
+    {
+      name: '20000×16, k=24, weighted: five row chunks', X: chunked.X, init: chunked.X.slice(0, 24),
+      // Weights of full precision: with short ones every f64 sum is exact and any order gives the same bits.
+      weights: chunked.X.map((_, i) => 1 + 0.5 * Math.sin(i)),
+    },
     { name: 'd=7, k=17', X: b7.X, init: b7.X.slice(0, 17) },
     { name: 'd=33, k=40', X: b33.X, init: b33.X.slice(0, 40) },
     { name: 'overlapping blobs d=4, k=30', X: overlapping.X, init: overlapping.X.slice(0, 30) },
@@ -158,6 +165,8 @@ describe('KMeans estimator', () => {
   test("'auto' runs Hamerly from k ≥ 16 and k·d ≥ 192, else Lloyd; either way Lloyd's result", () => {
     expect([autoAlgorithm(2, 8), autoAlgorithm(8, 16), autoAlgorithm(64, 10), autoAlgorithm(2, 64)]).toEqual(['lloyd', 'lloyd', 'lloyd', 'lloyd']);
     expect([autoAlgorithm(8, 24), autoAlgorithm(16, 64), autoAlgorithm(64, 256), autoAlgorithm(12, 16)]).toEqual(['hamerly', 'hamerly', 'hamerly', 'hamerly']);
+    // Threaded, Lloyd's shared E-step wins until Hamerly saves more than the threads give.
+    expect([autoAlgorithm(8, 24, true), autoAlgorithm(16, 64, true), autoAlgorithm(64, 10, true)]).toEqual(['lloyd', 'hamerly', 'lloyd']);
     const { X } = blobs(4000, 16, 20, 33, 2);
     const options = { nClusters: 20, nInit: 2, randomState: 7, onWarning: () => {} };
     const lloyd = new KMeans({ ...options, algorithm: 'lloyd' }).fit(X);

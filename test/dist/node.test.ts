@@ -19,7 +19,7 @@ function run(file: string, source: string, nodeFlags: string[] = []) {
   const dir = join(consumerDir, 'node');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, file), source);
-  return JSON.parse(execFileSync(process.execPath, [...nodeFlags, join(dir, file)], { cwd: dir, encoding: 'utf8' }));
+  return JSON.parse(execFileSync(process.execPath, [...nodeFlags, join(dir, file)], { cwd: dir, encoding: 'utf8', timeout: 60_000 }));
 }
 
 test('ESM: import from wasmeans and wasmeans/datasets, init(), fit the handbook blobs', () => {
@@ -30,6 +30,32 @@ test('ESM: import from wasmeans and wasmeans/datasets, init(), fit the handbook 
 test('CJS: require wasmeans and wasmeans/datasets, init(), fit the handbook blobs', () => {
   const source = `const { init, KMeans, adjustedRandScore } = require('wasmeans');\nconst { makeBlobs } = require('wasmeans/datasets');\n(async () => {${body}})();`;
   expect(run('cjs.cjs', source)).toEqual({ ari: 1, n: 300 });
+});
+
+/** fitAsync with two threads from the tarball: the same labels, inertia and nIter as fit, and the process exits by itself. */
+const threadedBody = `
+await init();
+const { X } = makeBlobs({ nSamples: 20000, nFeatures: 32, centers: 64, randomState: 0 });
+const options = { nClusters: 64, randomState: 0 };
+const sync = new KMeans(options).fit(X);
+const threaded = await new KMeans(options).fitAsync(X, { threads: 2 });
+const result = await kmeansAsync(X, 64, { ...options, threads: 3 });
+console.log(JSON.stringify({
+  sameLabels: sync.labels.every((label, i) => label === threaded.labels[i] && label === result.labels[i]),
+  sameInertia: sync.inertia === threaded.inertia && sync.inertia === result.inertia,
+  sameNIter: sync.nIter === threaded.nIter && sync.nIter === result.nIter,
+}));
+`;
+const same = { sameLabels: true, sameInertia: true, sameNIter: true };
+
+test('ESM: fitAsync and kmeansAsync over worker threads give the synchronous fit, and the process exits', () => {
+  const source = `import { init, KMeans, kmeansAsync } from 'wasmeans';\nimport { makeBlobs } from 'wasmeans/datasets';\n${threadedBody}`;
+  expect(run('threads-esm.mjs', source)).toEqual(same);
+});
+
+test('CJS: fitAsync and kmeansAsync over worker threads give the synchronous fit, and the process exits', () => {
+  const source = `const { init, KMeans, kmeansAsync } = require('wasmeans');\nconst { makeBlobs } = require('wasmeans/datasets');\n(async () => {${threadedBody}})();`;
+  expect(run('threads-cjs.cjs', source)).toEqual(same);
 });
 
 test('without WebAssembly (node --noexpose_wasm), init() rejects with a WasmeansError, not a ReferenceError', () => {

@@ -100,6 +100,13 @@ describe("with wrangler's conditions: the workerd entry and a CompiledWasm modul
     expect(Math.abs(json.inertia - local.inertia) / local.inertia).toBeLessThan(1e-6);
   });
 
+  test('fitAsync with threads runs single-threaded in workerd and answers the same model as fit', async () => {
+    const sync = await post(worker.mf, request(rows));
+    const threaded = await post(worker.mf, JSON.stringify({ X: rows, nClusters: 4, randomState: 0, threads: 2 }));
+    expect(threaded.status).toBe(200);
+    expect(threaded.json).toEqual(sync.json);
+  });
+
   test('answers 400 with the WasmeansError for X containing NaN, naming its row and column', async () => {
     const X = rows.map((row) => [...row] as unknown[]);
     X[17][1] = 'NaN';

@@ -1,5 +1,5 @@
 // The browser test's app, the same source for every variant (plain ESM with an import map, Vite, esbuild,
-// rollup): fits the handbook's four blobs and writes the adjusted Rand index into #result, with a scatter
+// rollup): fits the handbook's four blobs (with fit and fitAsync) and writes the adjusted Rand index into #result, with a scatter
 // plot of the clusters for the screenshot. An error's message goes into #result with the class `error`.
 import { init, KMeans, adjustedRandScore } from 'wasmeans';
 import { makeBlobs } from 'wasmeans/datasets';
@@ -33,7 +33,10 @@ try {
   const { X, y } = makeBlobs({ nSamples: 300, centers: 4, clusterStd: 0.6, randomState: 0 });
   const labels = new KMeans({ nClusters: 4, randomState: 0 }).fitPredict(X);
   scatter(X, labels);
-  show(JSON.stringify({ ari: adjustedRandScore(y, labels), n: labels.length, centers: new Set(labels).size }));
+  // No worker_threads here: fitAsync runs fit on this thread (its code is a chunk the bundlers must carry).
+  const threaded = await new KMeans({ nClusters: 4, randomState: 0 }).fitAsync(X, { threads: 2 });
+  const sameAsync = threaded.labels.every((label, i) => label === labels[i]);
+  show(JSON.stringify({ ari: adjustedRandScore(y, labels), n: labels.length, centers: new Set(labels).size, sameAsync }));
 } catch (error) {
   show(error instanceof Error ? `${error.name}: ${error.message}` : String(error), true);
 }

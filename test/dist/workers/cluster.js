@@ -1,5 +1,5 @@
 // A Cloudflare Worker that clusters what it is sent: POST {"X": number[][], "nClusters": k, "randomState": s}
-// and get {labels, inertia, centers} back. workers.test.ts bundles it as wrangler would (the `workerd` export
+// (optionally "threads": n, to fit with fitAsync) and get {labels, inertia, centers} back. workers.test.ts bundles it as wrangler would (the `workerd` export
 // condition, .wasm imports kept as modules) and once without that condition, to show why the condition exists.
 import { init, KMeans, WasmeansError } from 'wasmeans';
 
@@ -20,8 +20,9 @@ export default {
     }
     try {
       await init();
-      const { X, nClusters, randomState } = body ?? {};
-      const model = new KMeans({ nClusters, randomState }).fit(X);
+      const { X, nClusters, randomState, threads } = body ?? {};
+      // fitAsync runs on this thread in workerd (no worker_threads): the same model as fit.
+      const model = threads ? await new KMeans({ nClusters, randomState }).fitAsync(X, { threads }) : new KMeans({ nClusters, randomState }).fit(X);
       const { data, rows, cols } = model.clusterCenters;
       const centers = Array.from({ length: rows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)));
       return json({ labels: Array.from(model.labels), inertia: model.inertia, centers });

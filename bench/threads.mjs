@@ -1,0 +1,46 @@
+// fitAsync over worker threads against fit: one Lloyd fit (the first k rows as initial centers, 20 iterations,
+// tolerance 0) per case, median of several runs, with 1, 2, 3 threads. Usage: node bench/threads.mjs [runs].
+// Not part of the tests; needs `npm run build`. The results are checked bitwise equal to fit's.
+import { availableParallelism } from 'node:os';
+import { makeBlobs } from '../build/datasets.js';
+import { init, KMeans, shutdownThreads } from '../build/index.js';
+
+const RUNS = Number(process.argv[2] ?? 7);
+const CASES = [
+  { n: 1_000_000, d: 8, k: 16 },
+  { n: 100_000, d: 64, k: 256 },
+];
+
+await init();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// Other load only ever slows a run down: the fastest run shows what the code can do, the median what one gets.
+const best = (xs) => Math.min(...xs);
+console.log(`${availableParallelism()} cores available; median and best of ${RUNS} runs per cell`);
+for (const { n, d, k } of CASES) {
+  const { X } = makeBlobs({ nSamples: n, nFeatures: d, centers: k, clusterStd: 3, randomState: 0 });
+  const initCenters = Array.from({ length: k }, (_, i) => Array.from(X.data.subarray(i * d, (i + 1) * d)));
+  const options = { nClusters: k, init: initCenters, maxIter: 20, tol: 0, onWarning: () => {} };
+  const reference = new KMeans(options).fit(X);
+  const times = { sync: [] };
+  const threadCounts = [1, 2, 3];
+  for (const t of threadCounts) times[t] = [];
+  // Interleaved, so that a noisy neighbour hurts every column alike.
+  for (let run = 0; run < RUNS; run++) {
+    let start = performance.now();
+    new KMeans(options).fit(X);
+    times.sync.push(performance.now() - start);
+    for (const threads of threadCounts) {
+      start = performance.now();
+      const model = await new KMeans(options).fitAsync(X, { threads });
+      times[threads].push(performance.now() - start);
+      const same = model.inertia === reference.inertia && model.nIter === reference.nIter && model.labels.every((l, i) => l === reference.labels[i]);
+      if (!same) throw new Error(`threads ${threads}: not the synchronous fit`);
+    }
+  }
+  for (const [label, stat] of [['median', median], ['best', best]]) {
+    const sync = stat(times.sync);
+    const cells = threadCounts.map((t) => `${t} thread${t > 1 ? 's' : ''} ${stat(times[t]).toFixed(0)} ms (×${(sync / stat(times[t])).toFixed(2)})`);
+    console.log(`${n}×${d}, k=${k}, nIter ${reference.nIter}, ${label}: fit ${sync.toFixed(0)} ms; fitAsync ${cells.join(', ')}`);
+  }
+}
+await shutdownThreads();
