@@ -70,3 +70,16 @@ try {
   expect(out).toMatchObject({ isWasmeansError: true, code: 'UNSUPPORTED' });
   expect(out.message).toMatch(/WebAssembly is not available/);
 });
+
+test('wasmeans/spectral runs on the instance init() from wasmeans set up, in ESM and CJS', () => {
+  const moons = `
+await init();
+const { X, y } = makeMoons({ nSamples: 200, noise: 0.05, randomState: 0 });
+const labels = new SpectralClustering({ nClusters: 2, affinity: 'nearest_neighbors', randomState: 0, onWarning: () => {} }).fitPredict(X);
+console.log(JSON.stringify({ ari: adjustedRandScore(y, labels), n: labels.length }));
+`;
+  const esm = `import { init, adjustedRandScore } from 'wasmeans';\nimport { SpectralClustering } from 'wasmeans/spectral';\nimport { makeMoons } from 'wasmeans/datasets';\n${moons}`;
+  const cjs = `const { init, adjustedRandScore } = require('wasmeans');\nconst { SpectralClustering } = require('wasmeans/spectral');\nconst { makeMoons } = require('wasmeans/datasets');\n(async () => {${moons}})();`;
+  expect(run('spectral.mjs', esm)).toEqual({ ari: 1, n: 200 });
+  expect(run('spectral.cjs', cjs)).toEqual({ ari: 1, n: 200 });
+});

@@ -15,8 +15,8 @@ import { samePartition } from '../reference';
 const consumerDir = inject('consumerDir');
 const workersDir = join(consumerDir, 'workers');
 
-/** The start of "\0asm" in base64: only the default entry, which inlines the module, contains it. */
-const INLINED_WASM = 'AGFzbQ';
+/** The gzip header the build writes (mtime 0, best compression), in base64: only the default entry, which inlines the module gzipped, has it. */
+const INLINED_WASM = 'H4sIAAAAAAAC';
 /** What wrangler passes esbuild (its `conditions` for a Worker). */
 const WRANGLER_CONDITIONS = ['workerd', 'worker', 'browser'];
 
