@@ -15,7 +15,7 @@ import { allocate, f64View, formatBytes, i32View, MAX_WASM_BYTES } from './arena
 import { BLOCK } from './constants';
 import { WasmeansError } from './errors';
 import { averageCenters, centerShiftTotal, type LloydResult, relocateEmptyClusters, sumsInChunkOrder } from './lloyd';
-import { assignAll, inertiaOf, loadCenters, type Workspace } from './workspace';
+import { inertiaOf, loadCenters, type Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
 
@@ -194,14 +194,26 @@ function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenter
   }
 }
 
-/** lloydRun with an accelerated E-step: the same stopping rules, relocation and final E-step. */
+/**
+ * lloydRun with an accelerated E-step: the same stopping rules and relocation. The final labelling after a
+ * shift-based stop goes through the bounds too (its sums unused), where Lloyd scores every row once more.
+ */
 function acceleratedRun(
   ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, algorithm: AcceleratedAlgorithm,
 ): AcceleratedResult {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   const bounds = boundsFor(ws, algorithm, initialCenters);
   kernels.takeDistanceCount();
-  let distanceCount = 0;
+  /** Labels every row against `centers` through the bounds, with the weighted sums; returns the changed labels. */
+  const boundedStep = (centers: Float64Array, first: number): number => {
+    const nBlocks = loadCenters(ws, centers);
+    const maxCenterNorm = kernels.centerGeometry(
+      ptr.centers, bounds.oldCenters, nClusters, nFeatures, first, bounds.shifts, bounds.cc, bounds.halfMin,
+    );
+    f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
+    f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
+    return bounds.step(first, nBlocks, maxCenterNorm);
+  };
   let centers = Float64Array.from(initialCenters);
   let next = new Float64Array(centers.length);
   i32View(kernels, ptr.labels, nSamples).fill(-1);
@@ -209,16 +221,10 @@ function acceleratedRun(
   let converged = false;
   let iteration = 0;
   while (iteration < maxIter && !converged) {
-    const nBlocks = loadCenters(ws, centers);
-    const first = iteration === 0 ? 1 : 0;
-    const maxCenterNorm = kernels.centerGeometry(
-      ptr.centers, bounds.oldCenters, nClusters, nFeatures, first, bounds.shifts, bounds.cc, bounds.halfMin,
-    );
-    const sums = f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
-    const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
-    const changed = bounds.step(first, nBlocks, maxCenterNorm);
+    const changed = boundedStep(centers, iteration === 0 ? 1 : 0);
     sumsInChunkOrder(ws);
-    distanceCount += kernels.takeDistanceCount();
+    const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
+    const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
     relocateEmptyClusters(ws, sums, weightInClusters);
     averageCenters(sums, weightInClusters, nFeatures, next);
     const shift = centerShiftTotal(centers, next, nClusters, nFeatures);
@@ -227,14 +233,10 @@ function acceleratedRun(
     strictConvergence = changed === 0;
     converged = strictConvergence || shift <= tolerance;
   }
-  let labels: Int32Array;
-  if (strictConvergence) {
-    loadCenters(ws, centers);
-    labels = i32View(kernels, ptr.labels, nSamples).slice();
-  } else {
-    labels = assignAll(ws, loadCenters(ws, centers));
-    distanceCount += nSamples * nClusters;
-  }
+  if (strictConvergence) loadCenters(ws, centers);
+  else boundedStep(centers, 0);
+  const distanceCount = kernels.takeDistanceCount();
+  const labels = i32View(kernels, ptr.labels, nSamples).slice();
   return { centers, labels, inertia: inertiaOf(ws), nIter: iteration, converged, distanceCount };
 }
 
