@@ -7,10 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import skmeans from 'skmeans';
-import { init, kmeans } from '../build/index.js';
+import { init, kmeans, kmeansAsync, shutdownThreads } from '../build/index.js';
 import { peerCases, runPythonPeers, selectCases } from './cases.mjs';
 import {
-  fmtRatio, fmtRel, fmtSec, fromArrays, inertia, parseArgs, pickRows, relDiff, table, tiedRows, timeRepeats, toArrays,
+  fmtRatio, fmtRel, fmtSec, fromArrays, inertia, parseArgs, pickRows, relDiff, table, tiedRows, timeRepeats, timeRepeatsAsync, toArrays,
 } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,6 +60,11 @@ for (const c of cases) {
   const tw = timeRepeats(runW, { maxRepeats, budgetSec: BUDGET_SEC });
   const w = record('wasmeans', tw, tw.out.centers);
   w.reportedInertia = tw.out.inertia;
+  // Two threads (fitAsync's worker_threads): the same run, bitwise the same result.
+  const runW2 = () => kmeansAsync(X, k, { init: C0, maxIter: ITER, tol: 0, threads: 2, onWarning: () => {} });
+  await runW2();
+  const tw2 = await timeRepeatsAsync(runW2, { maxRepeats, budgetSec: BUDGET_SEC });
+  record('wasmeans 2t', tw2, tw2.out.centers);
 
   // The plain-JS peers take number[][] (float64 copies of the same float32 values); conversion is untimed.
   const rowsX = toArrays(X);
@@ -116,14 +121,14 @@ console.log(table(
     ];
   }),
 ));
-console.log('\nTwo threads: seconds per Lloyd iteration, median; × = peer time / wasmeans time (wasmeans on two threads '
-  + 'where this build has fitAsync, else its one-thread time).\n');
+console.log('\nTwo threads: seconds per Lloyd iteration, median; × = peer time / wasmeans time on two threads; '
+  + 'wasmeans 1t→2t = its one-thread time / its two-thread time.\n');
 console.log(table(
-  ['case (n, d, k)', 'wasmeans', ...PEERS_2T.flatMap((p) => [p, '×'])],
+  ['case (n, d, k)', 'wasmeans', 'wasmeans 1t→2t', ...PEERS_2T.flatMap((p) => [p, '×'])],
   results.map((r) => {
-    const w = r.peers['wasmeans 2t'] ?? r.peers.wasmeans;
+    const w = r.peers['wasmeans 2t'];
     return [
-      `${r.name} (${r.n}, ${r.d}, ${r.k})`, `${fmtSec(w.secPerIter)}${r.peers['wasmeans 2t'] ? '' : ' (1t)'}`,
+      `${r.name} (${r.n}, ${r.d}, ${r.k})`, fmtSec(w.secPerIter), fmtRatio(r.peers.wasmeans.secPerIter / w.secPerIter),
       ...PEERS_2T.flatMap((name) => [cell(r.peers[name], (p) => fmtSec(p.secPerIter)),
         cell(r.peers[name], (p) => fmtRatio(p.secPerIter / w.secPerIter))]),
     ];
@@ -159,4 +164,5 @@ const out = {
 };
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results/lloyd-latest.json'), JSON.stringify(out, null, 1) + '\n');
+await shutdownThreads();
 console.log('\nwrote bench/results/lloyd-latest.json');

@@ -131,21 +131,33 @@ export const median = (xs) => {
 
 /**
  * Runs fn up to maxRepeats times, but stops starting new runs once the next would likely push the total
- * past budgetSec (slow peers get a single run). fn returns an object with nIter; the result carries the
- * median seconds per iteration and the last run's output.
+ * past budgetSec (slow peers get a single run). fn returns an object with nIter (or a promise of one, with
+ * timeRepeatsAsync); the result carries the median seconds per iteration and the last run's output.
  */
-export function timeRepeats(fn, { maxRepeats = 5, budgetSec = 60 } = {}) {
+export function timeRepeats(fn, options) {
+  return repeatTimed(fn, options, (run, next) => next(run()));
+}
+
+export function timeRepeatsAsync(fn, options) {
+  return repeatTimed(fn, options, async (run, next) => next(await run()));
+}
+
+/** The loop of both: `call(run, next)` runs one repeat and hands its output on, sync or async alike. */
+function repeatTimed(fn, { maxRepeats = 5, budgetSec = 60 } = {}, call) {
   const secPerIter = [];
-  let total = 0, out;
-  for (let r = 0; r < maxRepeats; r++) {
-    const t0 = performance.now();
-    out = fn();
-    const s = (performance.now() - t0) / 1000;
-    total += s;
-    secPerIter.push(s / Math.max(1, out.nIter));
-    if (total + s > budgetSec) break;
-  }
-  return { secPerIter: median(secPerIter), runs: secPerIter, out };
+  let total = 0, out, t0;
+  const step = (r) => {
+    if (r >= maxRepeats) return { secPerIter: median(secPerIter), runs: secPerIter, out };
+    t0 = performance.now();
+    return call(fn, (result) => {
+      out = result;
+      const s = (performance.now() - t0) / 1000;
+      total += s;
+      secPerIter.push(s / Math.max(1, out.nIter));
+      return total + s > budgetSec ? { secPerIter: median(secPerIter), runs: secPerIter, out } : step(r + 1);
+    });
+  };
+  return step(0);
 }
 
 /** Relative difference, signed: (b − a) / |a|. */
