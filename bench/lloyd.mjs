@@ -55,13 +55,14 @@ for (const c of cases) {
   };
 
   // wasmeans: one untimed warm-up (wasm tier-up, arena growth), then timed runs.
-  const runW = () => kmeans(X, k, { init: C0, maxIter: ITER, tol: 0, onWarning: () => {} });
+  // algorithm 'lloyd': this bench times Lloyd iterations ('auto' would pick Hamerly from k·d ≥ 192).
+  const runW = () => kmeans(X, k, { init: C0, maxIter: ITER, tol: 0, algorithm: 'lloyd', onWarning: () => {} });
   runW();
   const tw = timeRepeats(runW, { maxRepeats, budgetSec: BUDGET_SEC });
   const w = record('wasmeans', tw, tw.out.centers);
   w.reportedInertia = tw.out.inertia;
   // Two threads (fitAsync's worker_threads): the same run, bitwise the same result.
-  const runW2 = () => kmeansAsync(X, k, { init: C0, maxIter: ITER, tol: 0, threads: 2, onWarning: () => {} });
+  const runW2 = () => kmeansAsync(X, k, { init: C0, maxIter: ITER, tol: 0, algorithm: 'lloyd', threads: 2, onWarning: () => {} });
   await runW2();
   const tw2 = await timeRepeatsAsync(runW2, { maxRepeats, budgetSec: BUDGET_SEC });
   record('wasmeans 2t', tw2, tw2.out.centers);
