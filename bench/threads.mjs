@@ -1,5 +1,6 @@
 // fitAsync over worker threads against fit: one Lloyd fit (the first k rows as initial centers, 20 iterations,
-// tolerance 0) per case, median of several runs, with 1, 2, 3 threads. Usage: node bench/threads.mjs [runs].
+// tolerance 0) per case, median of several runs, with 1, 2, 3 threads; then Lloyd's time per iteration alone at 1
+// and 2 threads on the first case. Usage: node bench/threads.mjs [runs].
 // Not part of the tests; needs `npm run build`. The results are checked bitwise equal to fit's.
 import { availableParallelism } from 'node:os';
 import { makeBlobs } from '../build/datasets.js';
@@ -42,5 +43,25 @@ for (const { n, d, k } of CASES) {
     const cells = threadCounts.map((t) => `${t} thread${t > 1 ? 's' : ''} ${stat(times[t]).toFixed(0)} ms (×${(sync / stat(times[t])).toFixed(2)})`);
     console.log(`${n}×${d}, k=${k}, nIter ${reference.nIter}, ${label}: fit ${sync.toFixed(0)} ms; fitAsync ${cells.join(', ')}`);
   }
+}
+
+// Per Lloyd iteration, without the one-thread copy of X into wasm memory: the difference of a 30- and a
+// 10-iteration fit, divided by 20, 1 and 2 threads, interleaved.
+{
+  const { n, d, k } = CASES[0];
+  const { X } = makeBlobs({ nSamples: n, nFeatures: d, centers: k, clusterStd: 3, randomState: 0 });
+  const initCenters = Array.from({ length: k }, (_, i) => Array.from(X.data.subarray(i * d, (i + 1) * d)));
+  const fitTime = async (threads, maxIter) => {
+    const options = { nClusters: k, init: initCenters, maxIter, tol: 0, algorithm: 'lloyd', onWarning: () => {} };
+    const start = performance.now();
+    await new KMeans(options).fitAsync(X, { threads });
+    return performance.now() - start;
+  };
+  const perIteration = { 1: [], 2: [] };
+  for (let run = 0; run < RUNS; run++) {
+    for (const threads of [1, 2]) perIteration[threads].push(((await fitTime(threads, 30)) - (await fitTime(threads, 10))) / 20);
+  }
+  const [one, two] = [median(perIteration[1]), median(perIteration[2])];
+  console.log(`${n}×${d}, k=${k}, per Lloyd iteration (median of ${RUNS}): 1 thread ${one.toFixed(2)} ms, 2 threads ${two.toFixed(2)} ms (×${(one / two).toFixed(2)})`);
 }
 await shutdownThreads();
