@@ -14,8 +14,8 @@
 import { allocate, f64View, formatBytes, i32View, MAX_WASM_BYTES } from './arena';
 import { BLOCK } from './constants';
 import { WasmeansError } from './errors';
-import { averageCenters, centerShiftTotal, type LloydResult, relocateEmptyClusters, sumsInChunkOrder } from './lloyd';
-import { inertiaOf, loadCenters, type Workspace } from './workspace';
+import { type EStep, type LloydResult, lloydRun, sumsInChunkOrder } from './lloyd';
+import type { Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
 
@@ -195,49 +195,35 @@ function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenter
 }
 
 /**
- * lloydRun with an accelerated E-step: the same stopping rules and relocation. The final labelling after a
- * shift-based stop goes through the bounds too (its sums unused), where Lloyd scores every row once more.
+ * lloydRun with an accelerated E-step (its stopping rules and relocation as they are). The E-step re-forms its
+ * sums in Lloyd's chunk order; the final labelling after a shift-based stop goes through the bounds too (its
+ * sums unused), where Lloyd scores every row once more.
  */
 function acceleratedRun(
   ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, algorithm: AcceleratedAlgorithm,
 ): AcceleratedResult {
-  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const { kernels, nFeatures, nClusters, ptr } = ws;
   const bounds = boundsFor(ws, algorithm, initialCenters);
   kernels.takeDistanceCount();
-  /** Labels every row against `centers` through the bounds, with the weighted sums; returns the changed labels. */
-  const boundedStep = (centers: Float64Array, first: number): number => {
-    const nBlocks = loadCenters(ws, centers);
+  let first = 1;
+  /** Labels every row against the loaded centers through the bounds, with the weighted sums; returns the changed labels. */
+  const boundedStep = (nBlocks: number): number => {
     const maxCenterNorm = kernels.centerGeometry(
       ptr.centers, bounds.oldCenters, nClusters, nFeatures, first, bounds.shifts, bounds.cc, bounds.halfMin,
     );
     f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
     f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
-    return bounds.step(first, nBlocks, maxCenterNorm);
+    const changed = bounds.step(first, nBlocks, maxCenterNorm);
+    first = 0;
+    return changed;
   };
-  let centers = Float64Array.from(initialCenters);
-  let next = new Float64Array(centers.length);
-  i32View(kernels, ptr.labels, nSamples).fill(-1);
-  let strictConvergence = false;
-  let converged = false;
-  let iteration = 0;
-  while (iteration < maxIter && !converged) {
-    const changed = boundedStep(centers, iteration === 0 ? 1 : 0);
+  const eStep: EStep = (_ws, nBlocks) => {
+    const changed = boundedStep(nBlocks);
     sumsInChunkOrder(ws);
-    const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
-    const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
-    relocateEmptyClusters(ws, sums, weightInClusters);
-    averageCenters(sums, weightInClusters, nFeatures, next);
-    const shift = centerShiftTotal(centers, next, nClusters, nFeatures);
-    [centers, next] = [next, centers];
-    iteration++;
-    strictConvergence = changed === 0;
-    converged = strictConvergence || shift <= tolerance;
-  }
-  if (strictConvergence) loadCenters(ws, centers);
-  else boundedStep(centers, 0);
-  const distanceCount = kernels.takeDistanceCount();
-  const labels = i32View(kernels, ptr.labels, nSamples).slice();
-  return { centers, labels, inertia: inertiaOf(ws), nIter: iteration, converged, distanceCount };
+    return changed;
+  };
+  const result = lloydRun(ws, initialCenters, maxIter, tolerance, eStep, (_ws, nBlocks) => void boundedStep(nBlocks));
+  return { ...result, distanceCount: kernels.takeDistanceCount() };
 }
 
 /** Hamerly's algorithm (2 bounds per point): lloydRun's signature and result, plus the distance count. */

@@ -137,7 +137,7 @@ export function lloydRun(
  * (its label is left as it is; the next E-step settles it). Farthest first, the lower index on ties.
  * Assumes the centers of this iteration are loaded and the labels are in wasm memory.
  */
-export function relocateEmptyClusters(ws: Workspace, sums: Float64Array, weightInClusters: Float64Array): void {
+function relocateEmptyClusters(ws: Workspace, sums: Float64Array, weightInClusters: Float64Array): void {
   const empty: number[] = [];
   for (let j = 0; j < ws.nClusters; j++) if (weightInClusters[j] === 0) empty.push(j);
   if (empty.length === 0) return;
@@ -181,7 +181,7 @@ function topIndices(values: Float64Array, count: number): Int32Array {
 }
 
 /** centers = sums / weight per cluster (times the reciprocal, as scikit-learn); clusters with no weight keep their sums. */
-export function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFeatures: number, out: Float64Array): void {
+function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFeatures: number, out: Float64Array): void {
   out.set(sums);
   for (let j = 0; j < weightInClusters.length; j++) {
     if (weightInClusters[j] > 0) {
@@ -192,7 +192,7 @@ export function averageCenters(sums: Float64Array, weightInClusters: Float64Arra
 }
 
 /** Σⱼ ‖newⱼ − oldⱼ‖², from per-center Euclidean shifts as scikit-learn's `_center_shift`. */
-export function centerShiftTotal(old: Float64Array, next: Float64Array, nClusters: number, nFeatures: number): number {
+function centerShiftTotal(old: Float64Array, next: Float64Array, nClusters: number, nFeatures: number): number {
   let total = 0;
   for (let j = 0; j < nClusters; j++) {
     let sq = 0;
