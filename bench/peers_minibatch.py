@@ -4,21 +4,16 @@ Usage: /usr/bin/python3 bench/peers_minibatch.py REPEATS
 Prints JSON: {"pixels": n, "minibatch": {"seconds": [...], "inertia": x}, "kmeans": {...}} or {"skipped": reason}.
 """
 import json
-import os
 import sys
 import time
 
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = "1"
+from one_thread import require_sklearn
 
-try:
-    import numpy as np
-    from sklearn.cluster import KMeans, MiniBatchKMeans
-    from sklearn.datasets import load_sample_image
-    from threadpoolctl import threadpool_limits
-except ImportError as error:  # scikit-learn absent: the benchmark prints a notice and goes on
-    print(json.dumps({"skipped": f"scikit-learn not importable: {error}"}))
-    sys.exit(0)
+require_sklearn()
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.datasets import load_sample_image
+from threadpoolctl import threadpool_limits
 
 repeats = int(sys.argv[1])
 data = (load_sample_image("china.jpg") / 255.0).reshape(-1, 3)

@@ -2,18 +2,14 @@
 include_self=True), one thread. Usage: /usr/bin/python3 bench/peers_neighbors.py REPEATS N [N ...]
 Prints JSON {n: [seconds, ...]} or {"skipped": reason}."""
 import json
-import os
 import sys
 import time
 
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = "1"
-try:
-    from sklearn.datasets import make_moons
-    from sklearn.neighbors import kneighbors_graph
-except ImportError as error:
-    print(json.dumps({"skipped": f"scikit-learn not importable: {error}"}))
-    sys.exit(0)
+from one_thread import require_sklearn
+
+require_sklearn()
+from sklearn.datasets import make_moons
+from sklearn.neighbors import kneighbors_graph
 
 repeats = int(sys.argv[1])
 out = {}

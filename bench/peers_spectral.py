@@ -8,19 +8,15 @@ on an n would pass TIMEOUT_SECONDS. Prints JSON
 or {"skipped": reason}."""
 import json
 import multiprocessing
-import os
 import sys
 import time
 
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = "1"
-try:
-    from sklearn.cluster import SpectralClustering
-    from sklearn.datasets import make_moons
-    from sklearn.metrics import adjusted_rand_score
-except ImportError as error:
-    print(json.dumps({"skipped": f"scikit-learn not importable: {error}"}))
-    sys.exit(0)
+from one_thread import require_sklearn
+
+require_sklearn()
+from sklearn.cluster import SpectralClustering
+from sklearn.datasets import make_moons
+from sklearn.metrics import adjusted_rand_score
 
 SOLVERS = ("arpack", "lobpcg", "amg")
 
