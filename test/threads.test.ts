@@ -83,7 +83,7 @@ test('a Node script using fitAsync exits by itself, and after shutdownThreads()'
   const script = (shutdown: boolean) => `
 import { init, KMeans, makeBlobs${shutdown ? ', shutdownThreads' : ''} } from './wasmeans.mjs';
 await init();
-const { X } = makeBlobs({ nSamples: 5000, nFeatures: 64, centers: 32, randomState: 0 });
+const { X } = makeBlobs({ nSamples: 10000, nFeatures: 64, centers: 32, randomState: 0 });
 const sync = new KMeans({ nClusters: 32, randomState: 0 }).fit(X);
 const threaded = await new KMeans({ nClusters: 32, randomState: 0 }).fitAsync(X, { threads: 2 });
 ${shutdown ? 'await shutdownThreads();' : ''}
@@ -95,4 +95,12 @@ console.log(JSON.stringify({ same: sync.labels.every((label, i) => label === thr
     const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 });
     expect(JSON.parse(out)).toEqual({ same: true });
   }
+});
+
+test('a fit of fewer than 8192 rows (run on the calling thread) is the synchronous fit', async () => {
+  const { X: small } = makeBlobs({ nSamples: 3000, nFeatures: 8, centers: 6, randomState: 5 });
+  const sync = new KMeans({ nClusters: 6, randomState: 1 }).fit(small);
+  const threaded = await new KMeans({ nClusters: 6, randomState: 1 }).fitAsync(small, { threads: 2 });
+  expect(Array.from(threaded.labels)).toEqual(Array.from(sync.labels));
+  expect(threaded.inertia).toBe(sync.inertia);
 });
