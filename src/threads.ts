@@ -3,12 +3,15 @@
 // fit runs here as the synchronous one does, and each E-step's fixed row chunks (lloydChunkRows) are claimed
 // by this thread and the workers, each into its own partial sums, which this thread adds in chunk order: the
 // result is bitwise that of the synchronous fit, whatever the thread count. Synchronisation is Atomics.wait /
-// notify on an Int32Array over a SharedArrayBuffer. Elsewhere (browsers, Cloudflare Workers) the fit runs on
+// notify on an Int32Array over a SharedArrayBuffer. Browsers do the same with Web Workers when the page is
+// crossOriginIsolated (their main thread may not Atomics.wait, so it spins for the last chunks instead; the
+// threaded module comes inlined in this chunk). Elsewhere (Cloudflare Workers, other pages) the fit runs on
 // this thread.
 import { allocate, f64View } from './arena';
 import { WasmeansError } from './errors';
 import { addPartial, type Assign, type EStep, lloydChunkRows, partialBytes, runChunk, sequentialEStep } from './lloyd';
-import type { Kernels } from './wasm';
+import { wasmThreadsGzipBase64 } from './generated/wasmThreadsBase64';
+import { decodeBase64, type Kernels } from './wasm';
 import type { Workspace } from './workspace';
 
 /** What a fit needs: the kernels whose memory holds its workspace, and how to run its passes over the rows. */
@@ -89,6 +92,15 @@ function workerMain(claim: typeof claimChunks, { parentPort, workerData }: any):
 // The worker's require is in the text, out of bundlers' reach; their helpers (esbuild's __name) do not exist there.
 const workerSource = `const __name = (f) => f;\n(${workerMain})(${claimChunks}, require('node:worker_threads'));`;
 
+// A Web Worker's version: its first message is the workerData, later ones go to workerMain's parentPort.
+const webWorkerSource = `const __name = (f) => f;
+self.onmessage = (first) => {
+  const listeners = [];
+  self.onmessage = (event) => listeners.forEach((listener) => listener(event.data));
+  const parentPort = { on: (_type, listener) => listeners.push(listener), postMessage: (message) => self.postMessage(message) };
+  (${workerMain})(${claimChunks}, { parentPort, workerData: first.data });
+};`;
+
 /**
  * A Node built-in module, out of bundlers' and miniflare's sight (they refuse or rewrite computed imports): Node's
  * process.getBuiltinModule where it exists (20.16+), else an import() compiled at run time.
@@ -100,23 +112,26 @@ function builtin(name: string): Promise<any> {
   return new Function('specifier', 'return import(specifier)')(specifier);
 }
 
-interface NodeWorker {
+/** What the pool needs of a worker: Node's Worker, or a Web Worker behind webWorker(). */
+interface ThreadWorker {
   postMessage(message: unknown): void;
   on(event: string, listener: (value: any) => void): void;
   once(event: string, listener: (value: any) => void): void;
   off(event: string, listener: (value: any) => void): void;
   ref(): void;
   unref(): void;
-  terminate(): Promise<number>;
+  terminate(): unknown;
 }
 
 interface Pool {
   kernels: Kernels;
   module: WebAssembly.Module;
   control: Int32Array;
-  workers: NodeWorker[];
-  Worker: new (source: string, options: object) => NodeWorker;
+  workers: ThreadWorker[];
+  spawn: (workerData: object) => ThreadWorker;
   defaultThreads: number;
+  /** Whether this thread may Atomics.wait (not a browser's main thread). */
+  canWait: boolean;
 }
 
 let pool: Promise<Pool | undefined> | undefined;
@@ -132,9 +147,14 @@ function wasmPath(createRequire: (from: string) => { resolve(id: string): string
   }
 }
 
-/** The pool's kernels and control block, or undefined where there are no worker_threads (browsers, workerd). */
-async function loadPool(): Promise<Pool | undefined> {
-  if (typeof process !== 'object' || typeof process.versions?.node !== 'string' || typeof SharedArrayBuffer !== 'function') return undefined;
+/** The pool's kernels and control block, or undefined where there are no threads to have (workerd, pages not crossOriginIsolated). */
+function loadPool(): Promise<Pool | undefined> {
+  if (typeof process === 'object' && typeof process?.versions?.node === 'string') return loadNodePool();
+  return loadBrowserPool();
+}
+
+async function loadNodePool(): Promise<Pool | undefined> {
+  if (typeof SharedArrayBuffer !== 'function') return undefined;
   let modules: any[];
   try {
     modules = await Promise.all(['worker_threads', 'fs', 'module', 'os'].map(builtin));
@@ -149,23 +169,74 @@ async function loadPool(): Promise<Pool | undefined> {
   } catch (cause) {
     throw new WasmeansError('UNSUPPORTED', `threads need wasmeans-threads.wasm from the wasmeans package, and reading ${String(path)} failed (${String(cause)})`);
   }
-  const module = await WebAssembly.compile(bytes);
+  const defaultThreads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const spawn = (workerData: object): ThreadWorker => new Worker(workerSource, { eval: true, workerData });
+  return makePool(await WebAssembly.compile(bytes), spawn, defaultThreads, true);
+}
+
+/** Web Workers over a shared memory: only where the page is crossOriginIsolated (SharedArrayBuffer allowed). */
+async function loadBrowserPool(): Promise<Pool | undefined> {
+  const scope = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  if (scope.crossOriginIsolated !== true || typeof Worker !== 'function' || typeof SharedArrayBuffer !== 'function') return undefined;
+  if (typeof DecompressionStream !== 'function') return undefined;
+  const gzipped = new Blob([decodeBase64(wasmThreadsGzipBase64)]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const module = await WebAssembly.compile(await new Response(gzipped).arrayBuffer());
+  return makePool(module, webWorker, scope.navigator?.hardwareConcurrency ?? 1, false);
+}
+
+/** A Web Worker behind the small part of Node's Worker interface the pool uses. */
+function webWorker(workerData: object): ThreadWorker {
+  const url = URL.createObjectURL(new Blob([webWorkerSource], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  const listeners = { message: new Set<(value: any) => void>(), exit: new Set<(value: any) => void>(), error: new Set<(value: any) => void>() };
+  type Event = keyof typeof listeners;
+  const emit = (event: Event, value: unknown) => [...listeners[event]].forEach((listener) => listener(value));
+  worker.onmessage = (event) => {
+    URL.revokeObjectURL(url);
+    emit('message', event.data);
+  };
+  worker.onerror = (event) => {
+    emit('error', new WasmeansError('UNSUPPORTED', `a wasmeans worker failed to start: ${event.message}`));
+    emit('exit', 1);
+  };
+  worker.postMessage(workerData);
+  return {
+    postMessage: (message) => worker.postMessage(message),
+    on: (event, listener) => listeners[event as Event].add(listener),
+    off: (event, listener) => listeners[event as Event].delete(listener),
+    once(event, listener) {
+      const wrapped = (value: unknown) => {
+        listeners[event as Event].delete(wrapped);
+        listener(value);
+      };
+      listeners[event as Event].add(wrapped);
+    },
+    ref() {},
+    unref() {},
+    terminate() {
+      worker.terminate();
+      emit('exit', 0);
+    },
+  };
+}
+
+async function makePool(module: WebAssembly.Module, spawn: Pool['spawn'], defaultThreads: number, canWait: boolean): Promise<Pool> {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true } as WebAssembly.MemoryDescriptor);
   const abort = (_message: number, _file: number, line: number, column: number): never => {
     throw new WasmeansError('INVALID_INPUT', `wasm kernel aborted at ${line}:${column}`);
   };
+  // Asynchronous: browsers refuse to instantiate modules over 4 KB synchronously on the main thread.
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
   const kernels = { ...instance.exports, memory } as unknown as Kernels;
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
-  const defaultThreads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return { kernels, module, control, workers: [], Worker, defaultThreads };
+  return { kernels, module, control, workers: [], spawn, defaultThreads, canWait };
 }
 
 /** Starts workers until the pool has `count`; resolves when each has instantiated the module. */
 async function grow(p: Pool, count: number): Promise<void> {
   const started: Promise<void>[] = [];
   while (p.workers.length < count) {
-    const worker = new p.Worker(workerSource, { eval: true, workerData: { module: p.module, memory: p.kernels.memory, control: p.control.buffer } });
+    const worker = p.spawn({ module: p.module, memory: p.kernels.memory, control: p.control.buffer });
     worker.unref();
     // A worker gone (terminated from outside, crashed) leaves the pool; the next fit starts another.
     worker.once('exit', () => {
@@ -199,7 +270,10 @@ function threadedPasses(p: Pool, nWorkers: number): Omit<Engine, 'kernels'> {
     Atomics.add(control, Word.generation, 1);
     Atomics.notify(control, Word.generation);
     claimChunks(control, kernels);
-    for (let done = Atomics.load(control, Word.done); done < nWorkers; done = Atomics.load(control, Word.done)) Atomics.wait(control, Word.done, done);
+    for (let done = Atomics.load(control, Word.done); done < nWorkers; done = Atomics.load(control, Word.done)) {
+      // A browser's main thread may not wait: it spins for the workers' last chunks.
+      if (p.canWait) Atomics.wait(control, Word.done, done);
+    }
     if (Atomics.load(control, Word.failed)) throw new WasmeansError('INVALID_INPUT', 'a wasm kernel failed in a worker thread');
   };
   const eStep: EStep = (ws, nBlocks) => {
@@ -228,6 +302,7 @@ function threadedPasses(p: Pool, nWorkers: number): Omit<Engine, 'kernels'> {
  */
 export function withThreads<T>(threads: number | undefined, fit: (engine?: Engine) => T): Promise<T> {
   const run = queue.then(async () => {
+    if (threads === 1) return fit();
     pool ??= loadPool().catch((error) => {
       pool = undefined;
       throw error;

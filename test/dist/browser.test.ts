@@ -1,7 +1,8 @@
 // Headless Chromium (Debian's /usr/bin/chromium driven by playwright-core), from the tarball: one app
 // (browser/app.js) loaded four ways (plain ESM through an import map, bundled by Vite, esbuild and rollup),
 // each served over http://127.0.0.1 and asserted on what it writes into the page, with no console or page
-// errors. Screenshots go to test/dist/artifacts/<variant>.png; the bytes each page loaded are printed.
+// errors; and a threaded app (browser/app-threads.js) on a crossOriginIsolated page, whose fitAsync runs on a Web
+// Worker too. Screenshots go to test/dist/artifacts/<variant>.png; the bytes each page loaded are printed.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,7 +45,11 @@ function serve(root: string): Promise<Server> {
     }
     const body = readFileSync(path);
     served.push({ path, body });
-    response.writeHead(200, { 'content-type': mimeTypes[extname(path)], 'cache-control': 'no-store' }).end(body);
+    // Pages under browser/threads/ are crossOriginIsolated, as a page needs to be for SharedArrayBuffer.
+    const isolation = relative(root, path).startsWith(join('browser', 'threads'))
+      ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+      : {};
+    response.writeHead(200, { 'content-type': mimeTypes[extname(path)], 'cache-control': 'no-store', ...isolation }).end(body);
   });
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
@@ -55,10 +60,10 @@ const html = (script: string, head = '') => `<!doctype html>
 `;
 
 /** A fresh directory under the consumer project holding the app, as a user's project would. */
-function project(name: string): string {
+function project(name: string, app = 'app.js'): string {
   const dir = join(consumerDir, 'browser', name);
   mkdirSync(join(dir, 'dist'), { recursive: true });
-  copyFileSync(join(import.meta.dirname, 'browser/app.js'), join(dir, 'app.js'));
+  copyFileSync(join(import.meta.dirname, 'browser', app), join(dir, 'app.js'));
   return dir;
 }
 
@@ -120,8 +125,8 @@ afterAll(async () => {
   server?.close();
 });
 
-test.each(Object.keys(variants))('%s: loads wasmeans and wasmeans/datasets, fits the handbook blobs', async (name) => {
-  const page = join('/', relative(consumerDir, await variants[name](project(name))));
+/** Opens a page, waits for #result, checks there were no errors; returns what the app wrote. Screenshot kept. */
+async function runPage(name: string, page: string): Promise<unknown> {
   const context = await browser.newContext({ viewport: { width: 480, height: 480 } });
   const tab = await context.newPage();
   const errors: string[] = [];
@@ -145,10 +150,20 @@ test.each(Object.keys(variants))('%s: loads wasmeans and wasmeans/datasets, fits
     const gzipped = downloads.reduce((sum, { body }) => sum + gzipSync(body).length, 0);
     console.log(`${name}: ${downloads.length} files, ${bytes} bytes, ${gzipped} gzipped`);
     expect(await result.getAttribute('class'), await result.textContent() ?? '').toBeNull();
-    expect(JSON.parse((await result.textContent()) ?? '')).toEqual({ ari: 1, n: 300, centers: 4, sameAsync: true });
     expect(errors).toEqual([]);
+    return JSON.parse((await result.textContent()) ?? '');
   } finally {
     await tab.screenshot({ path: join(artifactsDir, `${name}.png`) }).catch(() => {});
     await context.close();
   }
+}
+
+test.each(Object.keys(variants))('%s: loads wasmeans and wasmeans/datasets, fits the handbook blobs', async (name) => {
+  const page = join('/', relative(consumerDir, await variants[name](project(name))));
+  expect(await runPage(name, page)).toEqual({ ari: 1, n: 300, centers: 4, sameAsync: true });
+});
+
+test('threads: on a crossOriginIsolated page fitAsync shares the fit with a Web Worker, bitwise the synchronous fit', async () => {
+  const page = join('/', relative(consumerDir, await variants.esbuild(project('threads', 'app-threads.js'))));
+  expect(await runPage('threads', page)).toEqual({ isolated: true, workers: 1, same: true });
 });

@@ -33,7 +33,7 @@ try {
   const { X, y } = makeBlobs({ nSamples: 300, centers: 4, clusterStd: 0.6, randomState: 0 });
   const labels = new KMeans({ nClusters: 4, randomState: 0 }).fitPredict(X);
   scatter(X, labels);
-  // No worker_threads here: fitAsync runs fit on this thread (its code is a chunk the bundlers must carry).
+  // A page that is not crossOriginIsolated: fitAsync runs fit on this thread (its code is a chunk the bundlers must carry).
   const threaded = await new KMeans({ nClusters: 4, randomState: 0 }).fitAsync(X, { threads: 2 });
   const sameAsync = threaded.labels.every((label, i) => label === labels[i]);
   show(JSON.stringify({ ari: adjustedRandScore(y, labels), n: labels.length, centers: new Set(labels).size, sameAsync }));
