@@ -64,6 +64,7 @@ function project(name: string, app = 'app.js'): string {
   const dir = join(consumerDir, 'browser', name);
   mkdirSync(join(dir, 'dist'), { recursive: true });
   copyFileSync(join(import.meta.dirname, 'browser', app), join(dir, 'app.js'));
+  copyFileSync(join(import.meta.dirname, 'browser/page.js'), join(dir, 'page.js'));
   return dir;
 }
 

@@ -3,6 +3,7 @@
 // many workers were started, and whether the result is the synchronous fit's, bit for bit.
 import { init, KMeans } from 'wasmeans';
 import { makeBlobs } from 'wasmeans/datasets';
+import { show } from './page.js';
 
 let workers = 0;
 const NativeWorker = globalThis.Worker;
@@ -13,13 +14,6 @@ globalThis.Worker = class extends NativeWorker {
   }
 };
 
-function show(text, isError = false) {
-  const result = document.createElement('pre');
-  result.textContent = text;
-  if (isError) result.className = 'error';
-  result.id = 'result';
-  document.body.append(result);
-}
 
 try {
   await init();

@@ -3,6 +3,7 @@
 // plot of the clusters for the screenshot. An error's message goes into #result with the class `error`.
 import { init, KMeans, adjustedRandScore } from 'wasmeans';
 import { makeBlobs } from 'wasmeans/datasets';
+import { show } from './page.js';
 
 const colours = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'];
 
@@ -20,13 +21,6 @@ function scatter(X, labels) {
   }
 }
 
-function show(text, isError = false) {
-  const result = document.createElement('pre');
-  result.textContent = text;
-  if (isError) result.className = 'error';
-  result.id = 'result';
-  document.body.append(result);
-}
 
 try {
   await init();
