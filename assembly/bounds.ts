@@ -1,5 +1,5 @@
 // Shared pieces of the exact accelerated k-means kernels (Hamerly, Elkan, Yinyang).
-import { sqDistF64 } from './common';
+import { madd, sqDistF64 } from './common';
 import { lanesArgmin } from './lloyd';
 //
 // Exactness: a point's label is only ever decided by Lloyd's own f32 scores, ‖c‖² − 2·Σₜ xₜ·cₜ with the sum
@@ -119,18 +119,18 @@ export function scoreRow(row: usize, nFeatures: i32, centersTPtr: usize, centerN
     let a3 = f32x4.splat(0);
     for (let t: usize = 0; t < bytes; t += 4) {
       const x = v128.load32_splat(row + t);
-      a0 = f32x4.add(a0, f32x4.mul(x, v128.load(p)));
-      a1 = f32x4.add(a1, f32x4.mul(x, v128.load(p, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(x, v128.load(p, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(x, v128.load(p, 48)));
+      a0 = madd(x, v128.load(p), a0);
+      a1 = madd(x, v128.load(p, 16), a1);
+      a2 = madd(x, v128.load(p, 32), a2);
+      a3 = madd(x, v128.load(p, 48), a3);
       p += 64;
     }
     const norms = centerNormsPtr + (<usize>b << 6);
     const out = scoresPtr + (<usize>b << 6);
-    const s0 = f32x4.add(v128.load(norms), f32x4.mul(minusTwo, a0));
-    const s1 = f32x4.add(v128.load(norms, 16), f32x4.mul(minusTwo, a1));
-    const s2 = f32x4.add(v128.load(norms, 32), f32x4.mul(minusTwo, a2));
-    const s3 = f32x4.add(v128.load(norms, 48), f32x4.mul(minusTwo, a3));
+    const s0 = madd(minusTwo, a0, v128.load(norms));
+    const s1 = madd(minusTwo, a1, v128.load(norms, 16));
+    const s2 = madd(minusTwo, a2, v128.load(norms, 32));
+    const s3 = madd(minusTwo, a3, v128.load(norms, 48));
     v128.store(out, s0);
     v128.store(out, s1, 16);
     v128.store(out, s2, 32);
@@ -251,16 +251,16 @@ export function scoreQuads(
   for (let t: usize = 0; t < bytes; t += 4) {
     const x = v128.load32_splat(row + t);
     const at = t << 4;
-    a0 = f32x4.add(a0, f32x4.mul(x, v128.load(p0 + at)));
-    a1 = f32x4.add(a1, f32x4.mul(x, v128.load(p1 + at)));
-    a2 = f32x4.add(a2, f32x4.mul(x, v128.load(p2 + at)));
-    a3 = f32x4.add(a3, f32x4.mul(x, v128.load(p3 + at)));
+    a0 = madd(x, v128.load(p0 + at), a0);
+    a1 = madd(x, v128.load(p1 + at), a1);
+    a2 = madd(x, v128.load(p2 + at), a2);
+    a3 = madd(x, v128.load(p3 + at), a3);
   }
   const minusTwo = f32x4.splat(-2);
-  v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q0 << 4)), f32x4.mul(minusTwo, a0)));
-  v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q1 << 4)), f32x4.mul(minusTwo, a1)), 16);
-  v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q2 << 4)), f32x4.mul(minusTwo, a2)), 32);
-  v128.store(outPtr, f32x4.add(v128.load(centerNormsPtr + (<usize>q3 << 4)), f32x4.mul(minusTwo, a3)), 48);
+  v128.store(outPtr, madd(minusTwo, a0, v128.load(centerNormsPtr + (<usize>q0 << 4))));
+  v128.store(outPtr, madd(minusTwo, a1, v128.load(centerNormsPtr + (<usize>q1 << 4))), 16);
+  v128.store(outPtr, madd(minusTwo, a2, v128.load(centerNormsPtr + (<usize>q2 << 4))), 32);
+  v128.store(outPtr, madd(minusTwo, a3, v128.load(centerNormsPtr + (<usize>q3 << 4))), 48);
 }
 
 /** Scores the listed quads (quadsPtr, i32) four at a time into scoresPtr (f32, by lane: quad·4 + lane); mergeQuads counts them. */

@@ -170,3 +170,20 @@ export function gatherRows(
     store<f64>(outWeightPtr + (<usize>r << 3), load<f64>(weightPtr + (index << 3)));
   }
 }
+
+/**
+ * c + a·b in f32 lanes: fused (f32x4.relaxed_madd) in the relaxed-SIMD build, a multiply then an add in the
+ * plain one, which compiles exactly as before. Every score that decides a label goes through it, so that the
+ * accelerated E-steps still match Lloyd's bit for bit within either build.
+ */
+// @ts-ignore: decorator
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** 1 in the relaxed-SIMD build (fused multiply-adds in the scores), 0 in the plain one. */
+export function relaxedSimd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

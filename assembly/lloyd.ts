@@ -1,4 +1,5 @@
 // The Lloyd E-step with its M-step accumulation fused in: one pass over the data per iteration.
+import { madd } from './common';
 
 // The second label of the last pair `nearestCenterPair` saw.
 let pairSecondLabel: i32 = 0;
@@ -67,17 +68,17 @@ function nearestCenterPair(rowA: usize, rowB: usize, nFeatures: i32, centersTPtr
       const xa = v128.load32_splat(rowA + t);
       const xb = v128.load32_splat(rowB + t);
       const c0 = v128.load(p);
-      a0 = f32x4.add(a0, f32x4.mul(xa, c0));
-      b0 = f32x4.add(b0, f32x4.mul(xb, c0));
+      a0 = madd(xa, c0, a0);
+      b0 = madd(xb, c0, b0);
       const c1 = v128.load(p, 16);
-      a1 = f32x4.add(a1, f32x4.mul(xa, c1));
-      b1 = f32x4.add(b1, f32x4.mul(xb, c1));
+      a1 = madd(xa, c1, a1);
+      b1 = madd(xb, c1, b1);
       const c2 = v128.load(p, 32);
-      a2 = f32x4.add(a2, f32x4.mul(xa, c2));
-      b2 = f32x4.add(b2, f32x4.mul(xb, c2));
+      a2 = madd(xa, c2, a2);
+      b2 = madd(xb, c2, b2);
       const c3 = v128.load(p, 48);
-      a3 = f32x4.add(a3, f32x4.mul(xa, c3));
-      b3 = f32x4.add(b3, f32x4.mul(xb, c3));
+      a3 = madd(xa, c3, a3);
+      b3 = madd(xb, c3, b3);
       p += 64;
     }
     const norms = centerNormsPtr + (<usize>b << 6);
@@ -86,14 +87,14 @@ function nearestCenterPair(rowA: usize, rowB: usize, nFeatures: i32, centersTPtr
     const n2 = v128.load(norms, 32);
     const n3 = v128.load(norms, 48);
     mergeBlock(
-      f32x4.add(n0, f32x4.mul(minusTwo, a0)), f32x4.add(n1, f32x4.mul(minusTwo, a1)),
-      f32x4.add(n2, f32x4.mul(minusTwo, a2)), f32x4.add(n3, f32x4.mul(minusTwo, a3)), bestA, bestIndexA, index,
+      madd(minusTwo, a0, n0), madd(minusTwo, a1, n1),
+      madd(minusTwo, a2, n2), madd(minusTwo, a3, n3), bestA, bestIndexA, index,
     );
     bestA = mergedValue;
     bestIndexA = mergedIndex;
     mergeBlock(
-      f32x4.add(n0, f32x4.mul(minusTwo, b0)), f32x4.add(n1, f32x4.mul(minusTwo, b1)),
-      f32x4.add(n2, f32x4.mul(minusTwo, b2)), f32x4.add(n3, f32x4.mul(minusTwo, b3)), bestB, bestIndexB, index,
+      madd(minusTwo, b0, n0), madd(minusTwo, b1, n1),
+      madd(minusTwo, b2, n2), madd(minusTwo, b3, n3), bestB, bestIndexB, index,
     );
     bestB = mergedValue;
     bestIndexB = mergedIndex;

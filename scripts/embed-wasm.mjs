@@ -13,10 +13,12 @@ function gzipped(path) {
 }
 
 mkdirSync(new URL('../src/generated/', import.meta.url), { recursive: true });
-// The default entry's module, and the threaded one for fitAsync in browsers (its chunk loads on first use).
+// The default entry's module; the threaded one for fitAsync in browsers and the relaxed-SIMD one for
+// init({ relaxedSimd: true }), each in a chunk loaded on first use.
 for (const [wasm, file, name] of [
   ['../build/wasmeans.wasm', 'wasmBase64.ts', 'wasmGzipBase64'],
   ['../build/wasmeans-threads.wasm', 'wasmThreadsBase64.ts', 'wasmThreadsGzipBase64'],
+  ['../build/wasmeans-relaxed.wasm', 'wasmRelaxedBase64.ts', 'wasmRelaxedGzipBase64'],
 ]) {
   const bytes = gzipped(wasm);
   writeFileSync(

@@ -1,7 +1,7 @@
 // Everything public except init(), which each entry defines for its own way of shipping the wasm.
 export { WasmeansError, type WasmeansErrorCode } from './errors';
 export type { Matrix, DataInput, Labels } from './input';
-export type { WasmSource } from './wasm';
+export { simdBuild, type WasmSource } from './wasm';
 export type { WarningHandler, WarningKind } from './warnings';
 export {
   KMeans, kmeans, kmeansAsync, kmeansPlusPlus,

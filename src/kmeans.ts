@@ -244,6 +244,8 @@ async function fitKMeansAsync(x: DataInput, options: ResolvedOptions, sampleWeig
   // Below MIN_THREADED_ROWS the waking and waiting of each iteration costs more than the shared work (digits:
   // 0.2 ms iterations took twice as long on two threads); the result is the same either way.
   if (readData(x).rows < MIN_THREADED_ROWS) threads = 1;
+  // The threads run the plain build: with the relaxed-SIMD one loaded they would round differently from fit.
+  if (getKernels().relaxedSimd() === 1) threads = 1;
   // A chunk of its own: the core's size budget stays for the synchronous path.
   const { withThreads } = await import('./threads');
   return withThreads(threads, (engine) => fitKMeans(x, options, sampleWeight, rng, engine));

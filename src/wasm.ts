@@ -5,6 +5,7 @@ import { WasmeansError } from './errors';
 export interface Kernels {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  relaxedSimd(): number;
   packCenters(centersPtr: number, nClusters: number, nFeatures: number, centersTPtr: number, centerNormsPtr: number): number;
   assignedSqDistances(xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, centersPtr: number, labelsPtr: number, sqDistPtr: number): number;
   distancesToCenters(xPtr: number, nSamples: number, nFeatures: number, centersPtr: number, nClusters: number, outPtr: number): void;
@@ -77,7 +78,7 @@ export interface Kernels {
 }
 
 /** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */
-export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response | PromiseLike<Response>;
+export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response | PromiseLike<Response | BufferSource>;
 
 let kernels: Kernels | undefined;
 let pending: Promise<void> | undefined;
@@ -118,6 +119,8 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
   }
   if (typeof source === 'string' || source instanceof URL) return instantiate(fetch(source));
   const response = await source;
+  // A promise of bytes (init's own relaxed-SIMD choice) rather than of a Response.
+  if (!(response instanceof Response)) return instantiate(response);
   if (!response.ok) throw new WasmeansError('INVALID_INPUT', `fetching wasmeans.wasm failed: HTTP ${response.status} from ${response.url}`);
   return instantiate(await response.arrayBuffer());
 }
@@ -165,4 +168,17 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
     if (out < bytes.length) bytes[out++] = chunk & 255;
   }
   return bytes;
+}
+
+/** Which build of the kernels init() loaded: the plain SIMD one, or relaxed SIMD (fused multiply-adds). */
+export function simdBuild(): 'simd' | 'relaxed-simd' {
+  return getKernels().relaxedSimd() === 1 ? 'relaxed-simd' : 'simd';
+}
+
+/** Unzips gzipped bytes with the runtime's own DecompressionStream (Node 18+, every current browser). */
+export function gunzip(gzipped: Uint8Array<ArrayBuffer>, what: string): Response {
+  if (typeof DecompressionStream !== 'function') {
+    throw new WasmeansError('UNSUPPORTED', `this runtime has no DecompressionStream to unpack the inlined ${what}; pass init() the URL or bytes of wasmeans/wasmeans.wasm`);
+  }
+  return new Response(new Blob([gzipped]).stream().pipeThrough(new DecompressionStream('gzip')));
 }
