@@ -1,25 +1,14 @@
 // The default entry: the wasm module is inlined (gzipped, base64), so Node, browsers and bundlers need no
 // argument to init() and no bundler configuration. Cloudflare Workers use ./workerd.ts instead (see README).
 import { wasmGzipBase64 } from './generated/wasmBase64';
-import { decodeBase64, gunzip, initialize, type WasmSource } from './wasm';
+import { decodeBase64, gunzip, type InitOptions, initialize, isInitOptions, type WasmSource } from './wasm';
+
+export type { InitOptions } from './wasm';
 
 /** The inlined module, unzipped by the runtime's own DecompressionStream. */
 const inlinedModule = (): Response => gunzip(decodeBase64(wasmGzipBase64), 'wasm');
 
 export * from './api';
-
-export interface InitOptions {
-  /**
-   * Load the relaxed-SIMD build (fused multiply-add in the E-step's scores, about 1.2× faster) where the runtime
-   * validates it, else the plain one. Its float32 rounding differs from the plain build's, and with it from one
-   * machine to another; off by default, so that results are the same everywhere.
-   */
-  relaxedSimd?: boolean;
-}
-
-function isInitOptions(source: unknown): source is InitOptions {
-  return typeof source === 'object' && source !== null && Object.getPrototypeOf(source) === Object.prototype && !('then' in source);
-}
 
 /**
  * Loads the wasm module; idempotent. With no argument (or only options) the inlined module is used. Pass a

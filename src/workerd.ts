@@ -2,11 +2,14 @@
 // code generation disallowed by embedder"), so this entry imports the .wasm file, which the Workers runtime
 // compiles at upload and hands over as a WebAssembly.Module.
 import wasmModule from './wasmeans.wasm';
-import { initialize, type WasmSource } from './wasm';
+import { type InitOptions, initialize, isInitOptions, type WasmSource } from './wasm';
 
 export * from './api';
 
-/** Loads the wasm module; idempotent. With no argument the module bundled with the Worker is used. */
-export function init(source?: WasmSource): Promise<void> {
-  return initialize(source ?? wasmModule);
+/**
+ * Loads the wasm module; idempotent. With no argument (or only options) the module bundled with the Worker is
+ * used: Workers compile no wasm at run time, so `{ relaxedSimd: true }` keeps the plain build here.
+ */
+export function init(source?: WasmSource | InitOptions): Promise<void> {
+  return initialize(source === undefined || isInitOptions(source) ? wasmModule : source);
 }

@@ -13,6 +13,10 @@ describe('init', () => {
     expect(() => kmeans([[0], [1]], 1)).toThrowError(/call and await init\(\) first/);
   });
 
+  test('refuses what is no wasm source, naming it, and stays loadable', async () => {
+    await expect(init(new Date() as never)).rejects.toMatchObject({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/\[object Date\]/) });
+  });
+
   test('accepts a precompiled WebAssembly.Module (the Cloudflare Workers path) and is idempotent', async () => {
     const module = new WebAssembly.Module(readFileSync(new URL('../build/wasmeans.wasm', import.meta.url)));
     await init(module);
