@@ -140,6 +140,39 @@ export function scanColumns(srcPtr: usize, nRows: i32, nFeatures: i32, maxAbs: f
 }
 
 /**
+ * scanColumns over float32 rows already in place (a Float32Array input copied straight in): the index of the first
+ * value beyond ±maxAbs (or NaN), or −1 after adding every row to the f64 column sums, in row order as scanColumns.
+ */
+export function scanColumnsF32(xPtr: usize, nRows: i32, nFeatures: i32, maxAbs: f64, columnSumsPtr: usize): i32 {
+  const n = nRows * nFeatures;
+  for (let i = 0; i < n; i++) {
+    if (!(Math.abs(<f64>load<f32>(xPtr + (<usize>i << 2))) <= maxAbs)) return i;
+  }
+  for (let r = 0; r < nRows; r++) {
+    const row = xPtr + (<usize>(r * nFeatures) << 2);
+    for (let t = 0; t < nFeatures; t++) {
+      const s = columnSumsPtr + (<usize>t << 3);
+      store<f64>(s, load<f64>(s) + <f64>load<f32>(row + (<usize>t << 2)));
+    }
+  }
+  return -1;
+}
+
+/** writeShiftedRows in place over float32 rows: x − shift in f64, stored as f32, squares added; the same values. */
+export function shiftRowsF32(xPtr: usize, nRows: i32, nFeatures: i32, shiftPtr: usize, squaresPtr: usize): void {
+  for (let r = 0; r < nRows; r++) {
+    const base = r * nFeatures;
+    for (let t = 0; t < nFeatures; t++) {
+      const at = xPtr + (<usize>(base + t) << 2);
+      const v = <f64>load<f32>(at) - load<f64>(shiftPtr + (<usize>t << 3));
+      store<f32>(at, <f32>v);
+      const s = squaresPtr + (<usize>t << 3);
+      store<f64>(s, load<f64>(s) + v * v);
+    }
+  }
+}
+
+/**
  * Writes a block of f64 rows, shifted, as f32: dst = f32(src − shift), the subtraction in f64 so that data far
  * from the origin keeps its precision. INOUT squaresPtr gains Σ (src − shift)² per column.
  * IN srcPtr (nRows × nFeatures f64), shiftPtr (nFeatures f64); OUT dstPtr (nRows × nFeatures f32).

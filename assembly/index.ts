@@ -1,5 +1,5 @@
 // The one wasm module: every kernel, exported with a number-and-offset ABI.
-export { heapBase, relaxedSimd, packCenters, assignedSqDistances, distancesToCenters, scanColumns, writeShiftedRows, gatherRows } from './common';
+export { heapBase, relaxedSimd, packCenters, assignedSqDistances, distancesToCenters, scanColumns, writeShiftedRows, scanColumnsF32, shiftRowsF32, gatherRows } from './common';
 export { lloydChunk, assignLabels, chunkSums } from './lloyd';
 export { seedingPotentials, updateClosest } from './seeding';
 export { clusterDistanceSums } from './silhouette';

@@ -11,6 +11,8 @@ export interface Kernels {
   distancesToCenters(xPtr: number, nSamples: number, nFeatures: number, centersPtr: number, nClusters: number, outPtr: number): void;
   scanColumns(srcPtr: number, nRows: number, nFeatures: number, maxAbs: number, columnSumsPtr: number): number;
   writeShiftedRows(srcPtr: number, nRows: number, nFeatures: number, shiftPtr: number, dstPtr: number, squaresPtr: number): void;
+  scanColumnsF32(xPtr: number, nRows: number, nFeatures: number, maxAbs: number, columnSumsPtr: number): number;
+  shiftRowsF32(xPtr: number, nRows: number, nFeatures: number, shiftPtr: number, squaresPtr: number): void;
   gatherRows(xPtr: number, weightPtr: number, nFeatures: number, indicesPtr: number, count: number, outXPtr: number, outWeightPtr: number): void;
   lloydChunk(
     xPtr: number, weightPtr: number, rowStart: number, rowEnd: number, nFeatures: number,

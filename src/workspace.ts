@@ -88,30 +88,52 @@ export function prepareWorkspace(
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
   const ptr = allocate(kernels, regionSizes(nSamples, nFeatures, nClusters, extraBytes), what);
-  const blockRows = stagingRows(nFeatures);
-  const staging = f64View(kernels, ptr.staging, blockRows * nFeatures);
   const columnSums = f64View(kernels, ptr.columnSums, nFeatures).fill(0);
-  for (let start = 0; start < nSamples; start += blockRows) {
-    const count = Math.min(blockRows, nSamples - start);
-    copyRows(data, start, count, staging);
-    const bad = kernels.scanColumns(ptr.staging, count, nFeatures, MAX_ABS_VALUE, ptr.columnSums);
-    if (bad >= 0) {
-      const row = start + Math.floor(bad / nFeatures);
-      throw badValue(name, valueAt(data, row, bad % nFeatures), row, bad % nFeatures);
-    }
-  }
-  const offset = shift ?? columnSums.map((sum) => sum / nSamples);
-  f64View(kernels, ptr.shift, nFeatures).set(offset);
   const squares = f64View(kernels, ptr.squares, nFeatures).fill(0);
-  for (let start = 0; start < nSamples; start += blockRows) {
-    const count = Math.min(blockRows, nSamples - start);
-    copyRows(data, start, count, staging);
-    kernels.writeShiftedRows(ptr.staging, count, nFeatures, ptr.shift, ptr.x + start * nFeatures * 4, ptr.squares);
+  const badAt = (index: number) => {
+    const row = Math.floor(index / nFeatures);
+    return badValue(name, valueAt(data, row, index % nFeatures), row, index % nFeatures);
+  };
+  let offset: Float64Array;
+  if (data.flat instanceof Float32Array) {
+    // float32 in: one copy straight into place, then checked and centered there (the same values, half the passes).
+    f32View(kernels, ptr.x, nSamples * nFeatures).set(data.flat);
+    const bad = kernels.scanColumnsF32(ptr.x, nSamples, nFeatures, MAX_ABS_VALUE, ptr.columnSums);
+    if (bad >= 0) throw badAt(bad);
+    offset = shift ?? columnSums.map((sum) => sum / nSamples);
+    f64View(kernels, ptr.shift, nFeatures).set(offset);
+    kernels.shiftRowsF32(ptr.x, nSamples, nFeatures, ptr.shift, ptr.squares);
+  } else {
+    offset = stageAndShift(kernels, data, ptr, shift, badAt);
   }
   let meanVariance = 0;
   for (const sq of squares) meanVariance += sq / nSamples / nFeatures;
   f64View(kernels, ptr.weights, nSamples).set(weights);
   return { kernels, nSamples, nFeatures, nClusters, weights, shift: Float64Array.from(offset), meanVariance, ptr };
+}
+
+/** Any other input: through a float64 staging block, checked, summed, then written shifted as float32. */
+function stageAndShift(
+  kernels: Kernels, data: Data, ptr: Workspace['ptr'], shift: Float64Array | undefined, badAt: (index: number) => Error,
+): Float64Array {
+  const { rows: nSamples, cols: nFeatures } = data;
+  const blockRows = stagingRows(nFeatures);
+  const staging = f64View(kernels, ptr.staging, blockRows * nFeatures);
+  const columnSums = f64View(kernels, ptr.columnSums, nFeatures);
+  for (let start = 0; start < nSamples; start += blockRows) {
+    const count = Math.min(blockRows, nSamples - start);
+    copyRows(data, start, count, staging);
+    const bad = kernels.scanColumns(ptr.staging, count, nFeatures, MAX_ABS_VALUE, ptr.columnSums);
+    if (bad >= 0) throw badAt(start * nFeatures + bad);
+  }
+  const offset = shift ?? columnSums.map((sum) => sum / nSamples);
+  f64View(kernels, ptr.shift, nFeatures).set(offset);
+  for (let start = 0; start < nSamples; start += blockRows) {
+    const count = Math.min(blockRows, nSamples - start);
+    copyRows(data, start, count, staging);
+    kernels.writeShiftedRows(ptr.staging, count, nFeatures, ptr.shift, ptr.x + start * nFeatures * 4, ptr.squares);
+  }
+  return offset;
 }
 
 /** Writes centers (float64, shifted coordinates) as float32 and packs them for the E-step; returns nBlocks. */

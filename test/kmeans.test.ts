@@ -320,3 +320,26 @@ describe('errors name the offending value', () => {
     expect(warnings).toEqual([expect.stringMatching(/^DISTINCT_CLUSTERS: number of distinct clusters \(2\) found smaller than nClusters \(3\)/)]);
   });
 });
+
+describe('float32 input, copied straight into place', () => {
+  test('gives bitwise the fit of the same values as float64 rows', () => {
+    const { X } = blobs(5000, 7, 6, 41, 2);
+    const flat32 = Float32Array.from(X.flat());
+    const asRows = Array.from({ length: X.length }, (_, i) => Array.from(flat32.subarray(i * 7, (i + 1) * 7)));
+    const options = { nClusters: 6, randomState: 3, nInit: 2 };
+    const fromF32 = new KMeans(options).fit({ data: flat32, rows: X.length, cols: 7 });
+    const fromRows = new KMeans(options).fit(asRows);
+    expect(Array.from(fromF32.labels)).toEqual(Array.from(fromRows.labels));
+    expect(Array.from(fromF32.clusterCenters.data)).toEqual(Array.from(fromRows.clusterCenters.data));
+    expect(fromF32.inertia).toBe(fromRows.inertia);
+  });
+
+  test('NaN and values beyond ±1e18 are refused, naming row and column', () => {
+    const data = new Float32Array(40).fill(1);
+    data[3 * 4 + 1] = NaN;
+    expectWasmeansError(() => new KMeans({ nClusters: 2 }).fit({ data, rows: 10, cols: 4 }), 'INVALID_INPUT', /NaN at row 3, column 1/);
+    data[3 * 4 + 1] = 1;
+    data[7 * 4 + 2] = -3e38;
+    expectWasmeansError(() => new KMeans({ nClusters: 2 }).fit({ data, rows: 10, cols: 4 }), 'INVALID_INPUT', /-3\.0\d*e\+38, beyond ±\d+ at row 7, column 2/);
+  });
+});
