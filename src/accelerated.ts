@@ -11,10 +11,10 @@
 // Memory on top of the workspace, in the wasm arena: Hamerly 2 f64 per point; Yinyang 1 + t f64 per point
 // (t ≈ k/10 groups); Elkan 1 + k f64 per point and k² f64: Elkan refuses with OUT_OF_MEMORY when n·k bounds do
 // not fit in wasm32 (use 'hamerly' or 'yinyang' then), it never falls back silently.
-import { allocate, f64View, formatBytes, i32View, MAX_WASM_BYTES } from './arena';
+import { allocate, formatBytes, i32View, MAX_WASM_BYTES } from './arena';
 import { BLOCK } from './constants';
 import { WasmeansError } from './errors';
-import { type EStep, type LloydResult, lloydRun, sumsInChunkOrder } from './lloyd';
+import { clearSums, type EStep, type LloydResult, lloydRun, sumsInChunkOrder } from './lloyd';
 import type { Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
@@ -211,8 +211,7 @@ function acceleratedRun(
     const maxCenterNorm = kernels.centerGeometry(
       ptr.centers, bounds.oldCenters, nClusters, nFeatures, first, bounds.shifts, bounds.cc, bounds.halfMin,
     );
-    f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
-    f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
+    clearSums(ws);
     const changed = bounds.step(first, nBlocks, maxCenterNorm);
     first = 0;
     return changed;

@@ -32,11 +32,16 @@ export function lloydChunkRows(nSamples: number, nFeatures: number, nClusters: n
   return rows + (rows & 1);
 }
 
+/** Zeroes per-cluster sums and weights: by default the totals (ws.ptr.sums, ws.ptr.weightInClusters). */
+export function clearSums(ws: Workspace, sumsPtr = ws.ptr.sums, weightsPtr = ws.ptr.weightInClusters): void {
+  f64View(ws.kernels, sumsPtr, ws.nClusters * ws.nFeatures).fill(0);
+  f64View(ws.kernels, weightsPtr, ws.nClusters).fill(0);
+}
+
 /** Runs the fused E-step kernel on rows [start, end) into partial sums at sumsPtr, weights at weightsPtr. */
-export function runChunk(ws: Workspace, nBlocks: number, start: number, end: number, sumsPtr: number, weightsPtr: number): number {
-  const { kernels, nFeatures, nClusters, ptr } = ws;
-  f64View(kernels, sumsPtr, nClusters * nFeatures).fill(0);
-  f64View(kernels, weightsPtr, nClusters).fill(0);
+function runChunk(ws: Workspace, nBlocks: number, start: number, end: number, sumsPtr: number, weightsPtr: number): number {
+  const { kernels, nFeatures, ptr } = ws;
+  clearSums(ws, sumsPtr, weightsPtr);
   return kernels.lloydChunk(ptr.x, ptr.weights, start, end, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, sumsPtr, weightsPtr);
 }
 
@@ -77,8 +82,7 @@ export function sumsInChunkOrder(ws: Workspace): void {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   if (nSamples <= lloydChunkRows(nSamples, nFeatures, nClusters)) return;
   inChunkOrder(ws, (start, end, sumsPtr, weightsPtr) => {
-    f64View(kernels, sumsPtr, nClusters * nFeatures).fill(0);
-    f64View(kernels, weightsPtr, nClusters).fill(0);
+    clearSums(ws, sumsPtr, weightsPtr);
     kernels.chunkSums(ptr.x, ptr.weights, ptr.labels, start, end, nFeatures, sumsPtr, weightsPtr);
     return 0;
   });

@@ -103,7 +103,6 @@ function denseToCsr(x: DataInput, name: string): CsrMatrix {
  */
 export function addTranspose(a: CsrMatrix, alpha: number, beta: number): CsrMatrix {
   const n = a.rows;
-  const nnz = a.indptr[n];
   // Triplets of both terms, bucketed by row (counting sort), then each row sorted by column and merged.
   const count = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {

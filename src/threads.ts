@@ -9,7 +9,7 @@
 // this thread.
 import { allocate, f64View } from './arena';
 import { WasmeansError } from './errors';
-import { addPartial, type Assign, type EStep, lloydChunkRows, partialBytes, runChunk, sequentialEStep } from './lloyd';
+import { addPartial, type Assign, type EStep, lloydChunkRows, partialBytes, sequentialEStep } from './lloyd';
 import { wasmThreadsGzipBase64 } from './generated/wasmThreadsBase64';
 import { decodeBase64, type Kernels } from './wasm';
 import type { Workspace } from './workspace';

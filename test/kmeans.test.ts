@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { init, KMeans, kmeans, kmeansPlusPlus, type Matrix, WasmeansError } from '../src/index';
+import { init, KMeans, kmeans, kmeansPlusPlus, type Matrix } from '../src/index';
 import { adjustedRand, blobs, digits, expectWasmeansError, fixtures, maxRelativeError, referenceLloyd, samePartition, type Rows } from './reference';
 
 const fx = fixtures();
