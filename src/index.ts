@@ -1,9 +1,9 @@
 // The default entry: the wasm module is inlined (gzipped, base64), so Node, browsers and bundlers need no
 // argument to init() and no bundler configuration. Cloudflare Workers use ./workerd.ts instead (see README).
 import { wasmGzipBase64 } from './generated/wasmBase64';
-import { decodeBase64, gunzip, type InitOptions, initialize, isInitOptions, type WasmSource } from './wasm';
+import { decodeBase64, gunzip, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
 
-export type { InitOptions } from './wasm';
+export type { InitOptions } from './runtime/module';
 
 /** The inlined module, unzipped by the runtime's own DecompressionStream. */
 const inlinedModule = (): Response => gunzip(decodeBase64(wasmGzipBase64), 'wasm');
@@ -17,7 +17,7 @@ export * from './api';
 export function init(source?: WasmSource | InitOptions): Promise<void> {
   if (isInitOptions(source)) {
     if (!source.relaxedSimd) return initialize(inlinedModule);
-    return initialize(() => import('./relaxed').then(async ({ relaxedModuleBytes }) => (await relaxedModuleBytes()) ?? inlinedModule()));
+    return initialize(() => import('./runtime/relaxed').then(async ({ relaxedModuleBytes }) => (await relaxedModuleBytes()) ?? inlinedModule()));
   }
   return initialize(source ?? inlinedModule);
 }

@@ -2,7 +2,7 @@
 // code generation disallowed by embedder"), so this entry imports the .wasm file, which the Workers runtime
 // compiles at upload and hands over as a WebAssembly.Module.
 import wasmModule from './wasmeans.wasm';
-import { type InitOptions, initialize, isInitOptions, type WasmSource } from './wasm';
+import { type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
 
 export * from './api';
 

@@ -1,12 +1,12 @@
 // The Python Data Science Handbook's k-means chapter, example by example, with wasmeans. Bracketed numbers
 // are scikit-learn 1.2.1's on the same data (../shared/PEERS.md and the book).
 import { describe, expect, test } from 'vitest';
-import { loadDigits, loadSampleImage, makeBlobs, makeMoons } from '../src/datasets/index';
+import { loadDigits, loadSampleImage, makeBlobs, makeMoons } from '../src/datasets';
 import {
   accuracyScore, adjustedRandScore, confusionMatrix, init, KMeans, type Matrix, matchLabels, MiniBatchKMeans,
   pairwiseDistancesArgmin, quantize, RandomState,
 } from '../src/index';
-import { SpectralClustering } from '../src/spectral-entry';
+import { SpectralClustering } from '../src/spectral';
 
 // Fits run while the suites are collected, so the module loads first.
 await init();

@@ -1,8 +1,10 @@
 // Naive float64 references, written for clarity, that the wasm paths are checked against.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { WasmeansError } from '../src/errors';
+import { WasmeansError } from '../src/core/errors';
 
 export type Rows = number[][];
 
@@ -145,13 +147,33 @@ export function blobs(n: number, d: number, k: number, seed: number, std = 1, bo
 
 /** The digits data as committed in data/ (1797 × 64, and the targets). */
 export function digits(): { X: Rows; target: number[] } {
-  const text = gunzipSync(readFileSync(new URL('../data/digits.csv.gz', import.meta.url))).toString('utf8');
+  const text = gunzipSync(readFileSync(repoPath('data/digits.csv.gz'))).toString('utf8');
   const rows = text.trim().split('\n').map((line) => line.split(',').map(Number));
   return { X: rows.map((r) => r.slice(0, 64)), target: rows.map((r) => r[64]) };
 }
 
-export function fixtures() {
-  return JSON.parse(readFileSync(new URL('./fixtures/sklearn-kmeans.json', import.meta.url), 'utf8'));
+/** A path inside the repository. */
+export function repoPath(relative: string): string {
+  return new URL(`../${relative}`, import.meta.url).pathname;
+}
+
+/** A scikit-learn fixture from test/fixtures/ (each made by the script beside it). */
+export function fixture(name: string) {
+  return JSON.parse(readFileSync(repoPath(`test/fixtures/${name}`), 'utf8'));
+}
+
+/**
+ * The sources (src/index and src/datasets) bundled by esbuild into one ES module for a child Node process, in
+ * test/dist/artifacts/<name>/ inside the package, so that it finds build/wasmeans-threads.wasm as the package's own
+ * export. Returns the folder; the bundle is wasmeans.mjs in it.
+ */
+export function bundleForNode(name: string): string {
+  const dir = repoPath(`test/dist/artifacts/${name}`);
+  mkdirSync(dir, { recursive: true });
+  const entry = join(dir, 'entry.mjs');
+  writeFileSync(entry, `export * from '../../../../src/index';\nexport { makeBlobs } from '../../../../src/datasets';\n`);
+  execFileSync(repoPath('node_modules/.bin/esbuild'), [entry, '--bundle', '--format=esm', '--platform=node', `--outfile=${join(dir, 'wasmeans.mjs')}`, '--log-level=warning']);
+  return dir;
 }
 
 /** Max over entries of |a − b| / max(|b|, floor). */

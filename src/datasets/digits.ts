@@ -1,9 +1,9 @@
 // load_digits(): the UCI handwritten digits shipped in the package, decoded on the first call and cached.
 // Data: E. Alpaydin and C. Kaynak, UCI Machine Learning Repository (1998), CC BY 4.0; see DATA-LICENSES.md.
-import { describe, WasmeansError } from '../errors';
+import { describe, WasmeansError } from '../core/errors';
 import { digitsCodeLengths, digitsPixels, digitsRows, digitsTargets } from '../generated/digits';
-import type { Matrix } from '../input';
-import { decodeBase64 } from '../wasm';
+import type { Matrix } from '../core/data';
+import { decodeBase64 } from '../runtime/module';
 
 export interface LoadDigitsOptions {
   /** Keep the digits 0 … nClass − 1 only (scikit-learn's `n_class`), in [1, 10]. */

@@ -2,9 +2,9 @@
 // same numbers come out (to the last bit but for Math.log/cos/sin, which may differ from libm by an ulp).
 // Draw order as scikit-learn: blobs draw the centers, then each center's normal block row-major, then the
 // shuffle; moons and circles shuffle first, then draw the noise.
-import { describe, WasmeansError } from '../errors';
-import { checkInteger, readData, valueAt, type DataInput, type Matrix } from '../input';
-import { RandomState } from '../random';
+import { describe, WasmeansError } from '../core/errors';
+import { checkInteger, readData, valueAt, type DataInput, type Matrix } from '../core/data';
+import { RandomState } from '../core/random';
 
 export interface MakeBlobsOptions {
   /** Total number of points, split evenly over the centers (the first ones get one more), or one count per center. */

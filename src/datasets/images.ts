@@ -1,10 +1,10 @@
 // load_sample_image(): the two photos scikit-learn ships, embedded as JPEG and decoded with jpeg-js.
 // Photos under CC BY 2.0 by danielbuechele (china) and vultilion (flower) on Flickr; see DATA-LICENSES.md.
 import decodeJpeg from 'jpeg-js/lib/decoder.js';
-import { describe, WasmeansError } from '../errors';
+import { describe, WasmeansError } from '../core/errors';
 import { chinaJpeg } from '../generated/imageChina';
 import { flowerJpeg } from '../generated/imageFlower';
-import { decodeBase64 } from '../wasm';
+import { decodeBase64 } from '../runtime/module';
 
 export type SampleImageName = 'china' | 'flower' | 'china.jpg' | 'flower.jpg';
 

@@ -1,7 +1,7 @@
 // Label-against-label comparisons: scikit-learn's confusion_matrix and accuracy_score, and matchLabels, which
 // renames clusters after the classes they hold (the handbook's relabelling, or the optimal one-to-one match).
-import { assertUnreachable, describe, WasmeansError } from '../errors';
-import type { Labels } from '../input';
+import { assertUnreachable, describe, WasmeansError } from '../core/errors';
+import type { Labels } from '../core/data';
 import { contingency, encodeLabels, readLabelPair } from './labels';
 
 export interface ConfusionMatrix {

@@ -1,6 +1,6 @@
 // Labels for the metrics: validation, LabelEncoder's encoding, contingency tables and numpy's summation.
-import { describe, WasmeansError } from '../errors';
-import type { Labels } from '../input';
+import { describe, WasmeansError } from '../core/errors';
+import type { Labels } from '../core/data';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;

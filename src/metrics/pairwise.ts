@@ -1,9 +1,9 @@
 // Nearest rows between two point sets, on the E-step kernels that KMeans.predict uses.
-import { WasmeansError } from '../errors';
-import { checkValues, type DataInput, readData } from '../input';
-import { rowsOf } from '../model';
-import { getKernels } from '../wasm';
-import { assignAll, loadCenters, prepareWorkspace } from '../workspace';
+import { WasmeansError } from '../core/errors';
+import { checkValues, type DataInput, readData } from '../core/data';
+import { rowsOf } from '../cluster/center-model';
+import { getKernels } from '../runtime/module';
+import { assignAll, loadCenters, prepareWorkspace } from '../cluster/workspace';
 
 /**
  * For each row of X, the index of the nearest row of Y in Euclidean distance (scikit-learn's

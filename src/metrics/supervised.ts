@@ -1,7 +1,7 @@
 // Clustering metrics that compare two labellings, as scikit-learn 1.2.1's sklearn/metrics/cluster/_supervised.py
 // computes them, operation for operation: contingency cells in scipy's order, numpy's pairwise sums, the same
 // special cases. Labels are any int32 values; only the partition they induce matters.
-import type { Labels } from '../input';
+import type { Labels } from '../core/data';
 import { classCounts, type Contingency, contingency, encodeLabels, type Encoded, numpySum, readLabelPair } from './labels';
 
 const EPS = 2.220446049250313e-16;

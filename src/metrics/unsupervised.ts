@@ -1,10 +1,10 @@
 // Clustering metrics on the data itself, as scikit-learn 1.2.1's sklearn/metrics/cluster/_unsupervised.py: the
 // silhouette (its O(n²·d) distance sums in wasm, float64), Calinski–Harabasz and Davies–Bouldin.
-import { allocate, f64View, i32View } from '../arena';
-import { WasmeansError } from '../errors';
-import { badValue, checkInteger, copyRows, type DataInput, type Labels, readData } from '../input';
-import { RandomState } from '../random';
-import { getKernels } from '../wasm';
+import { allocate, f64View, i32View } from '../runtime/arena';
+import { WasmeansError } from '../core/errors';
+import { badValue, checkInteger, copyRows, type DataInput, type Labels, readData } from '../core/data';
+import { RandomState } from '../core/random';
+import { getKernels } from '../runtime/module';
 import { classCounts, encodeLabels, type Encoded, numpySum, readLabels } from './labels';
 
 /** Larger values would overflow float64 when squared and summed. */

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { makeBlobs } from '../../src/datasets/index';
+import { makeBlobs } from '../../src/datasets';
 import { init, KMeans } from '../../src/index';
 import { samePartition } from '../reference';
 

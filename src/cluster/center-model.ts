@@ -1,0 +1,126 @@
+// What every fitted center model offers: predict, transform, score and the fitted attributes.
+import { f64View } from '../runtime/arena';
+import { WasmeansError } from '../core/errors';
+import { checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowAt } from '../core/data';
+import { getKernels } from '../runtime/module';
+import { assignAll, inertiaOf, loadCenters, prepareWorkspace, type Workspace } from './workspace';
+
+export interface FitOptions {
+  sampleWeight?: ArrayLike<number>;
+}
+
+export interface FittedState {
+  /** Centers in the caller's coordinates. */
+  centers: Matrix;
+  labels: Int32Array;
+  inertia: number;
+  nIter: number;
+}
+
+/** Rows `indices` of the caller's data (float64, as given) minus `shift`. */
+export function rowsOf(data: Data, indices: ArrayLike<number>, shift: Float64Array): Float64Array {
+  const d = data.cols;
+  const rows = new Float64Array(indices.length * d);
+  for (let j = 0; j < indices.length; j++) {
+    const row = rowAt(data, indices[j]);
+    for (let t = 0; t < d; t++) rows[j * d + t] = row[t] - shift[t];
+  }
+  return rows;
+}
+
+/** Centers moved by ±shift per column (into or out of a workspace's coordinates). */
+export function shiftCenters(centers: Float64Array, shift: Float64Array, sign: 1 | -1): Float64Array {
+  const d = shift.length;
+  return centers.map((v, i) => v + sign * shift[i % d]);
+}
+
+/** The explicit initial centers, validated against X's shape. */
+export function readInitCenters(init: DataInput, nClusters: number, nFeatures: number): Data {
+  const data = readData(init, 'init');
+  if (data.rows !== nClusters || data.cols !== nFeatures) {
+    throw new WasmeansError(
+      'INVALID_PARAMETER',
+      `init has shape ${data.rows}×${data.cols}, but nClusters=${nClusters} and X has ${nFeatures} features`,
+    );
+  }
+  checkValues(data, 'init');
+  return data;
+}
+
+export function allRows(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
+}
+
+export abstract class CenterModel {
+  protected fitted?: FittedState;
+
+  protected abstract readonly modelName: string;
+
+  abstract fit(x: DataInput, options?: FitOptions): this;
+
+  fitPredict(x: DataInput, options: FitOptions = {}): Int32Array {
+    return this.fit(x, options).labels.slice();
+  }
+
+  /** Index of the nearest center for each row. */
+  predict(x: DataInput): Int32Array {
+    const { ws, centers } = this.workspaceFor(x, undefined, 'predict');
+    return assignAll(ws, loadCenters(ws, centers));
+  }
+
+  /** Euclidean distance of each row to each center (n × k). */
+  transform(x: DataInput): Matrix {
+    const { ws, centers } = this.workspaceFor(x, undefined, 'transform', true);
+    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+    loadCenters(ws, centers);
+    kernels.distancesToCenters(ptr.x, nSamples, nFeatures, ptr.centers, nClusters, ptr.extra);
+    return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).slice(), nSamples, nClusters);
+  }
+
+  fitTransform(x: DataInput, options: FitOptions = {}): Matrix {
+    return this.fit(x, options).transform(x);
+  }
+
+  /** −inertia of X against the fitted centers, as scikit-learn's `score`. */
+  score(x: DataInput, options: FitOptions = {}): number {
+    const { ws, centers } = this.workspaceFor(x, options.sampleWeight, 'score');
+    assignAll(ws, loadCenters(ws, centers));
+    return -inertiaOf(ws);
+  }
+
+  get clusterCenters(): Matrix {
+    return this.state().centers;
+  }
+  get labels(): Int32Array {
+    return this.state().labels;
+  }
+  get inertia(): number {
+    return this.state().inertia;
+  }
+  get nIter(): number {
+    return this.state().nIter;
+  }
+  get nFeaturesIn(): number {
+    return this.state().centers.cols;
+  }
+
+  protected state(): FittedState {
+    if (!this.fitted) throw new WasmeansError('NOT_FITTED', `this ${this.modelName} instance is not fitted yet: call fit() first`);
+    return this.fitted;
+  }
+
+  /** X in wasm memory (centered on its own mean) and the fitted centers in the same coordinates. */
+  private workspaceFor(x: DataInput, sampleWeight: ArrayLike<number> | undefined, method: string, distanceMatrix = false) {
+    const { centers } = this.state();
+    const data = readData(x);
+    if (data.cols !== centers.cols) {
+      throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but ${this.modelName} was fitted with ${centers.cols}`);
+    }
+    const weights = readSampleWeight(sampleWeight, data.rows);
+    const extraBytes = distanceMatrix ? data.rows * centers.rows * 8 : 0;
+    const ws: Workspace = prepareWorkspace(getKernels(), data, weights, centers.rows, {
+      what: `${this.modelName}.${method} on ${data.rows}×${data.cols}`, extraBytes,
+    });
+    return { ws, centers: shiftCenters(centers.data as Float64Array, ws.shift, -1) };
+  }
+}

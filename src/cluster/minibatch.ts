@@ -1,0 +1,373 @@
+// MiniBatchKMeans with scikit-learn 1.2's algorithm (sklearn/cluster/_kmeans.py `MiniBatchKMeans`,
+// `_mini_batch_step`, `_k_means_minibatch.pyx`): per-center learning rates from accumulated weights,
+// random reassignment of nearly empty centers, early stop on the smoothed batch inertia, inits scored on a
+// validation subset. Batches are gathered in wasm and go through the fused Lloyd kernel.
+import { f64View } from '../runtime/arena';
+import { describe, WasmeansError } from '../core/errors';
+import { checkInteger, checkNumber, type Data, type DataInput, matrix, readData, readSampleWeight } from '../core/data';
+import type { KMeansInit } from './kmeans';
+import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf, shiftCenters } from './center-model';
+import { RandomState } from '../core/random';
+import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
+import { warnOncePerKind, type WarningHandler } from '../core/warnings';
+import { getKernels } from '../runtime/module';
+import { assignAll, gatherInto, inertiaOf, loadCenters, prepareWorkspace, subsetWorkspace, type Workspace } from './workspace';
+
+export interface MiniBatchKMeansOptions {
+  /** Number of clusters k. Default 8. */
+  nClusters?: number;
+  /** 'k-means++' (default), 'random', or k explicit initial centers. */
+  init?: KMeansInit;
+  /** Inits tried on `initSize` rows, the best on a validation subset kept. 'auto': 1 for k-means++, 3 for 'random'. */
+  nInit?: 'auto' | number;
+  /** Rows per mini-batch. Default 1024. */
+  batchSize?: number;
+  /** Passes over the data, in batches: at most ⌊maxIter · n / batchSize⌋ steps. Default 100. */
+  maxIter?: number;
+  /** Relative tolerance on the squared center change per step (scaled by the mean feature variance); 0 (default) disables it. */
+  tol?: number;
+  /** Stop after this many steps without improvement of the smoothed batch inertia; null disables. Default 10. */
+  maxNoImprovement?: number | null;
+  /** Rows sampled for each init (and for the validation subset). Default 3 · batchSize (at least 3 · k). */
+  initSize?: number;
+  /** Centers whose accumulated weight falls below this fraction of the largest are moved to random batch rows. Default 0.01. */
+  reassignmentRatio?: number;
+  /** Seed for numpy-compatible MT19937 draws; random when absent. */
+  randomState?: number;
+  /** k-means++ candidates per center. Default 2 + ⌊ln k⌋. */
+  nLocalTrials?: number;
+  onWarning?: WarningHandler;
+}
+
+interface Resolved {
+  nClusters: number;
+  init: KMeansInit;
+  nInit: 'auto' | number;
+  batchSize: number;
+  maxIter: number;
+  tol: number;
+  maxNoImprovement: number | null;
+  initSize: number | undefined;
+  reassignmentRatio: number;
+  randomState: number | undefined;
+  nLocalTrials: number | undefined;
+  onWarning: WarningHandler;
+}
+
+const KNOWN = new Set([
+  'nClusters', 'init', 'nInit', 'batchSize', 'maxIter', 'tol', 'maxNoImprovement', 'initSize', 'reassignmentRatio',
+  'randomState', 'nLocalTrials', 'onWarning',
+]);
+
+function resolve(options: MiniBatchKMeansOptions): Resolved {
+  if (typeof options !== 'object' || options === null) {
+    throw new WasmeansError('INVALID_PARAMETER', `options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new WasmeansError('INVALID_PARAMETER', `unknown option ${JSON.stringify(key)}`);
+  }
+  const init = options.init ?? 'k-means++';
+  if (typeof init === 'string' && init !== 'k-means++' && init !== 'random') {
+    throw new WasmeansError('INVALID_PARAMETER', `init must be 'k-means++', 'random' or an array of initial centers, got ${describe(init)}`);
+  }
+  const nInit = options.nInit ?? 'auto';
+  if (nInit !== 'auto') checkInteger('nInit', nInit, 1);
+  const maxNoImprovement = options.maxNoImprovement === undefined ? 10 : options.maxNoImprovement;
+  if (maxNoImprovement !== null) checkInteger('maxNoImprovement', maxNoImprovement, 0);
+  if (options.randomState !== undefined) new RandomState(options.randomState);
+  const onWarning = options.onWarning ?? warnOncePerKind;
+  if (typeof onWarning !== 'function') throw new WasmeansError('INVALID_PARAMETER', `onWarning must be a function, got ${describe(onWarning)}`);
+  return {
+    nClusters: checkInteger('nClusters', options.nClusters ?? 8, 1),
+    init,
+    nInit,
+    batchSize: checkInteger('batchSize', options.batchSize ?? 1024, 1),
+    maxIter: checkInteger('maxIter', options.maxIter ?? 100, 1),
+    tol: checkNumber('tol', options.tol ?? 0, 0),
+    maxNoImprovement,
+    initSize: options.initSize === undefined ? undefined : checkInteger('initSize', options.initSize, 1),
+    reassignmentRatio: checkNumber('reassignmentRatio', options.reassignmentRatio ?? 0.01, 0),
+    randomState: options.randomState,
+    nLocalTrials: options.nLocalTrials === undefined ? undefined : checkInteger('nLocalTrials', options.nLocalTrials, 1, 64),
+    onWarning,
+  };
+}
+
+/** The running state of the stochastic updates, kept between `partialFit` calls. */
+interface StreamState {
+  rng: RandomState;
+  /** Accumulated weight per center: the inverse of its learning rate. */
+  counts: Float64Array;
+  nSinceLastReassign: number;
+  /** Batch size as resolved on the first data seen; it paces the reassignments. */
+  batchSize: number;
+  nSteps: number;
+}
+
+/** scikit-learn's MiniBatchKMeans. */
+export class MiniBatchKMeans extends CenterModel {
+  protected readonly modelName = 'MiniBatchKMeans';
+  private readonly options: Resolved;
+  private stream?: StreamState;
+  /** Steps taken by the last `fit` or all `partialFit` calls, as scikit-learn's `n_steps_`. */
+  nSteps = 0;
+
+  constructor(options: MiniBatchKMeansOptions = {}) {
+    super();
+    this.options = resolve(options);
+  }
+
+  get nClusters(): number {
+    return this.options.nClusters;
+  }
+
+  fit(x: DataInput, options: FitOptions = {}): this {
+    const o = this.options;
+    const { data, weights, initData } = this.readInputs(x, options.sampleWeight);
+    const nSamples = data.rows;
+    const batchSize = Math.min(o.batchSize, nSamples);
+    const initSize = this.initSize(batchSize, nSamples);
+    let nInit = o.nInit === 'auto' ? (o.init === 'random' ? 3 : 1) : o.nInit;
+    if (initData && nInit !== 1) {
+      o.onWarning(`explicit initial centers were given, so nInit=${nInit} is ignored and 1 init is done`, 'N_INIT_IGNORED');
+      nInit = 1;
+    }
+    const kernels = getKernels();
+    const ws = prepareWorkspace(kernels, data, weights, o.nClusters, {
+      what: `MiniBatchKMeans.fit on ${nSamples}×${data.cols} with nClusters=${o.nClusters}`,
+    });
+    const tolerance = o.tol * ws.meanVariance;
+    const rng = RandomState.fromOptional(o.randomState);
+
+    // Inits on subsamples, each scored by its inertia on one validation subsample.
+    const validation = subsetWorkspace(ws, initSize, 'MiniBatchKMeans validation subset');
+    gatherInto(validation, ws, rng.randints(nSamples, initSize));
+    const sample = initSize < nSamples ? subsetWorkspace(ws, initSize, 'MiniBatchKMeans init subset') : undefined;
+    let centers: Float64Array | undefined;
+    let bestInertia = Infinity;
+    for (let run = 0; run < nInit; run++) {
+      const candidate = this.initialCenters(data, ws, sample, initData, rng);
+      assignAll(validation, loadCenters(validation, candidate));
+      const inertia = inertiaOf(validation);
+      if (centers === undefined || inertia < bestInertia) {
+        centers = candidate;
+        bestInertia = inertia;
+      }
+    }
+
+    const stream: StreamState = { rng, counts: new Float64Array(o.nClusters), nSinceLastReassign: 0, batchSize, nSteps: 0 };
+    const batch = subsetWorkspace(ws, batchSize, 'MiniBatchKMeans batch');
+    const maxSteps = Math.floor((o.maxIter * nSamples) / batchSize);
+    const monitor = new ConvergenceMonitor(batchSize, nSamples, tolerance, o.maxNoImprovement);
+    let step = 0;
+    for (; step < maxSteps; step++) {
+      const rows = rng.randints(nSamples, batchSize);
+      gatherInto(batch, ws, rows);
+      const { inertia, centersNew } = this.step(batch, centers as Float64Array, stream, (r) => rows[r], data);
+      const change = tolerance > 0 ? squaredChange(centers as Float64Array, centersNew) : 0;
+      centers = centersNew;
+      if (monitor.converged(step, change, inertia)) break;
+    }
+    const nSteps = Math.min(step + 1, maxSteps);
+    stream.nSteps = nSteps;
+    // Later partialFit calls continue from these counts with a fresh generator, as scikit-learn's do.
+    stream.rng = RandomState.fromOptional(o.randomState);
+    this.stream = stream;
+    this.nSteps = nSteps;
+    const finalCenters = centers as Float64Array;
+    const labels = assignAll(ws, loadCenters(ws, finalCenters));
+    this.fitted = {
+      centers: matrix(shiftCenters(finalCenters, ws.shift, 1), o.nClusters, data.cols),
+      labels,
+      inertia: inertiaOf(ws),
+      nIter: Math.ceil((nSteps * batchSize) / nSamples),
+    };
+    return this;
+  }
+
+  /** One mini-batch step on X (all of it): for data that arrives in chunks or does not fit in memory at once. */
+  partialFit(x: DataInput, options: FitOptions = {}): this {
+    const o = this.options;
+    const { data, weights, initData } = this.readInputs(x, options.sampleWeight);
+    if (this.fitted && data.cols !== this.fitted.centers.cols) {
+      throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but MiniBatchKMeans was fitted with ${this.fitted.centers.cols}`);
+    }
+    const ws = prepareWorkspace(getKernels(), data, weights, o.nClusters, {
+      what: `MiniBatchKMeans.partialFit on ${data.rows}×${data.cols}`,
+    });
+    let centers: Float64Array;
+    if (!this.fitted) {
+      const batchSize = Math.min(o.batchSize, data.rows);
+      const initSize = this.initSize(batchSize, data.rows);
+      const rng = RandomState.fromOptional(o.randomState);
+      const sample = initSize < data.rows ? subsetWorkspace(ws, initSize, 'MiniBatchKMeans init subset') : undefined;
+      centers = this.initialCenters(data, ws, sample, initData, rng);
+      this.stream = { rng, counts: new Float64Array(o.nClusters), nSinceLastReassign: 0, batchSize, nSteps: 0 };
+    } else {
+      centers = shiftCenters(this.fitted.centers.data as Float64Array, ws.shift, -1);
+    }
+    const stream = this.stream as StreamState;
+    const { centersNew } = this.step(ws, centers, stream, (r) => r, data);
+    stream.nSteps += 1;
+    this.nSteps = stream.nSteps;
+    const labels = assignAll(ws, loadCenters(ws, centersNew));
+    this.fitted = {
+      centers: matrix(shiftCenters(centersNew, ws.shift, 1), o.nClusters, data.cols),
+      labels,
+      inertia: inertiaOf(ws),
+      nIter: this.fitted?.nIter ?? 0,
+    };
+    return this;
+  }
+
+  private readInputs(x: DataInput, sampleWeight: ArrayLike<number> | undefined) {
+    const { nClusters, init } = this.options;
+    const data = readData(x);
+    if (!this.fitted && data.rows < nClusters) {
+      throw new WasmeansError('INVALID_INPUT', `n_samples=${data.rows} should be >= n_clusters=${nClusters}`);
+    }
+    const weights = readSampleWeight(sampleWeight, data.rows);
+    const initData = typeof init === 'string' ? undefined : readInitCenters(init, nClusters, data.cols);
+    return { data, weights, initData };
+  }
+
+  /** scikit-learn's `_init_size`: 3 · batchSize by default, at least 3 · k, at most n. */
+  private initSize(batchSize: number, nSamples: number): number {
+    const { initSize, nClusters, onWarning } = this.options;
+    let size = initSize ?? 3 * batchSize;
+    if (size < nClusters) {
+      if (initSize !== undefined) {
+        onWarning(`initSize=${initSize} should be larger than nClusters=${nClusters}; using ${3 * nClusters}`, 'N_INIT_IGNORED');
+      }
+      size = 3 * nClusters;
+    }
+    return Math.min(size, nSamples);
+  }
+
+  /** Initial centers (workspace coordinates) from a fresh subsample of `initSize` rows, or all rows. */
+  private initialCenters(data: Data, ws: Workspace, sample: Workspace | undefined, initData: Data | undefined, rng: RandomState): Float64Array {
+    const { nClusters, init } = this.options;
+    // scikit-learn draws the subsample even when the centers are given: the stream must stay in step.
+    const rows = sample ? rng.randints(ws.nSamples, sample.nSamples) : undefined;
+    if (initData) return rowsOf(initData, allRows(nClusters), ws.shift);
+    let source = ws;
+    let toDataRow = (r: number) => r;
+    if (sample && rows) {
+      gatherInto(sample, ws, rows);
+      source = sample;
+      toDataRow = (r) => rows[r];
+    }
+    const picked =
+      init === 'random'
+        ? randomIndices(source.weights, nClusters, rng)
+        : kmeansPlusPlusIndices(source, nClusters, rng, this.options.nLocalTrials ?? defaultLocalTrials(nClusters));
+    return rowsOf(data, Array.from(picked, toDataRow), ws.shift);
+  }
+
+  /**
+   * `_mini_batch_step`: label the batch with the fused Lloyd kernel (which also sums it per cluster), move
+   * each center to the weighted mean of its past (count) and new points, then maybe reassign low-count
+   * centers. Returns the batch inertia before the update and the new centers.
+   */
+  private step(batch: Workspace, centers: Float64Array, stream: StreamState, toDataRow: (r: number) => number, data: Data) {
+    const { kernels, nSamples, nFeatures, nClusters, ptr } = batch;
+    const reassign = this.shouldReassign(stream);
+    const nBlocks = loadCenters(batch, centers);
+    f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
+    f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
+    kernels.lloydChunk(ptr.x, ptr.weights, 0, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, ptr.sums, ptr.weightInClusters);
+    const inertia = inertiaOf(batch);
+    const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
+    const batchWeight = f64View(kernels, ptr.weightInClusters, nClusters);
+    const { counts } = stream;
+    const centersNew = Float64Array.from(centers);
+    for (let j = 0; j < nClusters; j++) {
+      if (!(batchWeight[j] > 0)) continue;
+      const previous = counts[j];
+      counts[j] += batchWeight[j];
+      const alpha = 1 / counts[j];
+      for (let t = j * nFeatures; t < (j + 1) * nFeatures; t++) centersNew[t] = (centers[t] * previous + sums[t]) * alpha;
+    }
+    if (reassign && this.options.reassignmentRatio > 0) {
+      this.reassignLowCounts(centersNew, counts, nSamples, stream.rng, (r) => rowsOf(data, [toDataRow(r)], batch.shift));
+    }
+    return { inertia, centersNew };
+  }
+
+  /** `_random_reassign`: every 10 · k samples seen, or at once while a center has no weight. */
+  private shouldReassign(stream: StreamState): boolean {
+    stream.nSinceLastReassign += stream.batchSize;
+    if (stream.counts.some((c) => c === 0) || stream.nSinceLastReassign >= 10 * this.options.nClusters) {
+      stream.nSinceLastReassign = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Centers whose count is below reassignmentRatio × the largest move to distinct random batch rows (at most
+   * half the batch; the lowest counts first), and their counts are raised to the smallest remaining count.
+   */
+  private reassignLowCounts(
+    centers: Float64Array, counts: Float64Array, batchRows: number, rng: RandomState, batchRow: (r: number) => Float64Array,
+  ): void {
+    const nClusters = counts.length;
+    const nFeatures = centers.length / nClusters;
+    let max = 0;
+    for (const c of counts) max = Math.max(max, c);
+    const toReassign = Array.from(counts, (c) => c < this.options.reassignmentRatio * max);
+    const limit = Math.floor(0.5 * batchRows);
+    if (toReassign.filter(Boolean).length > 0.5 * batchRows) {
+      const order = Array.from(counts.keys()).sort((a, b) => counts[a] - counts[b] || a - b);
+      for (const j of order.slice(limit)) toReassign[j] = false;
+    }
+    const chosen = toReassign.flatMap((flag, j) => (flag ? [j] : []));
+    if (chosen.length === 0) return;
+    const rows = rng.permutation(batchRows).subarray(0, chosen.length);
+    chosen.forEach((j, i) => centers.set(batchRow(rows[i]), j * nFeatures));
+    let smallest = Infinity;
+    toReassign.forEach((flag, j) => {
+      if (!flag) smallest = Math.min(smallest, counts[j]);
+    });
+    for (const j of chosen) counts[j] = smallest;
+  }
+}
+
+/** `_mini_batch_convergence`: an exponentially weighted average of the per-row batch inertia. */
+class ConvergenceMonitor {
+  private ewaInertia: number | undefined;
+  private ewaInertiaMin: number | undefined;
+  private noImprovement = 0;
+
+  constructor(
+    private readonly batchSize: number,
+    private readonly nSamples: number,
+    private readonly tolerance: number,
+    private readonly maxNoImprovement: number | null,
+  ) {}
+
+  converged(step: number, centersSquaredChange: number, batchInertia: number): boolean {
+    const inertia = batchInertia / this.batchSize;
+    if (step === 0) return false; // the first step's inertia is that of the initial centers
+    if (this.ewaInertia === undefined) {
+      this.ewaInertia = inertia;
+    } else {
+      const alpha = Math.min((this.batchSize * 2) / (this.nSamples + 1), 1);
+      this.ewaInertia = this.ewaInertia * (1 - alpha) + inertia * alpha;
+    }
+    if (this.tolerance > 0 && centersSquaredChange <= this.tolerance) return true;
+    if (this.ewaInertiaMin === undefined || this.ewaInertia < this.ewaInertiaMin) {
+      this.noImprovement = 0;
+      this.ewaInertiaMin = this.ewaInertia;
+    } else {
+      this.noImprovement += 1;
+    }
+    return this.maxNoImprovement !== null && this.noImprovement >= this.maxNoImprovement;
+  }
+}
+
+function squaredChange(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (b[i] - a[i]) ** 2;
+  return sum;
+}

@@ -1,0 +1,207 @@
+// The k-nearest-neighbour graph (scikit-learn's `kneighbors_graph`): exact neighbours from wasm
+// (assembly/neighbors.ts: a brute force, or a uniform grid for d ≤ 3), distances recomputed in float64 from the
+// caller's data.
+import { allocate, f32View, f64View, i32View } from '../runtime/arena';
+import { assertUnreachable, describe, WasmeansError } from '../core/errors';
+import { copyRows, type Data, type DataInput, readData } from '../core/data';
+import type { CsrMatrix } from '../core/sparse';
+import { getKernels, type Kernels } from '../runtime/module';
+import { prepareWorkspace } from '../cluster/workspace';
+
+
+export type KNeighborsMode = 'connectivity' | 'distance';
+
+export interface KNeighborsGraphOptions {
+  /** Whether each sample is its own first neighbour, at distance 0 (scikit-learn's `include_self`). */
+  includeSelf?: boolean;
+  /** 'connectivity': entries 1; 'distance': the Euclidean distances. */
+  mode?: KNeighborsMode;
+}
+
+/** Query rows per kernel call. */
+const QUERY_CHUNK = 256;
+
+/**
+ * The graph of each row's nNeighbors nearest rows in Euclidean distance, as scikit-learn 1.2's
+ * `kneighbors_graph`: row i lists its neighbours by distance ascending, ties to the lower index. Without
+ * includeSelf the row itself is never its own neighbour; with it, it comes first at distance 0.
+ */
+export function kneighborsGraph(x: DataInput, nNeighbors: number, options: KNeighborsGraphOptions = {}): CsrMatrix {
+  const data = readData(x, 'X');
+  const { includeSelf = false, mode = 'connectivity' } = options;
+  if (typeof includeSelf !== 'boolean') {
+    throw new WasmeansError('INVALID_PARAMETER', `includeSelf must be true or false, got ${describe(includeSelf)}`);
+  }
+  if (mode !== 'connectivity' && mode !== 'distance') {
+    throw new WasmeansError('INVALID_PARAMETER', `mode must be 'connectivity' or 'distance', got ${describe(mode)}`);
+  }
+  const n = data.rows;
+  const maxNeighbors = includeSelf ? n : n - 1;
+  if (typeof nNeighbors !== 'number' || !Number.isInteger(nNeighbors) || nNeighbors < 1 || nNeighbors > maxNeighbors) {
+    const why = includeSelf ? `n_samples=${n}` : `n_samples − 1 = ${n - 1} (each row's other rows; includeSelf is false)`;
+    throw new WasmeansError('INVALID_PARAMETER', `nNeighbors must be an integer in [1, ${maxNeighbors}], at most ${why}; got ${describe(nNeighbors)}`);
+  }
+  // Neighbours other than the row itself.
+  const nOthers = includeSelf ? nNeighbors - 1 : nNeighbors;
+  const others = nOthers > 0 ? searchOthers(data, nOthers) : new Int32Array(0);
+
+  const indptr = new Int32Array(n + 1);
+  const indices = new Int32Array(n * nNeighbors);
+  const values = new Float64Array(n * nNeighbors);
+  const d = data.cols;
+  const a = new Float64Array(d);
+  const b = new Float64Array(d);
+  const order = Array.from({ length: nOthers }, (_, s) => s);
+  const dist = new Float64Array(nOthers);
+  for (let i = 0; i < n; i++) {
+    indptr[i + 1] = (i + 1) * nNeighbors;
+    let out = i * nNeighbors;
+    if (includeSelf) {
+      indices[out] = i;
+      values[out++] = 0;
+    }
+    // Exact float64 distances; the float32 order is refined with them, so each row is sorted by (distance, index).
+    copyRows(data, i, 1, a);
+    for (let s = 0; s < nOthers; s++) {
+      copyRows(data, others[i * nOthers + s], 1, b);
+      let sum = 0;
+      for (let t = 0; t < d; t++) sum += (a[t] - b[t]) ** 2;
+      dist[s] = Math.sqrt(sum);
+      order[s] = s;
+    }
+    order.sort((p, q) => dist[p] - dist[q] || others[i * nOthers + p] - others[i * nOthers + q]);
+    for (const s of order) {
+      indices[out] = others[i * nOthers + s];
+      values[out++] = dist[s];
+    }
+  }
+  switch (mode) {
+    case 'connectivity':
+      values.fill(1);
+      break;
+    case 'distance':
+      break;
+    default:
+      assertUnreachable(mode);
+  }
+  return { indptr, indices, data: values, rows: n, cols: n };
+}
+
+/** How the neighbours are searched: 'auto' picks the grid for d ≤ 3 and n ≥ GRID_MIN_SAMPLES. */
+export type NeighborsMethod = 'auto' | 'brute' | 'grid';
+
+/** Below this many rows the brute force is as fast as building a grid. */
+const GRID_MIN_SAMPLES = 2048;
+
+/** Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm. */
+export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): Int32Array {
+  const kernels = getKernels();
+  const { rows: n, cols: d } = data;
+  const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
+  // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
+  // integer, so that its exact ties stay exact.
+  const shift = columnMeans(data).map(Math.round);
+  const ws = prepareWorkspace(kernels, data, new Float64Array(n), 0, { what, shift });
+  const useGrid = method === 'grid' || (method === 'auto' && d <= 3 && n >= GRID_MIN_SAMPLES);
+  const ptr = allocate(
+    kernels,
+    {
+      xT: useGrid ? 0 : Math.ceil(n / 4) * 4 * d * 4,
+      sqDist: n * k * 4,
+      indices: n * k * 4,
+      grid: 48,
+      cellRows: useGrid ? n * 4 : 0,
+      cellX: useGrid ? n * d * 4 : 0,
+      cellStart: useGrid ? (4 * n + 2) * 4 : 0,
+    },
+    what,
+    true,
+  );
+  if (useGrid) {
+    buildGrid(kernels, ws.ptr.x, n, d, k, ptr);
+    for (let start = 0; start < n; start += QUERY_CHUNK) {
+      kernels.kneighborsGrid(
+        ws.ptr.x, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.grid, ptr.cellStart, ptr.cellRows, ptr.cellX, ptr.sqDist, ptr.indices,
+      );
+    }
+  } else {
+    kernels.packRows4(ws.ptr.x, n, d, ptr.xT);
+    for (let start = 0; start < n; start += QUERY_CHUNK) {
+      kernels.kneighborsChunk(ws.ptr.x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
+    }
+  }
+  return i32View(kernels, ptr.indices, n * k).slice();
+}
+
+/**
+ * A uniform grid over the float32 rows (d ≤ 3) with cells of about k/2 rows where the data is spread evenly:
+ * rows sorted by cell (a counting sort), at most 4n cells. Cell coordinates use the kernel's formula.
+ */
+function buildGrid(
+  kernels: Kernels, xPtr: number, n: number, d: number, k: number,
+  ptr: { grid: number; cellStart: number; cellRows: number; cellX: number },
+): void {
+  const x = f32View(kernels, xPtr, n * d);
+  const low = [0, 0, 0];
+  const extent = [0, 0, 0];
+  for (let t = 0; t < d; t++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      lo = Math.min(lo, x[i * d + t]);
+      hi = Math.max(hi, x[i * d + t]);
+    }
+    low[t] = lo;
+    extent[t] = hi - lo;
+  }
+  const spread = extent.filter((e) => e > 0);
+  let side = 1;
+  if (spread.length > 0) {
+    const volume = spread.reduce((a, b) => a * b, 1);
+    side = (volume * Math.max(1, k / 2) / n) ** (1 / spread.length);
+  }
+  const dimsFor = (s: number) => extent.map((e) => (e > 0 ? Math.floor(e / s) + 1 : 1));
+  let dims = dimsFor(side);
+  while (dims[0] * dims[1] * dims[2] > 4 * n) {
+    side *= 1.25;
+    dims = dimsFor(side);
+  }
+  const nCells = dims[0] * dims[1] * dims[2];
+  const cellOf = (v: number, t: number) => Math.min(Math.max(Math.floor((v - low[t]) / side), 0), dims[t] - 1);
+  const cells = new Int32Array(n);
+  const cellStart = new Int32Array(nCells + 1);
+  for (let i = 0; i < n; i++) {
+    const cx = cellOf(x[i * d], 0);
+    const cy = d > 1 ? cellOf(x[i * d + 1], 1) : 0;
+    const cz = d > 2 ? cellOf(x[i * d + 2], 2) : 0;
+    const cell = (cx * dims[1] + cy) * dims[2] + cz;
+    cells[i] = cell;
+    cellStart[cell + 1]++;
+  }
+  for (let c = 0; c < nCells; c++) cellStart[c + 1] += cellStart[c];
+  const next = cellStart.slice(0, nCells);
+  const cellRows = new Int32Array(n);
+  const cellX = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const p = next[cells[i]]++;
+    cellRows[p] = i;
+    for (let t = 0; t < d; t++) cellX[p * d + t] = x[i * d + t];
+  }
+  const grid = f64View(kernels, ptr.grid, 4);
+  grid.set([low[0], low[1], low[2], side]);
+  i32View(kernels, ptr.grid + 32, 3).set(dims);
+  i32View(kernels, ptr.cellStart, nCells + 1).set(cellStart);
+  i32View(kernels, ptr.cellRows, n).set(cellRows);
+  f32View(kernels, ptr.cellX, n * d).set(cellX);
+}
+
+/** Column means in float64, one row at a time (no copy of the whole data). */
+function columnMeans(data: Data): Float64Array {
+  const row = new Float64Array(data.cols);
+  const sums = new Float64Array(data.cols);
+  for (let i = 0; i < data.rows; i++) {
+    copyRows(data, i, 1, row);
+    for (let t = 0; t < data.cols; t++) sums[t] += row[t];
+  }
+  return sums.map((sum) => sum / data.rows);
+}
