@@ -1,11 +1,16 @@
-// The one wasm module: every kernel, exported with a number-and-offset ABI.
-export { heapBase, relaxedSimd, packCenters, assignedSqDistances, distancesToCenters, scanColumns, writeShiftedRows, scanColumnsF32, shiftRowsF32, gatherRows } from './common';
-export { lloydChunk, assignLabels, chunkSums } from './lloyd';
-export { seedingPotentials, updateClosest } from './seeding';
-export { clusterDistanceSums } from './silhouette';
-export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors';
-export { csrMatvec, csrChebyshevStep, dotColumns, subtractColumns, combineColumns } from './krylov';
-export { centerGeometry, rowNorms, takeDistanceCount } from './bounds';
-export { hamerlyStep } from './hamerly';
-export { elkanStep } from './elkan';
-export { yinyangStep } from './yinyang';
+// The one wasm module: every kernel the TypeScript side calls, with a number-and-offset ABI. Kernels never
+// allocate, validate or throw; the TypeScript side owns every buffer. scripts/generate-abi.mjs reads this list
+// and the kernels' declarations to write the TypeScript view (src/generated/kernels.ts), and a test holds that
+// view against the compiled module's exports.
+export { heapBase, relaxedSimd } from './runtime/module';
+export { scanColumns, scanColumnsF32, writeShiftedRows, shiftRowsF32, gatherRows } from './runtime/ingest';
+export { packCenters } from './cluster/score';
+export { lloydChunk, chunkSums, assignLabels, assignedSqDistances, distancesToCenters } from './cluster/lloyd';
+export { centerGeometry, rowNorms, takeDistanceCount } from './cluster/bounds';
+export { hamerlyStep } from './cluster/hamerly';
+export { elkanStep } from './cluster/elkan';
+export { yinyangStep } from './cluster/yinyang';
+export { seedingPotentials, updateClosest } from './cluster/seeding';
+export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors/kneighbors';
+export { csrMatvec, csrChebyshevStep, dotColumns, subtractColumns, combineColumns } from './manifold/krylov';
+export { clusterDistanceSums } from './metrics/silhouette';

@@ -1,14 +1,11 @@
 // Exact accelerated k-means (Hamerly, Elkan, Yinyang) against Lloyd on the blob cases: the same explicit init
 // (k rows), default tol 1e-4 and maxIter 300, one thread. Reports the median seconds per full run on the
 // workspace (the fit without copying X in), the distance evaluations and whether labels/nIter/centers equal Lloyd's.
-// Usage: node bench/accelerated.mjs [--quick] [--cases name1,name2] [--repeats 3]. Bundles src/ with esbuild.
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Usage: node bench/accelerated.mjs [--quick] [--cases name1,name2] [--repeats 3]. Bundles the internals from src/ with esbuild.
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fmtRatio, fmtSec, loadCsvGz, makeBlobs, median, parseArgs, pickRows, table } from './util.mjs';
+import { fileURLToPath } from 'node:url';
+import { fmtRatio, fmtSec, importInternals, loadCsvGz, makeBlobs, median, parseArgs, pickRows, table } from './util.mjs';
 
 const args = parseArgs(['quick']);
 const scale = (n) => (args.quick ? Math.round(n / 20) : n);
@@ -25,22 +22,13 @@ const CASES = [
 ];
 const cases = args.cases ? CASES.filter((c) => String(args.cases).split(',').includes(c.name)) : CASES;
 
-const dir = mkdtempSync(join(tmpdir(), 'wasmeans-accel-'));
-const entry = join(dir, 'entry.mjs');
-await build({
-  stdin: {
-    contents: `export { init } from './src/index'; export { lloydRun } from './src/lloyd';
-      export { hamerlyRun, elkanRun, yinyangRun } from './src/accelerated'; export { prepareWorkspace } from './src/workspace';
-      export { readData, readSampleWeight } from './src/input'; export { getKernels } from './src/wasm';
-      export { rowsOf, allRows } from './src/model';`,
-    resolveDir: process.cwd(),
-    loader: 'ts',
-  },
-  bundle: true, platform: 'node', format: 'esm', outfile: entry, logLevel: 'error',
+const lib = await importInternals({
+  'cluster/lloyd': ['lloydRun'],
+  'cluster/accelerated': ['hamerlyRun', 'elkanRun', 'yinyangRun'],
+  'cluster/workspace': ['prepareWorkspace'],
+  'core/data': ['readData', 'readSampleWeight', 'rowsOf', 'allRows'],
+  'runtime/module': ['getKernels'],
 });
-const lib = await import(pathToFileURL(entry).href);
-rmSync(dir, { recursive: true });
-await lib.init();
 
 const ALGOS = { lloyd: lib.lloydRun, hamerly: lib.hamerlyRun, elkan: lib.elkanRun, yinyang: lib.yinyangRun };
 const rows = [];

@@ -3,44 +3,22 @@
 // Times the seeding and the Lloyd run separately (the internals are bundled from src/ with esbuild), and
 // reports the final inertia against greedy k-means++'s. Usage: node bench/seeding.mjs [--quick] [--seeds N]
 // [--cases name1,name2]. Not part of the tests.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { makeBlobs, median, parseArgs, table } from './util.mjs';
+import { importInternals, makeBlobs, median, parseArgs, table } from './util.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const args = parseArgs(['quick']);
 const quick = !!args.quick;
 const nSeeds = Number(args.seeds ?? (quick ? 1 : 3));
 const scale = (n) => (quick ? Math.round(n / 20) : n);
 
 // The internals: a workspace, the seeders and one Lloyd run, as fitKMeans chains them.
-const bundleDir = mkdtempSync(join(tmpdir(), 'wasmeans-seeding-'));
-const bundlePath = join(bundleDir, 'internals.mjs');
-const src = join(here, '../src');
-const { outputFiles } = await build({
-  stdin: {
-    contents: [
-      `export { init } from './index';`,
-      `export { makeSeeder, defaultLocalTrials } from './seeding';`,
-      `export { prepareWorkspace } from './workspace';`,
-      `export { lloydRun } from './lloyd';`,
-      `export { rowsOf } from './model';`,
-      `export { readData } from './input';`,
-      `export { RandomState } from './random';`,
-      `export { getKernels } from './wasm';`,
-    ].join('\n'),
-    resolveDir: src,
-    loader: 'ts',
-  },
-  bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'error',
+const W = await importInternals({
+  'cluster/seeding': ['makeSeeder', 'defaultLocalTrials'],
+  'cluster/workspace': ['prepareWorkspace'],
+  'cluster/lloyd': ['lloydRun'],
+  'core/data': ['readData', 'rowsOf'],
+  'core/random': ['RandomState'],
+  'runtime/module': ['getKernels'],
 });
-writeFileSync(bundlePath, outputFiles[0].contents);
-const W = await import(pathToFileURL(bundlePath).href);
-rmSync(bundleDir, { recursive: true });
-await W.init();
 
 const CASES = [
   { name: 'blobs-1m-8-16', n: 1_000_000, d: 8, k: 16, seed: 4 },

@@ -1,7 +1,33 @@
 // Reusable pieces for the benchmarks: seeded data, timing with medians, inertia checks, tables.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+/**
+ * The package's internals for benchmarks that time one stage of a fit: `exports` (paths relative to src/) bundled
+ * by esbuild and imported, with init() run.
+ */
+export async function importInternals(exports) {
+  const dir = mkdtempSync(join(tmpdir(), 'wasmeans-bench-'));
+  const file = join(dir, 'internals.mjs');
+  const { outputFiles } = await build({
+    stdin: {
+      contents: [`export { init } from './index';`, ...Object.entries(exports).map(([path, names]) => `export { ${names.join(', ')} } from './${path}';`)].join('\n'),
+      resolveDir: join(dirname(fileURLToPath(import.meta.url)), '../src'),
+      loader: 'ts',
+    },
+    bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'error',
+  });
+  writeFileSync(file, outputFiles[0].contents);
+  const internals = await import(pathToFileURL(file).href);
+  rmSync(dir, { recursive: true });
+  await internals.init();
+  return internals;
+}
 
 /** mulberry32: tiny seeded uniform generator in [0, 1); enough for benchmark data, not for statistics. */
 export function mulberry32(seed) {

@@ -1,12 +1,13 @@
 // The default entry: the wasm module is inlined (gzipped, base64), so Node, browsers and bundlers need no
 // argument to init() and no bundler configuration. Cloudflare Workers use ./workerd.ts instead (see README).
 import { wasmGzipBase64 } from './generated/wasmBase64';
-import { decodeBase64, gunzip, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
+import { inlinedBytes } from './runtime/inline';
+import { type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
 
 export type { InitOptions } from './runtime/module';
 
 /** The inlined module, unzipped by the runtime's own DecompressionStream. */
-const inlinedModule = (): Response => gunzip(decodeBase64(wasmGzipBase64), 'wasm');
+const inlinedModule = () => inlinedBytes(wasmGzipBase64, 'wasm');
 
 export * from './api';
 

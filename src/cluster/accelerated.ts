@@ -1,7 +1,8 @@
-// Exact accelerated k-means (issue 6): Hamerly, Elkan and Yinyang runs that give Lloyd's result exactly (same
+// Exact accelerated k-means: Hamerly, Elkan and Yinyang runs that give Lloyd's result exactly (same
 // labels, nIter, centers and inertia) while evaluating far fewer point–center distances.
 //
-// How they stay equal to lloydRun: a label is only ever decided by Lloyd's own f32 scores (assembly/bounds.ts),
+// How they stay equal to lloydRun: a label is only ever decided by Lloyd's own f32 scores (assembly/cluster/score.ts,
+// assembly/cluster/bounds.ts),
 // and a center is skipped only when f64 bounds on true distances prove, with a margin covering the f32 rounding
 // of the scores, that its score is strictly larger than the kept one's. The weighted sums are accumulated in
 // the same pass and order as lloydChunk (bitwise the same), and the stopping rules, the empty-cluster
@@ -11,11 +12,11 @@
 // Memory on top of the workspace, in the wasm arena: Hamerly 2 f64 per point; Yinyang 1 + t f64 per point
 // (t ≈ k/10 groups); Elkan 1 + k f64 per point and k² f64: Elkan refuses with OUT_OF_MEMORY when n·k bounds do
 // not fit in wasm32 (use 'hamerly' or 'yinyang' then), it never falls back silently.
-import { allocate, formatBytes, i32View, MAX_WASM_BYTES } from '../runtime/arena';
-import { BLOCK } from '../constants';
 import { WasmeansError } from '../core/errors';
+import { BOUNDS_ARGS_BYTES, type BoundsArgs, writeBoundsArgs } from '../generated/kernels';
+import { allocate, formatBytes, i32View, MAX_WASM_BYTES } from '../runtime/arena';
 import { clearSums, type EStep, type LloydResult, lloydRun, sumsInChunkOrder } from './lloyd';
-import type { Workspace } from './workspace';
+import { BLOCK, type Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
 
@@ -24,15 +25,12 @@ export interface AcceleratedResult extends LloydResult {
   distanceCount: number;
 }
 
-/** One E-step with its sums; returns how many labels changed. */
-type Step = (first: number, nBlocks: number, maxCenterNorm: number) => number;
+/** One E-step with its sums into the totals; returns how many labels changed. */
+type Step = (first: number, maxCenterNorm: number) => number;
 
+/** An algorithm's bounds in wasm memory (the BoundsArgs block at `at`), and its E-step kernel. */
 interface Bounds {
-  /** k × k center distances for Elkan, else 0. */
-  cc: number;
-  oldCenters: number;
-  shifts: number;
-  halfMin: number;
+  at: number;
   step: Step;
 }
 
@@ -50,6 +48,7 @@ function regionsFor(ws: Workspace, key: string, sizes: Record<string, number>, w
 function commonSizes(ws: Workspace) {
   const { nSamples, nFeatures, nClusters } = ws;
   return {
+    block: BOUNDS_ARGS_BYTES,
     xNorms: nSamples * 8,
     upper: nSamples * 8,
     oldCenters: nClusters * nFeatures * 4,
@@ -57,32 +56,38 @@ function commonSizes(ws: Workspace) {
     halfMin: nClusters * 8,
     scores: Math.ceil(nClusters / BLOCK) * BLOCK * 4,
     quads: Math.ceil(nClusters / BLOCK) * 4 * 4,
-    tmp: 64,
   };
 }
 
-/** Lays out an algorithm's regions (refusing with OUT_OF_MEMORY before touching memory) and fills the row norms. */
-function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, extra: Record<string, number>) {
+/** What a BoundsArgs block holds when an algorithm does not use it. */
+const UNUSED: Omit<BoundsArgs, 'xNorms' | 'upper' | 'lower' | 'oldCenters' | 'shifts' | 'halfMin' | 'scores' | 'quads'> = {
+  cc: 0, drift: 0, nGroups: 0, groupOf: 0, slotCenter: 0, slotOf: 0, groupQuadStart: 0, nSlots: 0, slotRows: 0, slotT: 0, slotNorms: 0, groupScratch: 0,
+};
+
+/**
+ * Lays out an algorithm's regions (refusing with OUT_OF_MEMORY before touching memory), writes its BoundsArgs block
+ * and fills the row norms. `block` overrides fields of the block (Elkan's cc and drift, Yinyang's groups).
+ */
+function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, extra: Record<string, number>, block: (r: Record<string, number>) => Partial<BoundsArgs> = () => ({})): Bounds & { r: Record<string, number> } {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   const sizes = { ...commonSizes(ws), ...extra };
   const r = regionsFor(ws, algorithm, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
-  kernels.rowNorms(ptr.x, nSamples, nFeatures, r.xNorms);
-  return r;
+  writeBoundsArgs(kernels.memory, r.block, {
+    ...UNUSED, xNorms: r.xNorms, upper: r.upper, lower: r.lower, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin,
+    scores: r.scores, quads: r.quads, ...block(r),
+  });
+  kernels.rowNorms(ptr.args, r.block);
+  const kernel = { hamerly: kernels.hamerlyStep, elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm];
+  const step: Step = (first, maxCenterNorm) => kernel(ptr.args, r.block, first, maxCenterNorm, ptr.sums, ptr.weightInClusters);
+  return { at: r.block, step, r };
 }
 
 function hamerlyBounds(ws: Workspace): Bounds {
-  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-  const r = prepare(ws, 'hamerly', { lower: nSamples * 8 });
-  const step: Step = (first, nBlocks, maxCenterNorm) =>
-    kernels.hamerlyStep(
-      ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
-      r.xNorms, r.shifts, r.halfMin, r.upper, r.lower, r.scores, ptr.labels, ptr.sums, ptr.weightInClusters,
-    );
-  return { cc: 0, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
+  return prepare(ws, 'hamerly', { lower: ws.nSamples * 8 });
 }
 
 function elkanBounds(ws: Workspace): Bounds {
-  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const { nSamples, nClusters } = ws;
   const lowerBytes = nSamples * nClusters * 8;
   if (lowerBytes + nClusters * nClusters * 8 > MAX_WASM_BYTES) {
     throw new WasmeansError(
@@ -91,13 +96,7 @@ function elkanBounds(ws: Workspace): Bounds {
         `address; use algorithm='hamerly' or 'yinyang'`,
     );
   }
-  const r = prepare(ws, 'elkan', { lower: lowerBytes, cc: nClusters * nClusters * 8, drift: nClusters * 8 });
-  const step: Step = (first, nBlocks, maxCenterNorm) =>
-    kernels.elkanStep(
-      ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
-      r.xNorms, r.shifts, r.cc, r.halfMin, r.upper, r.lower, r.scores, ptr.labels, ptr.sums, ptr.weightInClusters, r.quads, r.tmp, r.drift,
-    );
-  return { cc: r.cc, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
+  return prepare(ws, 'elkan', { lower: lowerBytes, cc: nClusters * nClusters * 8, drift: nClusters * 8 }, (r) => ({ cc: r.cc, drift: r.drift }));
 }
 
 /** Yinyang's groups: t ≈ k/10 by a few f64 Lloyd iterations on the centers themselves, from evenly spaced ones. */
@@ -134,23 +133,10 @@ export function groupCenters(centers: Float64Array, nClusters: number, nFeatures
 }
 
 function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
-  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const { kernels, nSamples, nFeatures, nClusters } = ws;
   const nGroups = Math.max(1, Math.round(nClusters / 10));
   // Lanes group by group, each group from a quad of 4 lanes; at most k + 3 per group, in blocks of 16.
   const maxSlots = Math.ceil((nClusters + 3 * nGroups) / BLOCK) * BLOCK;
-  const r = prepare(ws, 'yinyang', {
-    lower: nSamples * nGroups * 8,
-    groupOf: nClusters * 4,
-    slotCenter: maxSlots * 4,
-    slotOf: nClusters * 4,
-    groupQuadStart: (nGroups + 1) * 4,
-    slotRows: maxSlots * nFeatures * 4,
-    slotT: maxSlots * nFeatures * 4,
-    slotNorms: maxSlots * 4,
-    slotScores: maxSlots * 4,
-    groupScratch: nGroups * 20 + maxSlots,
-    slotQuads: maxSlots,
-  });
   const groupOf = groupCenters(initialCenters, nClusters, nFeatures, nGroups);
   const slotCenter = new Int32Array(maxSlots).fill(-1);
   const slotOf = new Int32Array(nClusters);
@@ -168,17 +154,32 @@ function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
   }
   groupQuadStart[nGroups] = slot / 4;
   const nSlots = slot;
-  i32View(kernels, r.groupOf, nClusters).set(groupOf);
-  i32View(kernels, r.slotCenter, maxSlots).set(slotCenter);
-  i32View(kernels, r.slotOf, nClusters).set(slotOf);
-  i32View(kernels, r.groupQuadStart, nGroups + 1).set(groupQuadStart);
-  const step: Step = (first, nBlocks, maxCenterNorm) =>
-    kernels.yinyangStep(
-      ptr.x, ptr.weights, nSamples, nFeatures, nClusters, ptr.centers, ptr.centersT, ptr.centerNorms, nBlocks, maxCenterNorm, first,
-      r.xNorms, r.shifts, r.upper, r.lower, r.scores, nGroups, r.groupOf, r.slotCenter, r.slotOf, r.groupQuadStart, nSlots,
-      r.slotRows, r.slotT, r.slotNorms, r.slotScores, r.groupScratch, ptr.labels, ptr.sums, ptr.weightInClusters, r.slotQuads, r.tmp,
-    );
-  return { cc: 0, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, step };
+  const bounds = prepare(
+    ws, 'yinyang',
+    {
+      lower: nSamples * nGroups * 8,
+      // By center in a first step, by slot after.
+      scores: Math.max(Math.ceil(nClusters / BLOCK) * BLOCK, maxSlots) * 4,
+      quads: Math.max(Math.ceil(nClusters / BLOCK) * 4, maxSlots / 4) * 4,
+      groupOf: nClusters * 4,
+      slotCenter: maxSlots * 4,
+      slotOf: nClusters * 4,
+      groupQuadStart: (nGroups + 1) * 4,
+      slotRows: maxSlots * nFeatures * 4,
+      slotT: maxSlots * nFeatures * 4,
+      slotNorms: maxSlots * 4,
+      groupScratch: nGroups * 20 + maxSlots,
+    },
+    (r) => ({
+      nGroups, groupOf: r.groupOf, slotCenter: r.slotCenter, slotOf: r.slotOf, groupQuadStart: r.groupQuadStart, nSlots,
+      slotRows: r.slotRows, slotT: r.slotT, slotNorms: r.slotNorms, groupScratch: r.groupScratch,
+    }),
+  );
+  i32View(kernels, bounds.r.groupOf, nClusters).set(groupOf);
+  i32View(kernels, bounds.r.slotCenter, maxSlots).set(slotCenter);
+  i32View(kernels, bounds.r.slotOf, nClusters).set(slotOf);
+  i32View(kernels, bounds.r.groupQuadStart, nGroups + 1).set(groupQuadStart);
+  return bounds;
 }
 
 function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenters: Float64Array): Bounds {
@@ -202,26 +203,24 @@ function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenter
 function acceleratedRun(
   ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, algorithm: AcceleratedAlgorithm,
 ): AcceleratedResult {
-  const { kernels, nFeatures, nClusters, ptr } = ws;
+  const { kernels, ptr } = ws;
   const bounds = boundsFor(ws, algorithm, initialCenters);
   kernels.takeDistanceCount();
   let first = 1;
   /** Labels every row against the loaded centers through the bounds, with the weighted sums; returns the changed labels. */
-  const boundedStep = (nBlocks: number): number => {
-    const maxCenterNorm = kernels.centerGeometry(
-      ptr.centers, bounds.oldCenters, nClusters, nFeatures, first, bounds.shifts, bounds.cc, bounds.halfMin,
-    );
+  const boundedStep = (): number => {
+    const maxCenterNorm = kernels.centerGeometry(ptr.args, bounds.at, first);
     clearSums(ws);
-    const changed = bounds.step(first, nBlocks, maxCenterNorm);
+    const changed = bounds.step(first, maxCenterNorm);
     first = 0;
     return changed;
   };
-  const eStep: EStep = (_ws, nBlocks) => {
-    const changed = boundedStep(nBlocks);
+  const eStep: EStep = () => {
+    const changed = boundedStep();
     sumsInChunkOrder(ws);
     return changed;
   };
-  const result = lloydRun(ws, initialCenters, maxIter, tolerance, eStep, (_ws, nBlocks) => void boundedStep(nBlocks));
+  const result = lloydRun(ws, initialCenters, maxIter, tolerance, eStep, () => void boundedStep());
   return { ...result, distanceCount: kernels.takeDistanceCount() };
 }
 

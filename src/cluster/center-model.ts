@@ -1,9 +1,9 @@
 // What every fitted center model offers: predict, transform, score and the fitted attributes.
-import { f64View } from '../runtime/arena';
+import { checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight } from '../core/data';
 import { WasmeansError } from '../core/errors';
-import { checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowAt } from '../core/data';
+import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
-import { assignAll, inertiaOf, loadCenters, prepareWorkspace, type Workspace } from './workspace';
+import { inertiaOf, loadCenters, nearestCenters, prepareWorkspace, type Workspace } from './workspace';
 
 export interface FitOptions {
   sampleWeight?: ArrayLike<number>;
@@ -15,17 +15,6 @@ export interface FittedState {
   labels: Int32Array;
   inertia: number;
   nIter: number;
-}
-
-/** Rows `indices` of the caller's data (float64, as given) minus `shift`. */
-export function rowsOf(data: Data, indices: ArrayLike<number>, shift: Float64Array): Float64Array {
-  const d = data.cols;
-  const rows = new Float64Array(indices.length * d);
-  for (let j = 0; j < indices.length; j++) {
-    const row = rowAt(data, indices[j]);
-    for (let t = 0; t < d; t++) rows[j * d + t] = row[t] - shift[t];
-  }
-  return rows;
 }
 
 /** Centers moved by ±shift per column (into or out of a workspace's coordinates). */
@@ -47,10 +36,6 @@ export function readInitCenters(init: DataInput, nClusters: number, nFeatures: n
   return data;
 }
 
-export function allRows(count: number): Int32Array {
-  return Int32Array.from({ length: count }, (_, i) => i);
-}
-
 export abstract class CenterModel {
   protected fitted?: FittedState;
 
@@ -65,15 +50,15 @@ export abstract class CenterModel {
   /** Index of the nearest center for each row. */
   predict(x: DataInput): Int32Array {
     const { ws, centers } = this.workspaceFor(x, undefined, 'predict');
-    return assignAll(ws, loadCenters(ws, centers));
+    return nearestCenters(ws, centers);
   }
 
   /** Euclidean distance of each row to each center (n × k). */
   transform(x: DataInput): Matrix {
     const { ws, centers } = this.workspaceFor(x, undefined, 'transform', true);
-    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+    const { kernels, nSamples, nClusters, ptr } = ws;
     loadCenters(ws, centers);
-    kernels.distancesToCenters(ptr.x, nSamples, nFeatures, ptr.centers, nClusters, ptr.extra);
+    kernels.distancesToCenters(ptr.args, ptr.extra);
     return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).slice(), nSamples, nClusters);
   }
 
@@ -84,7 +69,7 @@ export abstract class CenterModel {
   /** −inertia of X against the fitted centers, as scikit-learn's `score`. */
   score(x: DataInput, options: FitOptions = {}): number {
     const { ws, centers } = this.workspaceFor(x, options.sampleWeight, 'score');
-    assignAll(ws, loadCenters(ws, centers));
+    nearestCenters(ws, centers);
     return -inertiaOf(ws);
   }
 

@@ -1,15 +1,13 @@
 // KMeans with scikit-learn's semantics: validation here, then one workspace per fit, nInit runs, best kept.
 import { describe, WasmeansError } from '../core/errors';
-import {
-  checkInteger, checkNumber, type DataInput, matrix, type Matrix, readData, readSampleWeight,
-} from '../core/data';
+import { allRows, checkInteger, checkNumber, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowsOf } from '../core/data';
 import { lloydRun, type LloydResult } from './lloyd';
 import { elkanRun, hamerlyRun, yinyangRun } from './accelerated';
 import { RandomState } from '../core/random';
 import { defaultLocalTrials, kmeansPlusPlusIndices, makeSeeder } from './seeding';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { getKernels } from '../runtime/module';
-import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf } from './center-model';
+import { CenterModel, type FitOptions, readInitCenters } from './center-model';
 import { prepareWorkspace } from './workspace';
 import type { Engine } from './threads';
 

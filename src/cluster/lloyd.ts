@@ -9,15 +9,17 @@ import { assignAll, inertiaOf, loadCenters, type Workspace } from './workspace';
  * One E-step with the M-step's accumulation: labels every row and leaves the weighted sums and weights per
  * cluster in ws.ptr.sums and ws.ptr.weightInClusters; returns how many labels changed.
  */
-export type EStep = (ws: Workspace, nBlocks: number) => number;
+export type EStep = (ws: Workspace) => number;
 
 /** Labels every row with its nearest loaded center, into ws.ptr.labels (the last E-step after a shift-based stop). */
-export type Assign = (ws: Workspace, nBlocks: number) => void;
+export type Assign = (ws: Workspace) => void;
 
-const assignHere: Assign = (ws, nBlocks) => void assignAll(ws, nBlocks);
+const assignHere: Assign = (ws) => void assignAll(ws);
 
-/** Bytes of one chunk's partial sums: nClusters × nFeatures sums, then nClusters weights (f64). */
-export const partialBytes = (nClusters: number, nFeatures: number): number => (nClusters * nFeatures + nClusters) * 8;
+/** One chunk's partial sums in memory: nClusters × nFeatures sums (f64), then nClusters weights; its bytes and where the weights start. */
+export function partialLayout(nClusters: number, nFeatures: number): { stride: number; weightsOffset: number } {
+  return { stride: (nClusters * nFeatures + nClusters) * 8, weightsOffset: nClusters * nFeatures * 8 };
+}
 
 /**
  * Rows per chunk of the E-step. The per-cluster sums are formed per chunk and the chunks' partial sums added
@@ -27,7 +29,7 @@ export const partialBytes = (nClusters: number, nFeatures: number): number => (n
  */
 export function lloydChunkRows(nSamples: number, nFeatures: number, nClusters: number): number {
   const byWork = 2 ** Math.floor(Math.log2(2 ** 21 / (nClusters * nFeatures)));
-  const maxChunks = Math.max(1, Math.floor(2 ** 26 / partialBytes(nClusters, nFeatures)));
+  const maxChunks = Math.max(1, Math.floor(2 ** 26 / partialLayout(nClusters, nFeatures).stride));
   const rows = Math.max(Math.min(65536, Math.max(1024, byWork)), Math.ceil(nSamples / maxChunks));
   return rows + (rows & 1);
 }
@@ -39,10 +41,9 @@ export function clearSums(ws: Workspace, sumsPtr = ws.ptr.sums, weightsPtr = ws.
 }
 
 /** Runs the fused E-step kernel on rows [start, end) into partial sums at sumsPtr, weights at weightsPtr. */
-function runChunk(ws: Workspace, nBlocks: number, start: number, end: number, sumsPtr: number, weightsPtr: number): number {
-  const { kernels, nFeatures, ptr } = ws;
+function runChunk(ws: Workspace, start: number, end: number, sumsPtr: number, weightsPtr: number): number {
   clearSums(ws, sumsPtr, weightsPtr);
-  return kernels.lloydChunk(ptr.x, ptr.weights, start, end, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, sumsPtr, weightsPtr);
+  return ws.kernels.lloydChunk(ws.ptr.args, start, end, sumsPtr, weightsPtr);
 }
 
 /** Adds one chunk's partial sums and weights into the totals (ws.ptr.sums, ws.ptr.weightInClusters). */
@@ -72,7 +73,7 @@ function inChunkOrder(ws: Workspace, chunk: (start: number, end: number, sumsPtr
 }
 
 /** The E-step on this thread, chunk by chunk. */
-export const sequentialEStep: EStep = (ws, nBlocks) => inChunkOrder(ws, (start, end, sumsPtr, weightsPtr) => runChunk(ws, nBlocks, start, end, sumsPtr, weightsPtr));
+export const sequentialEStep: EStep = (ws) => inChunkOrder(ws, (start, end, sumsPtr, weightsPtr) => runChunk(ws, start, end, sumsPtr, weightsPtr));
 
 /**
  * Re-forms the sums of the current labels in Lloyd's chunk order, for E-steps that summed all rows in one run:
@@ -83,7 +84,7 @@ export function sumsInChunkOrder(ws: Workspace): void {
   if (nSamples <= lloydChunkRows(nSamples, nFeatures, nClusters)) return;
   inChunkOrder(ws, (start, end, sumsPtr, weightsPtr) => {
     clearSums(ws, sumsPtr, weightsPtr);
-    kernels.chunkSums(ptr.x, ptr.weights, ptr.labels, start, end, nFeatures, sumsPtr, weightsPtr);
+    kernels.chunkSums(ptr.args, start, end, sumsPtr, weightsPtr);
     return 0;
   });
 }
@@ -110,8 +111,8 @@ export function lloydRun(
   let converged = false;
   let iteration = 0;
   for (; iteration < maxIter; iteration++) {
-    const nBlocks = loadCenters(ws, centers);
-    const changed = eStep(ws, nBlocks);
+    loadCenters(ws, centers);
+    const changed = eStep(ws);
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
     const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
     relocateEmptyClusters(ws, sums, weightInClusters);
@@ -129,8 +130,8 @@ export function lloydRun(
     }
   }
   const nIter = Math.min(iteration + 1, maxIter);
-  const nBlocks = loadCenters(ws, centers);
-  if (!strictConvergence) assign(ws, nBlocks);
+  loadCenters(ws, centers);
+  if (!strictConvergence) assign(ws);
   const labels = i32View(kernels, ptr.labels, nSamples).slice();
   return { centers, labels, inertia: inertiaOf(ws), nIter, converged };
 }

@@ -4,14 +4,15 @@
 // validation subset. Batches are gathered in wasm and go through the fused Lloyd kernel.
 import { f64View } from '../runtime/arena';
 import { describe, WasmeansError } from '../core/errors';
-import { checkInteger, checkNumber, type Data, type DataInput, matrix, readData, readSampleWeight } from '../core/data';
+import { allRows, checkInteger, checkNumber, type Data, type DataInput, matrix, readData, readSampleWeight, rowsOf } from '../core/data';
 import type { KMeansInit } from './kmeans';
-import { allRows, CenterModel, type FitOptions, readInitCenters, rowsOf, shiftCenters } from './center-model';
+import { CenterModel, type FitOptions, readInitCenters, shiftCenters } from './center-model';
 import { RandomState } from '../core/random';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { getKernels } from '../runtime/module';
-import { assignAll, gatherInto, inertiaOf, loadCenters, prepareWorkspace, subsetWorkspace, type Workspace } from './workspace';
+import { clearSums } from './lloyd';
+import { gatherInto, inertiaOf, loadCenters, nearestCenters, prepareWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
 export interface MiniBatchKMeansOptions {
   /** Number of clusters k. Default 8. */
@@ -147,7 +148,7 @@ export class MiniBatchKMeans extends CenterModel {
     let bestInertia = Infinity;
     for (let run = 0; run < nInit; run++) {
       const candidate = this.initialCenters(data, ws, sample, initData, rng);
-      assignAll(validation, loadCenters(validation, candidate));
+      nearestCenters(validation, candidate);
       const inertia = inertiaOf(validation);
       if (centers === undefined || inertia < bestInertia) {
         centers = candidate;
@@ -175,7 +176,7 @@ export class MiniBatchKMeans extends CenterModel {
     this.stream = stream;
     this.nSteps = nSteps;
     const finalCenters = centers as Float64Array;
-    const labels = assignAll(ws, loadCenters(ws, finalCenters));
+    const labels = nearestCenters(ws, finalCenters);
     this.fitted = {
       centers: matrix(shiftCenters(finalCenters, ws.shift, 1), o.nClusters, data.cols),
       labels,
@@ -210,7 +211,7 @@ export class MiniBatchKMeans extends CenterModel {
     const { centersNew } = this.step(ws, centers, stream, (r) => r, data);
     stream.nSteps += 1;
     this.nSteps = stream.nSteps;
-    const labels = assignAll(ws, loadCenters(ws, centersNew));
+    const labels = nearestCenters(ws, centersNew);
     this.fitted = {
       centers: matrix(shiftCenters(centersNew, ws.shift, 1), o.nClusters, data.cols),
       labels,
@@ -272,10 +273,9 @@ export class MiniBatchKMeans extends CenterModel {
   private step(batch: Workspace, centers: Float64Array, stream: StreamState, toDataRow: (r: number) => number, data: Data) {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = batch;
     const reassign = this.shouldReassign(stream);
-    const nBlocks = loadCenters(batch, centers);
-    f64View(kernels, ptr.sums, nClusters * nFeatures).fill(0);
-    f64View(kernels, ptr.weightInClusters, nClusters).fill(0);
-    kernels.lloydChunk(ptr.x, ptr.weights, 0, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, ptr.sums, ptr.weightInClusters);
+    loadCenters(batch, centers);
+    clearSums(batch);
+    kernels.lloydChunk(ptr.args, 0, nSamples, ptr.sums, ptr.weightInClusters);
     const inertia = inertiaOf(batch);
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
     const batchWeight = f64View(kernels, ptr.weightInClusters, nClusters);

@@ -1,10 +1,10 @@
 // Initial centers: greedy k-means++ and random rows, drawing from numpy's legacy RandomState stream as
 // scikit-learn does, so that the same seed picks the same rows.
-import { allocate, f64View, i32View } from '../runtime/arena';
-import { BLOCK } from '../constants';
 import { WasmeansError } from '../core/errors';
 import { cumulativeSum, RandomState, searchSorted } from '../core/random';
-import { gatherInto, MAX_SEEDING_TRIALS, subsetWorkspace, type Workspace } from './workspace';
+import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
+import { allocate, f64View, i32View } from '../runtime/arena';
+import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
 /** True when every weight is the same: then draws follow scikit-learn 1.2's unweighted stream. */
 export function uniformWeights(weights: Float64Array): boolean {
@@ -24,7 +24,7 @@ export function defaultLocalTrials(nClusters: number): number {
  */
 export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: RandomState, nLocalTrials: number): Int32Array {
   const { kernels, nSamples, nFeatures, ptr, weights } = ws;
-  const trials = Math.min(nLocalTrials, MAX_SEEDING_TRIALS);
+  const trials = Math.min(nLocalTrials, MAX_LOCAL_TRIALS);
   const indices = new Int32Array(nClusters);
   const closest = f64View(kernels, ptr.sqDist, nSamples);
   closest.fill(Infinity);
@@ -140,6 +140,7 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
   const scratch = allocate(
     kernels,
     {
+      batchArgs: CLUSTER_ARGS_BYTES,
       owner: nSamples * 4,
       distances: nSamples * 8,
       batchRows: perRound * 4,
@@ -180,9 +181,14 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
       if (batch.length === 0) continue;
       i32View(kernels, scratch.batchRows, batch.length).set(batch);
       kernels.gatherRows(ptr.x, ptr.weights, nFeatures, scratch.batchRows, batch.length, scratch.batchX, scratch.batchWeights);
-      const nBlocks = kernels.packCenters(scratch.batchX, batch.length, nFeatures, scratch.batchT, scratch.batchNorms);
-      kernels.assignLabels(ptr.x, 0, nSamples, nFeatures, scratch.batchT, scratch.batchNorms, nBlocks, ptr.labels);
-      kernels.assignedSqDistances(ptr.x, ptr.weights, nSamples, nFeatures, scratch.batchX, ptr.labels, scratch.distances);
+      kernels.packCenters(scratch.batchX, batch.length, nFeatures, scratch.batchT, scratch.batchNorms);
+      // The workspace's rows against this round's rows as centers.
+      writeClusterArgs(kernels.memory, scratch.batchArgs, {
+        x: ptr.x, weights: ptr.weights, nSamples, nFeatures, nClusters: batch.length,
+        centers: scratch.batchX, centersT: scratch.batchT, centerNorms: scratch.batchNorms, labels: ptr.labels,
+      });
+      kernels.assignLabels(scratch.batchArgs, 0, nSamples);
+      kernels.assignedSqDistances(scratch.batchArgs, scratch.distances);
       const distances = f64View(kernels, scratch.distances, nSamples);
       const labels = i32View(kernels, ptr.labels, nSamples);
       const owner = i32View(kernels, scratch.owner, nSamples);
@@ -205,7 +211,7 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
     }
     const candidates = Int32Array.from(rows);
     if (candidates.length === nClusters) return candidates;
-    const reduced: Workspace = { ...pool, nSamples: candidates.length, weights: new Float64Array(candidates.length) };
+    const reduced = shrinkWorkspace(pool, candidates.length);
     gatherInto(reduced, ws, candidates);
     // Weights: the rows closest to each candidate, in place of the candidates' own.
     const owner = i32View(kernels, scratch.owner, nSamples);

@@ -7,11 +7,12 @@
 // crossOriginIsolated (their main thread may not Atomics.wait, so it spins for the last chunks instead; the
 // threaded module comes inlined in this chunk). Elsewhere (Cloudflare Workers, other pages) the fit runs on
 // this thread.
-import { allocate, f64View } from '../runtime/arena';
 import { WasmeansError } from '../core/errors';
-import { addPartial, type Assign, type EStep, lloydChunkRows, partialBytes, sequentialEStep } from './lloyd';
 import { wasmThreadsGzipBase64 } from '../generated/wasmThreadsBase64';
-import { decodeBase64, type Kernels } from '../runtime/module';
+import { allocate, f64View } from '../runtime/arena';
+import { inlinedBytes } from '../runtime/inline';
+import { type Kernels, moduleImports } from '../runtime/module';
+import { addPartial, type Assign, type EStep, lloydChunkRows, partialLayout, sequentialEStep } from './lloyd';
 import type { Workspace } from './workspace';
 
 /** What a fit needs: the kernels whose memory holds its workspace, and how to run its passes over the rows. */
@@ -21,44 +22,65 @@ export interface Engine {
   assign: Assign;
 }
 
-// Control words, as literals inside claimChunks and workerMain, which run as source text in the workers.
-const Word = { generation: 0, active: 1, next: 2, done: 3, changed: 4, failed: 5 } as const;
-const CONTROL_WORDS = 32;
+/**
+ * The control block shared by this thread and the workers (an Int32Array over a SharedArrayBuffer), by word. The
+ * workers get this very layout with their source text, so both sides read every word by its name.
+ */
+const CONTROL = {
+  /** Bumped to wake the workers for a pass (and at a session's end). */
+  generation: 0,
+  /** 1 while a session runs. */
+  active: 1,
+  /** The next chunk to claim. */
+  next: 2,
+  /** Workers done with the pass. */
+  done: 3,
+  /** Labels changed in the pass. */
+  changed: 4,
+  /** 1 when a kernel failed in a worker. */
+  failed: 5,
+  /** The pass: 0 the E-step (labels and partial sums), 1 labels only. */
+  labelsOnly: 6,
+  /** The workspace's ClusterArgs block. */
+  args: 7,
+  nSamples: 8,
+  /** Rows per chunk (lloydChunkRows). */
+  rows: 9,
+  /** Chunk c's partial sums at partials + c·stride, its weights `weightsOffset` bytes after them. */
+  partials: 10,
+  stride: 11,
+  weightsOffset: 12,
+} as const;
+type Control = typeof CONTROL;
+const CONTROL_WORDS = 16;
 
 /**
- * Claims chunks until none is left. Word 17 = 0: the E-step, each chunk into its own partial sums at
- * partials + c × stride (zeroed first), adding the number of changed labels; 1: labels only. Words 6.. hold
- * the arguments; pointers are read unsigned. Refers to nothing outside itself: workers run its source text.
+ * Claims chunks until none is left: the E-step, each chunk into its own partial sums (zeroed first), adding the
+ * number of changed labels; or labels only. Pointers are read unsigned. Refers to nothing outside itself: workers
+ * run its source text.
  */
-function claimChunks(control: Int32Array, kernels: Kernels): void {
-  const x = control[6] >>> 0;
-  const weights = control[7] >>> 0;
-  const nSamples = control[8];
-  const nFeatures = control[9];
-  const centersT = control[10] >>> 0;
-  const centerNorms = control[11] >>> 0;
-  const nBlocks = control[12];
-  const labels = control[13] >>> 0;
-  const partials = control[14] >>> 0;
-  const nClusters = control[15];
-  const rows = control[16];
-  const stride = (nClusters * nFeatures + nClusters) * 8;
+function claimChunks(control: Int32Array, C: Control, kernels: Kernels): void {
+  const args = control[C.args] >>> 0;
+  const nSamples = control[C.nSamples];
+  const rows = control[C.rows];
+  const partials = control[C.partials] >>> 0;
+  const stride = control[C.stride];
+  const weightsOffset = control[C.weightsOffset];
+  const labelsOnly = control[C.labelsOnly] === 1;
   const nChunks = Math.ceil(nSamples / rows);
   let changed = 0;
-  const labelsOnly = control[17] === 1;
-  for (let c = Atomics.add(control, 2, 1); c < nChunks; c = Atomics.add(control, 2, 1)) {
+  for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1)) {
+    const start = c * rows;
+    const end = Math.min(nSamples, start + rows);
     if (labelsOnly) {
-      kernels.assignLabels(x, c * rows, Math.min(nSamples, (c + 1) * rows), nFeatures, centersT, centerNorms, nBlocks, labels);
+      kernels.assignLabels(args, start, end);
       continue;
     }
     const sums = partials + c * stride;
     new Float64Array(kernels.memory.buffer, sums, stride / 8).fill(0);
-    changed += kernels.lloydChunk(
-      x, weights, c * rows, Math.min(nSamples, (c + 1) * rows), nFeatures, centersT, centerNorms, nBlocks, labels, sums,
-      sums + nClusters * nFeatures * 8,
-    );
+    changed += kernels.lloydChunk(args, start, end, sums, sums + weightsOffset);
   }
-  Atomics.add(control, 4, changed);
+  Atomics.add(control, C.changed, changed);
 }
 
 /**
@@ -66,23 +88,22 @@ function claimChunks(control: Int32Array, kernels: Kernels): void {
  * starts from) serves E-steps until the session ends, and goes back to its event loop (unref'd: idle workers
  * keep no process alive).
  */
-function workerMain(claim: typeof claimChunks, { parentPort, workerData }: any): void {
+function workerMain(claim: typeof claimChunks, C: Control, { parentPort, workerData }: any): void {
   const control = new Int32Array(workerData.control);
-  const env = { memory: workerData.memory, abort: () => { throw new Error('wasm kernel aborted'); } };
-  const exports = new WebAssembly.Instance(workerData.module, { env }).exports;
+  const exports = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
   const kernels = { ...exports, memory: workerData.memory } as unknown as Kernels;
   parentPort.on('message', (start: number) => {
     for (let seen = start; ; ) {
-      Atomics.wait(control, 0, seen);
-      seen = Atomics.load(control, 0);
-      if (Atomics.load(control, 1) === 0) break;
+      Atomics.wait(control, C.generation, seen);
+      seen = Atomics.load(control, C.generation);
+      if (Atomics.load(control, C.active) === 0) break;
       try {
-        claim(control, kernels);
+        claim(control, C, kernels);
       } catch {
-        Atomics.store(control, 5, 1);
+        Atomics.store(control, C.failed, 1);
       }
-      Atomics.add(control, 3, 1);
-      Atomics.notify(control, 3);
+      Atomics.add(control, C.done, 1);
+      Atomics.notify(control, C.done);
     }
     parentPort.postMessage('idle');
   });
@@ -90,7 +111,7 @@ function workerMain(claim: typeof claimChunks, { parentPort, workerData }: any):
 }
 
 // The worker's require is in the text, out of bundlers' reach; their helpers (esbuild's __name) do not exist there.
-const workerSource = `const __name = (f) => f;\n(${workerMain})(${claimChunks}, require('node:worker_threads'));`;
+const workerSource = `const __name = (f) => f;\n(${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, require('node:worker_threads'));`;
 
 // A Web Worker's version: its first message is the workerData, later ones go to workerMain's parentPort.
 const webWorkerSource = `const __name = (f) => f;
@@ -98,7 +119,7 @@ self.onmessage = (first) => {
   const listeners = [];
   self.onmessage = (event) => listeners.forEach((listener) => listener(event.data));
   const parentPort = { on: (_type, listener) => listeners.push(listener), postMessage: (message) => self.postMessage(message) };
-  (${workerMain})(${claimChunks}, { parentPort, workerData: first.data });
+  (${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, { parentPort, workerData: first.data });
 };`;
 
 /**
@@ -179,8 +200,7 @@ async function loadBrowserPool(): Promise<Pool | undefined> {
   const scope = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
   if (scope.crossOriginIsolated !== true || typeof Worker !== 'function' || typeof SharedArrayBuffer !== 'function') return undefined;
   if (typeof DecompressionStream !== 'function') return undefined;
-  const gzipped = new Blob([decodeBase64(wasmThreadsGzipBase64)]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const module = await WebAssembly.compile(await new Response(gzipped).arrayBuffer());
+  const module = await WebAssembly.compile(await inlinedBytes(wasmThreadsGzipBase64, 'threaded wasm'));
   return makePool(module, webWorker, scope.navigator?.hardwareConcurrency ?? 1, false);
 }
 
@@ -222,11 +242,8 @@ function webWorker(workerData: object): ThreadWorker {
 
 async function makePool(module: WebAssembly.Module, spawn: Pool['spawn'], defaultThreads: number, canWait: boolean): Promise<Pool> {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true } as WebAssembly.MemoryDescriptor);
-  const abort = (_message: number, _file: number, line: number, column: number): never => {
-    throw new WasmeansError('INVALID_INPUT', `wasm kernel aborted at ${line}:${column}`);
-  };
   // Asynchronous: browsers refuse to instantiate modules over 4 KB synchronously on the main thread.
-  const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
+  const instance = await WebAssembly.instantiate(module, moduleImports(memory));
   const kernels = { ...instance.exports, memory } as unknown as Kernels;
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   return { kernels, module, control, workers: [], spawn, defaultThreads, canWait };
@@ -262,38 +279,39 @@ function threadedPasses(p: Pool, nWorkers: number): Omit<Engine, 'kernels'> {
   const partials = new WeakMap<Workspace, number>();
   const { control } = p;
   /** One pass: the arguments to the control block, the workers woken, chunks claimed, all done. */
-  const pass = (ws: Workspace, nBlocks: number, base: number, labelsOnly: boolean): void => {
+  const pass = (ws: Workspace, partials: number, labelsOnly: boolean): void => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-    const rows = lloydChunkRows(nSamples, nFeatures, nClusters);
-    control.set([ptr.x, ptr.weights, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels, base, nClusters, rows, labelsOnly ? 1 : 0], 6);
-    for (const word of [Word.next, Word.done, Word.changed, Word.failed]) Atomics.store(control, word, 0);
-    Atomics.add(control, Word.generation, 1);
-    Atomics.notify(control, Word.generation);
-    claimChunks(control, kernels);
-    for (let done = Atomics.load(control, Word.done); done < nWorkers; done = Atomics.load(control, Word.done)) {
+    const words: Partial<Record<keyof Control, number>> = {
+      next: 0, done: 0, changed: 0, failed: 0, labelsOnly: labelsOnly ? 1 : 0, args: ptr.args, nSamples,
+      rows: lloydChunkRows(nSamples, nFeatures, nClusters), partials, ...partialLayout(nClusters, nFeatures),
+    };
+    for (const [name, value] of Object.entries(words)) Atomics.store(control, CONTROL[name as keyof Control], value);
+    Atomics.add(control, CONTROL.generation, 1);
+    Atomics.notify(control, CONTROL.generation);
+    claimChunks(control, CONTROL, kernels);
+    for (let done = Atomics.load(control, CONTROL.done); done < nWorkers; done = Atomics.load(control, CONTROL.done)) {
       // A browser's main thread may not wait: it spins for the workers' last chunks.
-      if (p.canWait) Atomics.wait(control, Word.done, done);
+      if (p.canWait) Atomics.wait(control, CONTROL.done, done);
     }
-    if (Atomics.load(control, Word.failed)) throw new WasmeansError('INVALID_INPUT', 'a wasm kernel failed in a worker thread');
+    if (Atomics.load(control, CONTROL.failed)) throw new WasmeansError('INVALID_INPUT', 'a wasm kernel failed in a worker thread');
   };
-  const eStep: EStep = (ws, nBlocks) => {
+  const eStep: EStep = (ws) => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
     const nChunks = Math.ceil(nSamples / lloydChunkRows(nSamples, nFeatures, nClusters));
-    if (nChunks === 1) return sequentialEStep(ws, nBlocks);
-    const stride = partialBytes(nClusters, nFeatures);
+    if (nChunks === 1) return sequentialEStep(ws);
+    const { stride, weightsOffset } = partialLayout(nClusters, nFeatures);
     let base = partials.get(ws);
     if (base === undefined) {
       base = allocate(kernels, { partials: nChunks * stride }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, true).partials;
       partials.set(ws, base);
     }
-    pass(ws, nBlocks, base, false);
-    const weightsOffset = nClusters * nFeatures * 8;
+    pass(ws, base, false);
     f64View(kernels, ptr.sums, nClusters * nFeatures).set(f64View(kernels, base, nClusters * nFeatures));
     f64View(kernels, ptr.weightInClusters, nClusters).set(f64View(kernels, base + weightsOffset, nClusters));
     for (let c = 1; c < nChunks; c++) addPartial(kernels, ws, base + c * stride, base + c * stride + weightsOffset);
-    return Atomics.load(control, Word.changed);
+    return Atomics.load(control, CONTROL.changed);
   };
-  return { eStep, assign: (ws, nBlocks) => pass(ws, nBlocks, 0, true) };
+  return { eStep, assign: (ws) => pass(ws, 0, true) };
 }
 
 /**
@@ -313,8 +331,8 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
     await grow(p, count - 1);
     const workers = p.workers.slice(0, count - 1);
     const { control } = p;
-    Atomics.store(control, Word.active, 1);
-    const start = Atomics.load(control, Word.generation);
+    Atomics.store(control, CONTROL.active, 1);
+    const start = Atomics.load(control, CONTROL.generation);
     // Each worker answers 'idle' when the session ends (or has exited).
     const idle = workers.map((worker) => new Promise<void>((resolve) => {
       const done = () => {
@@ -332,9 +350,9 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
     try {
       return fit({ kernels: p.kernels, ...threadedPasses(p, workers.length) });
     } finally {
-      Atomics.store(control, Word.active, 0);
-      Atomics.add(control, Word.generation, 1);
-      Atomics.notify(control, Word.generation);
+      Atomics.store(control, CONTROL.active, 0);
+      Atomics.add(control, CONTROL.generation, 1);
+      Atomics.notify(control, CONTROL.generation);
       await Promise.all(idle);
       for (const worker of workers) worker.unref();
     }

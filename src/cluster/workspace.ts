@@ -1,9 +1,16 @@
-// A fit's buffers in wasm memory: the centered float32 copy of X, the weights, labels and the center
-// buffers, laid out once per call in the arena.
+// A k-means fit's buffers in wasm memory: X as ingested (float32, centered), the weights, labels and center
+// buffers, and the ClusterArgs block through which the kernels read them, laid out once per call in the arena.
+import type { Data } from '../core/data';
+import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, arenaBytes, f32View, f64View, i32View } from '../runtime/arena';
-import { BLOCK } from '../constants';
-import { badValue, copyRows, type Data, MAX_ABS_VALUE, valueAt } from '../core/data';
+import { ingest } from '../runtime/ingest';
 import type { Kernels } from '../runtime/module';
+
+/** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
+export const BLOCK = 16;
+
+/** Most k-means++ candidates per center that a workspace has room for (nLocalTrials). */
+export const MAX_LOCAL_TRIALS = 64;
 
 export interface Workspace {
   readonly kernels: Kernels;
@@ -16,42 +23,16 @@ export interface Workspace {
   readonly shift: Float64Array;
   /** Mean over features of the per-feature variances of X: scales `tol`. */
   readonly meanVariance: number;
-  readonly ptr: {
-    x: number;
-    weights: number;
-    labels: number;
-    sqDist: number;
-    centers: number;
-    centersT: number;
-    centerNorms: number;
-    sums: number;
-    weightInClusters: number;
-    /** One E-step chunk's partial sums and weights (see lloydChunkRows). */
-    partialSums: number;
-    partialWeights: number;
-    candidates: number;
-    potentials: number;
-    /** Room a caller asked for on top (transform's n × k output). */
-    extra: number;
-    staging: number;
-    columnSums: number;
-    shift: number;
-    squares: number;
-  };
+  readonly ptr: { x: number } & ClusterRegions;
 }
 
-/** Rows per block staged as float64 on the way into wasm memory: about 256 KiB, at least one row. */
-function stagingRows(nFeatures: number): number {
-  return Math.max(1, Math.floor(2 ** 18 / (nFeatures * 8)));
-}
+type ClusterRegions = { [K in keyof ReturnType<typeof clusterRegionSizes>]: number };
 
-/** Most k-means++ local trials a workspace has room for. */
-export const MAX_SEEDING_TRIALS = 64;
-
-function regionSizes(nSamples: number, nFeatures: number, nClusters: number, extraBytes = 0) {
+function clusterRegionSizes(nSamples: number, nFeatures: number, nClusters: number, extraBytes: number) {
   const nPadded = Math.ceil(nClusters / BLOCK) * BLOCK;
   return {
-    x: nSamples * nFeatures * 4,
+    /** The ClusterArgs block the kernels read. */
+    args: CLUSTER_ARGS_BYTES,
     weights: nSamples * 8,
     labels: nSamples * 4,
     sqDist: nSamples * 8,
@@ -60,100 +41,69 @@ function regionSizes(nSamples: number, nFeatures: number, nClusters: number, ext
     centerNorms: nPadded * 4,
     sums: nClusters * nFeatures * 8,
     weightInClusters: nClusters * 8,
+    /** One E-step chunk's partial sums and weights (see lloydChunkRows). */
     partialSums: nClusters * nFeatures * 8,
     partialWeights: nClusters * 8,
-    candidates: MAX_SEEDING_TRIALS * 4,
-    potentials: MAX_SEEDING_TRIALS * 8,
+    candidates: MAX_LOCAL_TRIALS * 4,
+    potentials: MAX_LOCAL_TRIALS * 8,
+    /** Room a caller asked for on top (transform's n × k output, a subset's row indices). */
     extra: extraBytes,
-    staging: stagingRows(nFeatures) * nFeatures * 8,
-    columnSums: nFeatures * 8,
-    shift: nFeatures * 8,
-    squares: nFeatures * 8,
   };
 }
 
-/** Bytes of wasm memory a fit of this shape needs (before the heap base). */
+/** Bytes of wasm memory a fit of this shape needs (past the heap base): X and the k-means regions. */
 export function workspaceBytes(nSamples: number, nFeatures: number, nClusters: number): number {
-  return arenaBytes(regionSizes(nSamples, nFeatures, nClusters));
+  return arenaBytes({ x: nSamples * nFeatures * 4, ...clusterRegionSizes(nSamples, nFeatures, nClusters, 0) });
+}
+
+/** Writes the workspace's ClusterArgs block: its data, centers and labels, as every k-means kernel reads them. */
+function writeArgs(kernels: Kernels, nSamples: number, nFeatures: number, nClusters: number, ptr: Workspace['ptr']): void {
+  writeClusterArgs(kernels.memory, ptr.args, {
+    x: ptr.x, weights: ptr.weights, nSamples, nFeatures, nClusters,
+    centers: ptr.centers, centersT: ptr.centersT, centerNorms: ptr.centerNorms, labels: ptr.labels,
+  });
 }
 
 /**
- * Copies data into wasm memory once, as float32 shifted by `shift` (by default the column mean, which
- * scikit-learn subtracts before fitting; predict passes the fitted mean). Values are checked on the way:
- * blocks of rows are staged as float64 (a native typed-array copy) and scanned in wasm.
+ * Copies data into wasm memory once (runtime/ingest.ts: float32, shifted by `shift`, by default the column mean;
+ * predict passes the fitted mean) with the k-means regions beside it.
  */
 export function prepareWorkspace(
   kernels: Kernels, data: Data, weights: Float64Array, nClusters: number,
-  { what, name = 'X', shift, extraBytes = 0 }: { what: string; name?: string; shift?: Float64Array; extraBytes?: number },
+  { what, name, shift, extraBytes = 0 }: { what: string; name?: string; shift?: Float64Array; extraBytes?: number },
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
-  const ptr = allocate(kernels, regionSizes(nSamples, nFeatures, nClusters, extraBytes), what);
-  const columnSums = f64View(kernels, ptr.columnSums, nFeatures).fill(0);
-  const squares = f64View(kernels, ptr.squares, nFeatures).fill(0);
-  const badAt = (index: number) => {
-    const row = Math.floor(index / nFeatures);
-    return badValue(name, valueAt(data, row, index % nFeatures), row, index % nFeatures);
-  };
-  let offset: Float64Array;
-  if (data.flat instanceof Float32Array) {
-    // float32 in: one copy straight into place, then checked and centered there (the same values, half the passes).
-    f32View(kernels, ptr.x, nSamples * nFeatures).set(data.flat);
-    const bad = kernels.scanColumnsF32(ptr.x, nSamples, nFeatures, MAX_ABS_VALUE, ptr.columnSums);
-    if (bad >= 0) throw badAt(bad);
-    offset = shift ?? columnSums.map((sum) => sum / nSamples);
-    f64View(kernels, ptr.shift, nFeatures).set(offset);
-    kernels.shiftRowsF32(ptr.x, nSamples, nFeatures, ptr.shift, ptr.squares);
-  } else {
-    offset = stageAndShift(kernels, data, ptr, shift, badAt);
-  }
-  let meanVariance = 0;
-  for (const sq of squares) meanVariance += sq / nSamples / nFeatures;
+  const regions = clusterRegionSizes(nSamples, nFeatures, nClusters, extraBytes);
+  const ingested = ingest(kernels, data, { what, name, shift, regions });
+  const ptr = { ...ingested.regions, x: ingested.x };
   f64View(kernels, ptr.weights, nSamples).set(weights);
-  return { kernels, nSamples, nFeatures, nClusters, weights, shift: Float64Array.from(offset), meanVariance, ptr };
+  writeArgs(kernels, nSamples, nFeatures, nClusters, ptr);
+  return { kernels, nSamples, nFeatures, nClusters, weights, shift: ingested.shift, meanVariance: ingested.meanVariance, ptr };
 }
 
-/** Any other input: through a float64 staging block, checked, summed, then written shifted as float32. */
-function stageAndShift(
-  kernels: Kernels, data: Data, ptr: Workspace['ptr'], shift: Float64Array | undefined, badAt: (index: number) => Error,
-): Float64Array {
-  const { rows: nSamples, cols: nFeatures } = data;
-  const blockRows = stagingRows(nFeatures);
-  const staging = f64View(kernels, ptr.staging, blockRows * nFeatures);
-  const columnSums = f64View(kernels, ptr.columnSums, nFeatures);
-  for (let start = 0; start < nSamples; start += blockRows) {
-    const count = Math.min(blockRows, nSamples - start);
-    copyRows(data, start, count, staging);
-    const bad = kernels.scanColumns(ptr.staging, count, nFeatures, MAX_ABS_VALUE, ptr.columnSums);
-    if (bad >= 0) throw badAt(start * nFeatures + bad);
-  }
-  const offset = shift ?? columnSums.map((sum) => sum / nSamples);
-  f64View(kernels, ptr.shift, nFeatures).set(offset);
-  for (let start = 0; start < nSamples; start += blockRows) {
-    const count = Math.min(blockRows, nSamples - start);
-    copyRows(data, start, count, staging);
-    kernels.writeShiftedRows(ptr.staging, count, nFeatures, ptr.shift, ptr.x + start * nFeatures * 4, ptr.squares);
-  }
-  return offset;
-}
-
-/** Writes centers (float64, shifted coordinates) as float32 and packs them for the E-step; returns nBlocks. */
-export function loadCenters(ws: Workspace, centers: Float64Array): number {
+/** Writes centers (float64, shifted coordinates) as float32 and packs them for the E-step. */
+export function loadCenters(ws: Workspace, centers: Float64Array): void {
   const { kernels, nClusters, nFeatures, ptr } = ws;
   f32View(kernels, ptr.centers, nClusters * nFeatures).set(centers);
-  return kernels.packCenters(ptr.centers, nClusters, nFeatures, ptr.centersT, ptr.centerNorms);
+  kernels.packCenters(ptr.centers, nClusters, nFeatures, ptr.centersT, ptr.centerNorms);
 }
 
 /** Labels every row with its nearest loaded center; returns a copy. */
-export function assignAll(ws: Workspace, nBlocks: number): Int32Array {
-  const { kernels, nSamples, nFeatures, ptr } = ws;
-  kernels.assignLabels(ptr.x, 0, nSamples, nFeatures, ptr.centersT, ptr.centerNorms, nBlocks, ptr.labels);
+export function assignAll(ws: Workspace): Int32Array {
+  const { kernels, nSamples, ptr } = ws;
+  kernels.assignLabels(ptr.args, 0, nSamples);
   return i32View(kernels, ptr.labels, nSamples).slice();
+}
+
+/** Loads centers (float64, shifted coordinates) and labels every row with its nearest one; returns a copy. */
+export function nearestCenters(ws: Workspace, centers: Float64Array): Int32Array {
+  loadCenters(ws, centers);
+  return assignAll(ws);
 }
 
 /** Inertia of the loaded centers with the labels in wasm memory; per-row squared distances go to sqDist when asked. */
 export function inertiaOf(ws: Workspace, keepDistances = false): number {
-  const { kernels, nSamples, nFeatures, ptr } = ws;
-  return kernels.assignedSqDistances(ptr.x, ptr.weights, nSamples, nFeatures, ptr.centers, ptr.labels, keepDistances ? ptr.sqDist : 0);
+  return ws.kernels.assignedSqDistances(ws.ptr.args, keepDistances ? ws.ptr.sqDist : 0);
 }
 
 /**
@@ -162,7 +112,8 @@ export function inertiaOf(ws: Workspace, keepDistances = false): number {
  */
 export function subsetWorkspace(parent: Workspace, nRows: number, what: string): Workspace {
   const { kernels, nFeatures, nClusters, shift, meanVariance } = parent;
-  const ptr = allocate(kernels, regionSizes(nRows, nFeatures, nClusters, nRows * 4), what, true);
+  const ptr = allocate(kernels, { x: nRows * nFeatures * 4, ...clusterRegionSizes(nRows, nFeatures, nClusters, nRows * 4) }, what, true);
+  writeArgs(kernels, nRows, nFeatures, nClusters, ptr);
   return { kernels, nSamples: nRows, nFeatures, nClusters, weights: new Float64Array(nRows), shift, meanVariance, ptr };
 }
 
@@ -172,4 +123,10 @@ export function gatherInto(subset: Workspace, parent: Workspace, rows: Int32Arra
   i32View(kernels, ptr.extra, rows.length).set(rows);
   kernels.gatherRows(parent.ptr.x, parent.ptr.weights, parent.nFeatures, ptr.extra, rows.length, ptr.x, ptr.weights);
   for (let r = 0; r < rows.length; r++) subset.weights[r] = parent.weights[rows[r]];
+}
+
+/** A smaller workspace over the first `nRows` rows of `pool`'s regions (k-means||'s reduced candidate set). */
+export function shrinkWorkspace(pool: Workspace, nRows: number): Workspace {
+  writeArgs(pool.kernels, nRows, pool.nFeatures, pool.nClusters, pool.ptr);
+  return { ...pool, nSamples: nRows, weights: new Float64Array(nRows) };
 }

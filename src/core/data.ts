@@ -110,6 +110,22 @@ export function rowAt(data: Data, i: number): Float64Array {
   return out;
 }
 
+/** Rows `indices` of the caller's data (float64, as given) minus `shift`. */
+export function rowsOf(data: Data, indices: ArrayLike<number>, shift: Float64Array): Float64Array {
+  const d = data.cols;
+  const rows = new Float64Array(indices.length * d);
+  for (let j = 0; j < indices.length; j++) {
+    const row = rowAt(data, indices[j]);
+    for (let t = 0; t < d; t++) rows[j * d + t] = row[t] - shift[t];
+  }
+  return rows;
+}
+
+/** 0, 1, …, count − 1. */
+export function allRows(count: number): Int32Array {
+  return Int32Array.from({ length: count }, (_, i) => i);
+}
+
 /** Sample weights: length n, finite, ≥ 0, positive sum. Absent means all ones. */
 export function readSampleWeight(sampleWeight: ArrayLike<number> | undefined, nSamples: number): Float64Array {
   const weights = new Float64Array(nSamples);

@@ -3,7 +3,7 @@
 import { describe, WasmeansError } from '../core/errors';
 import { digitsCodeLengths, digitsPixels, digitsRows, digitsTargets } from '../generated/digits';
 import type { Matrix } from '../core/data';
-import { decodeBase64 } from '../runtime/module';
+import { decodeBase64 } from '../runtime/inline';
 
 export interface LoadDigitsOptions {
   /** Keep the digits 0 … nClass − 1 only (scikit-learn's `n_class`), in [1, 10]. */

@@ -4,7 +4,7 @@ import decodeJpeg from 'jpeg-js/lib/decoder.js';
 import { describe, WasmeansError } from '../core/errors';
 import { chinaJpeg } from '../generated/imageChina';
 import { flowerJpeg } from '../generated/imageFlower';
-import { decodeBase64 } from '../runtime/module';
+import { decodeBase64 } from '../runtime/inline';
 
 export type SampleImageName = 'china' | 'flower' | 'china.jpg' | 'flower.jpg';
 

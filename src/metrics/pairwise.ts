@@ -1,9 +1,8 @@
 // Nearest rows between two point sets, on the E-step kernels that KMeans.predict uses.
+import { nearestCenters, prepareWorkspace } from '../cluster/workspace';
+import { allRows, checkValues, type DataInput, readData, rowsOf } from '../core/data';
 import { WasmeansError } from '../core/errors';
-import { checkValues, type DataInput, readData } from '../core/data';
-import { rowsOf } from '../cluster/center-model';
 import { getKernels } from '../runtime/module';
-import { assignAll, loadCenters, prepareWorkspace } from '../cluster/workspace';
 
 /**
  * For each row of X, the index of the nearest row of Y in Euclidean distance (scikit-learn's
@@ -22,6 +21,5 @@ export function pairwiseDistancesArgmin(x: DataInput, y: DataInput): Int32Array 
   const ws = prepareWorkspace(getKernels(), data, new Float64Array(data.rows).fill(1), nTargets, {
     what: `pairwiseDistancesArgmin on ${data.rows}×${data.cols} against ${nTargets} rows`,
   });
-  const all = Int32Array.from({ length: nTargets }, (_, j) => j);
-  return assignAll(ws, loadCenters(ws, rowsOf(targets, all, ws.shift)));
+  return nearestCenters(ws, rowsOf(targets, allRows(nTargets), ws.shift));
 }

@@ -1,12 +1,13 @@
 // The k-nearest-neighbour graph (scikit-learn's `kneighbors_graph`): exact neighbours from wasm
 // (assembly/neighbors.ts: a brute force, or a uniform grid for d ≤ 3), distances recomputed in float64 from the
 // caller's data.
-import { allocate, f32View, f64View, i32View } from '../runtime/arena';
-import { assertUnreachable, describe, WasmeansError } from '../core/errors';
 import { copyRows, type Data, type DataInput, readData } from '../core/data';
+import { assertUnreachable, describe, WasmeansError } from '../core/errors';
 import type { CsrMatrix } from '../core/sparse';
+import { GRID_ARGS_BYTES, writeGridArgs } from '../generated/kernels';
+import { f32View, i32View } from '../runtime/arena';
+import { ingest } from '../runtime/ingest';
 import { getKernels, type Kernels } from '../runtime/module';
-import { prepareWorkspace } from '../cluster/workspace';
 
 
 export type KNeighborsMode = 'connectivity' | 'distance';
@@ -101,33 +102,26 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
   // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
   // integer, so that its exact ties stay exact.
   const shift = columnMeans(data).map(Math.round);
-  const ws = prepareWorkspace(kernels, data, new Float64Array(n), 0, { what, shift });
   const useGrid = method === 'grid' || (method === 'auto' && d <= 3 && n >= GRID_MIN_SAMPLES);
-  const ptr = allocate(
-    kernels,
-    {
-      xT: useGrid ? 0 : Math.ceil(n / 4) * 4 * d * 4,
-      sqDist: n * k * 4,
-      indices: n * k * 4,
-      grid: 48,
-      cellRows: useGrid ? n * 4 : 0,
-      cellX: useGrid ? n * d * 4 : 0,
-      cellStart: useGrid ? (4 * n + 2) * 4 : 0,
-    },
-    what,
-    true,
-  );
+  const regions = {
+    xT: useGrid ? 0 : Math.ceil(n / 4) * 4 * d * 4,
+    sqDist: n * k * 4,
+    indices: n * k * 4,
+    grid: GRID_ARGS_BYTES,
+    cellRows: useGrid ? n * 4 : 0,
+    cellX: useGrid ? n * d * 4 : 0,
+    cellStart: useGrid ? (4 * n + 2) * 4 : 0,
+  };
+  const { x, regions: ptr } = ingest(kernels, data, { what, shift, regions });
   if (useGrid) {
-    buildGrid(kernels, ws.ptr.x, n, d, k, ptr);
+    buildGrid(kernels, x, n, d, k, ptr);
     for (let start = 0; start < n; start += QUERY_CHUNK) {
-      kernels.kneighborsGrid(
-        ws.ptr.x, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.grid, ptr.cellStart, ptr.cellRows, ptr.cellX, ptr.sqDist, ptr.indices,
-      );
+      kernels.kneighborsGrid(x, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.grid, ptr.sqDist, ptr.indices);
     }
   } else {
-    kernels.packRows4(ws.ptr.x, n, d, ptr.xT);
+    kernels.packRows4(x, n, d, ptr.xT);
     for (let start = 0; start < n; start += QUERY_CHUNK) {
-      kernels.kneighborsChunk(ws.ptr.x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
+      kernels.kneighborsChunk(x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
     }
   }
   return i32View(kernels, ptr.indices, n * k).slice();
@@ -187,9 +181,10 @@ function buildGrid(
     cellRows[p] = i;
     for (let t = 0; t < d; t++) cellX[p * d + t] = x[i * d + t];
   }
-  const grid = f64View(kernels, ptr.grid, 4);
-  grid.set([low[0], low[1], low[2], side]);
-  i32View(kernels, ptr.grid + 32, 3).set(dims);
+  writeGridArgs(kernels.memory, ptr.grid, {
+    low0: low[0], low1: low[1], low2: low[2], side, cells0: dims[0], cells1: dims[1], cells2: dims[2],
+    cellStart: ptr.cellStart, cellRows: ptr.cellRows, cellX: ptr.cellX,
+  });
   i32View(kernels, ptr.cellStart, nCells + 1).set(cellStart);
   i32View(kernels, ptr.cellRows, n).set(cellRows);
   f32View(kernels, ptr.cellX, n * d).set(cellX);

@@ -1,83 +1,9 @@
-// The one module instance of this realm, and the typed view of its kernels.
+// The one owner of the wasm module: instantiation, the instance of this realm, and the typed view of its kernels
+// (src/generated/kernels.ts, generated from assembly/ and held against the module's exports by a test).
 import { describe, WasmeansError } from '../core/errors';
+import type { Kernels } from '../generated/kernels';
 
-/** The kernels' ABI: numbers and byte offsets only (see assembly/). */
-export interface Kernels {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  relaxedSimd(): number;
-  packCenters(centersPtr: number, nClusters: number, nFeatures: number, centersTPtr: number, centerNormsPtr: number): number;
-  assignedSqDistances(xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, centersPtr: number, labelsPtr: number, sqDistPtr: number): number;
-  distancesToCenters(xPtr: number, nSamples: number, nFeatures: number, centersPtr: number, nClusters: number, outPtr: number): void;
-  scanColumns(srcPtr: number, nRows: number, nFeatures: number, maxAbs: number, columnSumsPtr: number): number;
-  writeShiftedRows(srcPtr: number, nRows: number, nFeatures: number, shiftPtr: number, dstPtr: number, squaresPtr: number): void;
-  scanColumnsF32(xPtr: number, nRows: number, nFeatures: number, maxAbs: number, columnSumsPtr: number): number;
-  shiftRowsF32(xPtr: number, nRows: number, nFeatures: number, shiftPtr: number, squaresPtr: number): void;
-  gatherRows(xPtr: number, weightPtr: number, nFeatures: number, indicesPtr: number, count: number, outXPtr: number, outWeightPtr: number): void;
-  lloydChunk(
-    xPtr: number, weightPtr: number, rowStart: number, rowEnd: number, nFeatures: number,
-    centersTPtr: number, centerNormsPtr: number, nBlocks: number,
-    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number,
-  ): number;
-  chunkSums(
-    xPtr: number, weightPtr: number, labelsPtr: number, rowStart: number, rowEnd: number, nFeatures: number, sumsPtr: number,
-    weightInClustersPtr: number,
-  ): void;
-  assignLabels(
-    xPtr: number, rowStart: number, rowEnd: number, nFeatures: number,
-    centersTPtr: number, centerNormsPtr: number, nBlocks: number, labelsPtr: number,
-  ): void;
-  seedingPotentials(
-    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number,
-    candidatesPtr: number, nCandidates: number, closestPtr: number, potentialsPtr: number,
-  ): void;
-  updateClosest(xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, centerRow: number, closestPtr: number): number;
-  clusterDistanceSums(
-    xPtr: number, nSamples: number, nFeatures: number, labelsPtr: number, nLabels: number, rowStart: number, rowEnd: number, outPtr: number,
-  ): void;
-  packRows4(xPtr: number, nSamples: number, nFeatures: number, xTPtr: number): void;
-  kneighborsChunk(
-    xPtr: number, xTPtr: number, nSamples: number, nFeatures: number, rowStart: number, rowEnd: number, nNeighbors: number,
-    sqDistPtr: number, indicesPtr: number,
-  ): void;
-  kneighborsGrid(
-    xPtr: number, nSamples: number, nFeatures: number, rowStart: number, rowEnd: number, nNeighbors: number,
-    gridPtr: number, cellStartPtr: number, cellRowsPtr: number, cellXPtr: number, sqDistPtr: number, indicesPtr: number,
-  ): void;
-  csrMatvec(indptrPtr: number, indicesPtr: number, valuesPtr: number, nRows: number, xPtr: number, yPtr: number): void;
-  csrChebyshevStep(
-    indptrPtr: number, indicesPtr: number, valuesPtr: number, nRows: number, xPtr: number, prevPtr: number, outPtr: number,
-    alpha: number, beta: number, gamma: number,
-  ): void;
-  dotColumns(vPtr: number, n: number, count: number, wPtr: number, hPtr: number): void;
-  subtractColumns(vPtr: number, n: number, count: number, hPtr: number, wPtr: number): void;
-  combineColumns(vPtr: number, n: number, count: number, sPtr: number, sCols: number, nOut: number, outPtr: number): void;
-  centerGeometry(
-    centersPtr: number, oldCentersPtr: number, nClusters: number, nFeatures: number, first: number, shiftsPtr: number, ccPtr: number, halfMinPtr: number,
-  ): number;
-  rowNorms(xPtr: number, nSamples: number, nFeatures: number, normsPtr: number): void;
-  takeDistanceCount(): number;
-  hamerlyStep(
-    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
-    centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
-    xNormsPtr: number, shiftsPtr: number, halfMinPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
-    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number,
-  ): number;
-  elkanStep(
-    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
-    centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
-    xNormsPtr: number, shiftsPtr: number, ccPtr: number, halfMinPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
-    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number, quadsPtr: number, tmpPtr: number, driftPtr: number,
-  ): number;
-  yinyangStep(
-    xPtr: number, weightPtr: number, nSamples: number, nFeatures: number, nClusters: number,
-    centersPtr: number, centersTPtr: number, centerNormsPtr: number, nBlocks: number, maxCenterNorm: number, first: number,
-    xNormsPtr: number, shiftsPtr: number, upperPtr: number, lowerPtr: number, scoresPtr: number,
-    nGroups: number, groupOfPtr: number, slotCenterPtr: number, slotOfPtr: number, groupQuadStartPtr: number, nSlots: number,
-    slotRowsPtr: number, slotTPtr: number, slotNormsPtr: number, slotScoresPtr: number, groupScratchPtr: number,
-    labelsPtr: number, sumsPtr: number, weightInClustersPtr: number, quadsPtr: number, tmpPtr: number,
-  ): number;
-}
+export type { Kernels } from '../generated/kernels';
 
 /** What `init()` accepts: a compiled module (Cloudflare Workers), bytes, or where to fetch them. */
 export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response | PromiseLike<Response | BufferSource>;
@@ -85,13 +11,8 @@ export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Resp
 let kernels: Kernels | undefined;
 let pending: Promise<void> | undefined;
 
-const imports = {
-  env: {
-    abort(_message: number, _file: number, line: number, column: number): never {
-      throw new WasmeansError('INVALID_INPUT', `wasm kernel aborted at ${line}:${column}`);
-    },
-  },
-};
+/** The module imports nothing but, in the threads' build, its shared memory (asconfig.json: no abort import). */
+export const moduleImports = (memory?: WebAssembly.Memory): WebAssembly.Imports => (memory ? { env: { memory } } : {});
 
 function assertWebAssembly(): void {
   if (typeof WebAssembly !== 'object' || WebAssembly === null) {
@@ -100,13 +21,13 @@ function assertWebAssembly(): void {
 }
 
 async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
-  if (source instanceof WebAssembly.Module) return new WebAssembly.Instance(source, imports);
+  if (source instanceof WebAssembly.Module) return new WebAssembly.Instance(source, moduleImports());
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     if (!WebAssembly.validate(source)) {
       throw new WasmeansError('UNSUPPORTED', 'the wasmeans module does not validate here: this runtime lacks WebAssembly SIMD (128-bit) support, or the bytes are not wasmeans.wasm');
     }
     try {
-      return (await WebAssembly.instantiate(source, imports)).instance;
+      return (await WebAssembly.instantiate(source, moduleImports())).instance;
     } catch (cause) {
       // Cloudflare Workers (workerd) compile wasm only at upload: from bytes, they refuse.
       if (/code generation disallowed/i.test(String(cause))) {
@@ -154,38 +75,9 @@ export function getKernels(): Kernels {
   return kernels;
 }
 
-/** Decodes base64 without Buffer or atob differences between runtimes. */
-export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const lookup = new Uint8Array(128);
-  for (let i = 0; i < alphabet.length; i++) lookup[alphabet.charCodeAt(i)] = i;
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const bytes = new Uint8Array((text.length * 3) / 4 - padding);
-  let out = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const chunk =
-      (lookup[text.charCodeAt(i)] << 18) |
-      (lookup[text.charCodeAt(i + 1)] << 12) |
-      (lookup[text.charCodeAt(i + 2)] << 6) |
-      lookup[text.charCodeAt(i + 3)];
-    if (out < bytes.length) bytes[out++] = chunk >> 16;
-    if (out < bytes.length) bytes[out++] = (chunk >> 8) & 255;
-    if (out < bytes.length) bytes[out++] = chunk & 255;
-  }
-  return bytes;
-}
-
 /** Which build of the kernels init() loaded: the plain SIMD one, or relaxed SIMD (fused multiply-adds). */
 export function simdBuild(): 'simd' | 'relaxed-simd' {
   return getKernels().relaxedSimd() === 1 ? 'relaxed-simd' : 'simd';
-}
-
-/** Unzips gzipped bytes with the runtime's own DecompressionStream (Node 18+, every current browser). */
-export function gunzip(gzipped: Uint8Array<ArrayBuffer>, what: string): Response {
-  if (typeof DecompressionStream !== 'function') {
-    throw new WasmeansError('UNSUPPORTED', `this runtime has no DecompressionStream to unpack the inlined ${what}; pass init() the URL or bytes of wasmeans/wasmeans.wasm`);
-  }
-  return new Response(new Blob([gzipped]).stream().pipeThrough(new DecompressionStream('gzip')));
 }
 
 export interface InitOptions {

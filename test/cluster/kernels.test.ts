@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { allocate, f32View, f64View, i32View } from '../../src/runtime/arena';
 import { init } from '../../src/index';
+import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../../src/generated/kernels';
 import { getKernels, type Kernels } from '../../src/runtime/module';
 import { nearest, sqDist, testRng } from '../reference';
 
@@ -26,12 +27,17 @@ function setup(X: number[][], C: number[][]) {
   const ptr = allocate(kernels, {
     x: n * d * 4, weights: n * 8, labels: n * 4, sqDist: n * 8, centers: k * d * 4, centersT: nPadded * d * 4,
     norms: nPadded * 4, sums: k * d * 8, weightInClusters: k * 8, candidates: 64 * 4, potentials: 64 * 8, out: n * k * 8,
+    args: CLUSTER_ARGS_BYTES,
   }, 'kernel test');
   f32View(kernels, ptr.x, n * d).set(X.flat());
   f32View(kernels, ptr.centers, k * d).set(C.flat());
   const weights = X.map((_, i) => 1 + (i % 3) * 0.5);
   f64View(kernels, ptr.weights, n).set(weights);
   const nBlocks = kernels.packCenters(ptr.centers, k, d, ptr.centersT, ptr.norms);
+  writeClusterArgs(kernels.memory, ptr.args, {
+    x: ptr.x, weights: ptr.weights, nSamples: n, nFeatures: d, nClusters: k, centers: ptr.centers, centersT: ptr.centersT, centerNorms: ptr.norms,
+    labels: ptr.labels,
+  });
   return { n, d, k, ptr, nBlocks, weights };
 }
 
@@ -68,8 +74,8 @@ describe('lloydChunk ≡ scalar E-step + weighted sums', () => {
       // Two calls over [0, split) and [split, n): chunk edges must not matter.
       const split = Math.floor(n / 3);
       const changed =
-        kernels.lloydChunk(ptr.x, ptr.weights, 0, split, d, ptr.centersT, ptr.norms, nBlocks, ptr.labels, ptr.sums, ptr.weightInClusters) +
-        kernels.lloydChunk(ptr.x, ptr.weights, split, n, d, ptr.centersT, ptr.norms, nBlocks, ptr.labels, ptr.sums, ptr.weightInClusters);
+        kernels.lloydChunk(ptr.args, 0, split, ptr.sums, ptr.weightInClusters) +
+        kernels.lloydChunk(ptr.args, split, n, ptr.sums, ptr.weightInClusters);
       const expected = X.map((x) => nearest(x, C).label);
       expect(Array.from(i32View(kernels, ptr.labels, n))).toEqual(expected);
       expect(changed).toBe(n - 1);
@@ -82,7 +88,7 @@ describe('lloydChunk ≡ scalar E-step + weighted sums', () => {
       expect(Array.from(f64View(kernels, ptr.sums, k * d))).toEqual(sums);
       expect(Array.from(f64View(kernels, ptr.weightInClusters, k))).toEqual(weightIn);
       // A second pass with the same centers changes nothing.
-      expect(kernels.lloydChunk(ptr.x, ptr.weights, 0, n, d, ptr.centersT, ptr.norms, nBlocks, ptr.labels, ptr.sums, ptr.weightInClusters)).toBe(0);
+      expect(kernels.lloydChunk(ptr.args, 0, n, ptr.sums, ptr.weightInClusters)).toBe(0);
     });
   }
 });
@@ -93,13 +99,13 @@ describe('assignLabels, assignedSqDistances, distancesToCenters', () => {
       const X = integerData(n, d, n + d + k);
       const C = integerData(k, d, 3 * k + d);
       const { ptr, nBlocks, weights } = setup(X, C);
-      kernels.assignLabels(ptr.x, 0, n, d, ptr.centersT, ptr.norms, nBlocks, ptr.labels);
+      kernels.assignLabels(ptr.args, 0, n);
       const expected = X.map((x) => nearest(x, C));
       expect(Array.from(i32View(kernels, ptr.labels, n))).toEqual(expected.map((e) => e.label));
-      const inertia = kernels.assignedSqDistances(ptr.x, ptr.weights, n, d, ptr.centers, ptr.labels, ptr.sqDist);
+      const inertia = kernels.assignedSqDistances(ptr.args, ptr.sqDist);
       expect(Array.from(f64View(kernels, ptr.sqDist, n))).toEqual(expected.map((e) => e.dist));
       expect(inertia).toBeCloseTo(expected.reduce((s, e, i) => s + weights[i] * e.dist, 0), 9);
-      kernels.distancesToCenters(ptr.x, n, d, ptr.centers, k, ptr.out);
+      kernels.distancesToCenters(ptr.args, ptr.out);
       expect(Array.from(f64View(kernels, ptr.out, n * k))).toEqual(X.flatMap((x) => C.map((c) => Math.sqrt(sqDist(x, c)))));
     });
   }
@@ -113,7 +119,7 @@ describe('assignLabels, assignedSqDistances, distancesToCenters', () => {
     C[2] = [-1, -1, -1, -1]; // equally near to (0,0,0,0) too but its distance differs for x = (1,1,1,1)
     const X = [[1, 1, 1, 1], [0, 0, 0, 0]];
     const { ptr, nBlocks } = setup(X, C);
-    kernels.assignLabels(ptr.x, 0, 2, 4, ptr.centersT, ptr.norms, nBlocks, ptr.labels);
+    kernels.assignLabels(ptr.args, 0, 2);
     expect(Array.from(i32View(kernels, ptr.labels, 2))).toEqual([3, 2]);
   });
 });

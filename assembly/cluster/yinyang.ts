@@ -5,32 +5,50 @@
 // The centers are re-packed group by group into their own 16-wide blocks ("slots"; each group starts on a quad
 // of 4 lanes, padding lanes map to −1), so that a group's centers are scored together in SIMD. A lane's score is
 // the same whichever block it sits in, so the scores are Lloyd's.
-import { packCenters } from './common';
+import { blockCount, BoundsArgs, ClusterArgs } from './args';
 import {
-  laneCenter, lowerFromScore, mergedBestScore, mergeQuads, proves, scoreError, scoreQuadList, scoreRow, skipThreshold, squaredNorm,
+  countDistances, laneCenter, lowerFromScore, mergedBestScore, mergeQuads, proves, scoreError, skipThreshold, squaredNorm,
   upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
+import { packCenters, scoreQuadList, scoreRow } from './score';
 
 /**
  * One Yinyang iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
  * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
- * Groups: slotCenterPtr (nSlots i32: the center in each lane, −1 for padding), slotOfPtr (k i32), groupOfPtr (k i32),
- * groupQuadStartPtr (nGroups + 1 i32: each group's first quad of lanes).
- * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, the groups;
- * INOUT labelsPtr, upperPtr (n f64), lowerPtr (n × nGroups f64), sumsPtr, weightInClustersPtr;
- * OUT (re-packed centers) slotRowsPtr (nSlots × d f32), slotTPtr, slotNormsPtr (⌈nSlots/16⌉ blocks);
- * scratch scoresPtr (nBlocks·16 f32, by center), slotScoresPtr (nSlots f32), groupScratchPtr (nGroups × 20 +
- * nSlots bytes), quadsPtr (nSlots/4 i32), tmpPtr (64 bytes).
+ * IN args (ClusterArgs), bounds.xNorms, bounds.shifts and the groups (bounds.groupOf, slotCenter, slotOf,
+ * groupQuadStart); INOUT args.labels, bounds.upper, bounds.lower (nGroups a row), sumsPtr, weightInClustersPtr;
+ * OUT (re-packed centers) bounds.slotRows, slotT, slotNorms; scratch bounds.scores (by center in a first step, by
+ * slot after), bounds.groupScratch, bounds.quads.
  */
-export function yinyangStep(
-  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
-  centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
-  xNormsPtr: usize, shiftsPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
-  nGroups: i32, groupOfPtr: usize, slotCenterPtr: usize, slotOfPtr: usize, groupQuadStartPtr: usize, nSlots: i32,
-  slotRowsPtr: usize, slotTPtr: usize, slotNormsPtr: usize, slotScoresPtr: usize, groupScratchPtr: usize,
-  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize, quadsPtr: usize, tmpPtr: usize,
-): i32 {
+export function yinyangStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, sumsPtr: usize, weightInClustersPtr: usize): i32 {
+  const xPtr = args.x;
+  const weightPtr = args.weights;
+  const nSamples = args.nSamples;
+  const nFeatures = args.nFeatures;
+  const nClusters = args.nClusters;
+  const centersTPtr = args.centersT;
+  const centerNormsPtr = args.centerNorms;
+  const nBlocks = blockCount(nClusters);
+  const labelsPtr = args.labels;
+  const xNormsPtr = bounds.xNorms;
+  const shiftsPtr = bounds.shifts;
+  const upperPtr = bounds.upper;
+  const lowerPtr = bounds.lower;
+  const scoresPtr = bounds.scores;
+  const centersPtr = args.centers;
+  const nGroups = bounds.nGroups;
+  const groupOfPtr = bounds.groupOf;
+  const slotCenterPtr = bounds.slotCenter;
+  const slotOfPtr = bounds.slotOf;
+  const groupQuadStartPtr = bounds.groupQuadStart;
+  const nSlots = bounds.nSlots;
+  const slotRowsPtr = bounds.slotRows;
+  const slotTPtr = bounds.slotT;
+  const slotNormsPtr = bounds.slotNorms;
+  const slotScoresPtr = scoresPtr;
+  const groupScratchPtr = bounds.groupScratch;
+  const quadsPtr = bounds.quads;
   const rowBytes = <usize>nFeatures << 2;
   for (let slot = 0; slot < nSlots; slot++) {
     const j = load<i32>(slotCenterPtr + (<usize>slot << 2));
@@ -61,7 +79,8 @@ export function yinyangStep(
     const lowers = lowerPtr + (<usize>i * <usize>nGroups << 3);
     let label = load<i32>(labelsPtr + (<usize>i << 2));
     if (first != 0) {
-      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
+      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
+      countDistances(nClusters);
       for (let g = 0; g < nGroups; g++) {
         let lower: f64 = Infinity;
         for (let lane = load<i32>(groupQuadStartPtr + (<usize>g << 2)) << 2; lane < load<i32>(groupQuadStartPtr + (<usize>(g + 1) << 2)) << 2; lane++) {
@@ -90,7 +109,7 @@ export function yinyangStep(
         const stamp = i + 1;
         store<i32>(quadsPtr, keptLane >> 2);
         store<i32>(quadStampPtr + (<usize>(keptLane >> 2) << 2), stamp);
-        scoreQuadList(row, nFeatures, slotTPtr, slotNormsPtr, quadsPtr, 1, slotScoresPtr, tmpPtr);
+        scoreQuadList(row, nFeatures, slotTPtr, slotNormsPtr, quadsPtr, 1, slotScoresPtr);
         const keptScore = load<f32>(slotScoresPtr + (<usize>keptLane << 2));
         label = mergeQuads(quadsPtr, 1, slotScoresPtr, slotCenterPtr, nClusters, label, keptScore, 0, 0, xSq, error);
         upper = upperFromScore(mergedBestScore(), xSq, error);
@@ -118,7 +137,7 @@ export function yinyangStep(
               nQuads++;
             }
           }
-          scoreQuadList(row, nFeatures, slotTPtr, slotNormsPtr, quadsPtr, nQuads, slotScoresPtr, tmpPtr);
+          scoreQuadList(row, nFeatures, slotTPtr, slotNormsPtr, quadsPtr, nQuads, slotScoresPtr);
           label = mergeQuads(quadsPtr, nQuads, slotScoresPtr, slotCenterPtr, nClusters, label, mergedBestScore(), 0, 0, xSq, error);
           upper = upperFromScore(mergedBestScore(), xSq, error);
         }
@@ -144,7 +163,7 @@ export function yinyangStep(
       }
       store<f64>(upperAt, upper);
     }
-    changed += accumulate(i, label, row, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
+    changed += accumulate(i, label, row, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
   }
   return changed;
 }

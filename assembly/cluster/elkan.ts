@@ -1,10 +1,12 @@
 // Elkan's exact k-means E-step (one upper bound and k lower bounds per point), fused with the M-step sums as
 // lloydChunk: labels equal Lloyd's and the sums are bitwise the same. See bounds.ts for the exactness rule.
+import { blockCount, BoundsArgs, ClusterArgs } from './args';
 import {
-  countDistances, lowerFromScore, mergedBestScore, mergeQuads, proves, scoreError, scoreQuadList, scoreRow, skipThreshold, squaredNorm,
+  countDistances, lowerFromScore, mergedBestScore, mergeQuads, proves, scoreError, skipThreshold, squaredNorm,
   upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
+import { scoreQuadList, scoreRow } from './score';
 
 /** Center j's lower bound now: stored as bound + drift when it was set. */
 // @ts-ignore: decorator
@@ -16,17 +18,30 @@ function lowerNow(lowers: usize, driftPtr: usize, j: i32): f64 {
 /**
  * One Elkan iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
  * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
- * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, ccPtr (k × k
- * f64 center distances), halfMinPtr; INOUT labelsPtr, upperPtr (n f64), lowerPtr (n × k f64), sumsPtr,
- * weightInClustersPtr, driftPtr (k f64: each center's summed shifts; the lower bounds are stored plus the drift
- * at the time they were set, so that they need no per-iteration update: l = stored − drift now); scratch scoresPtr (nBlocks·16 f32, by center), quadsPtr (nBlocks·4 i32), tmpPtr (64 bytes).
+ * IN args (ClusterArgs), bounds.xNorms, bounds.shifts, bounds.cc, bounds.halfMin; INOUT args.labels, bounds.upper,
+ * bounds.lower (nClusters a row, each stored plus its center's drift at the time it was set, so that it needs no
+ * per-iteration update: l = stored − drift now), bounds.drift (each center's summed shifts), sumsPtr,
+ * weightInClustersPtr; scratch bounds.scores, bounds.quads.
  */
-export function elkanStep(
-  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
-  centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
-  xNormsPtr: usize, shiftsPtr: usize, ccPtr: usize, halfMinPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
-  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize, quadsPtr: usize, tmpPtr: usize, driftPtr: usize,
-): i32 {
+export function elkanStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, sumsPtr: usize, weightInClustersPtr: usize): i32 {
+  const xPtr = args.x;
+  const weightPtr = args.weights;
+  const nSamples = args.nSamples;
+  const nFeatures = args.nFeatures;
+  const nClusters = args.nClusters;
+  const centersTPtr = args.centersT;
+  const centerNormsPtr = args.centerNorms;
+  const nBlocks = blockCount(nClusters);
+  const labelsPtr = args.labels;
+  const xNormsPtr = bounds.xNorms;
+  const shiftsPtr = bounds.shifts;
+  const upperPtr = bounds.upper;
+  const lowerPtr = bounds.lower;
+  const scoresPtr = bounds.scores;
+  const halfMinPtr = bounds.halfMin;
+  const ccPtr = bounds.cc;
+  const quadsPtr = bounds.quads;
+  const driftPtr = bounds.drift;
   for (let j = 0; j < nClusters; j++) {
     const at = driftPtr + (<usize>j << 3);
     store<f64>(at, first != 0 ? 0 : load<f64>(at) + load<f64>(shiftsPtr + (<usize>j << 3)));
@@ -41,7 +56,8 @@ export function elkanStep(
     const lowers = lowerPtr + (<usize>i * <usize>nClusters << 3);
     let label = load<i32>(labelsPtr + (<usize>i << 2));
     if (first != 0) {
-      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
+      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
+      countDistances(nClusters);
       for (let j = 0; j < nClusters; j++) {
         store<f64>(lowers + (<usize>j << 3), lowerFromScore(load<f32>(scoresPtr + (<usize>j << 2)), xSq, error) + load<f64>(driftPtr + (<usize>j << 3)));
       }
@@ -58,7 +74,7 @@ export function elkanStep(
           // The kept center's quad first: its score tightens the upper bound and is the one to beat.
           const keptQuad = label >> 2;
           store<i32>(quadsPtr, keptQuad);
-          scoreQuadList(row, nFeatures, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr, tmpPtr);
+          scoreQuadList(row, nFeatures, centersTPtr, centerNormsPtr, quadsPtr, 1, scoresPtr);
           label = mergeQuads(quadsPtr, 1, scoresPtr, 0, nClusters, label, load<f32>(scoresPtr + (<usize>label << 2)), lowers, driftPtr, xSq, error);
           upper = upperFromScore(mergedBestScore(), xSq, error);
           threshold = skipThreshold(upper, error);
@@ -72,14 +88,14 @@ export function elkanStep(
             store<i32>(quadsPtr + (<usize>nQuads << 2), lastQuad);
             nQuads++;
           }
-          scoreQuadList(row, nFeatures, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr, tmpPtr);
+          scoreQuadList(row, nFeatures, centersTPtr, centerNormsPtr, quadsPtr, nQuads, scoresPtr);
           label = mergeQuads(quadsPtr, nQuads, scoresPtr, 0, nClusters, label, mergedBestScore(), lowers, driftPtr, xSq, error);
           upper = upperFromScore(mergedBestScore(), xSq, error);
         }
       }
       store<f64>(upperAt, upper);
     }
-    changed += accumulate(i, label, row, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
+    changed += accumulate(i, label, row, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
   }
   return changed;
 }

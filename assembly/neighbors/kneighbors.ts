@@ -9,6 +9,27 @@
 /** Candidate rows per SIMD block. */
 const LANES: i32 = 4;
 
+/** The uniform grid of kneighborsGrid, built by src/neighbors/kneighbors.ts. Fields in declaration order, f64 first. */
+@unmanaged
+export class GridArgs {
+  /** The grid's low corner per feature (0 past nFeatures). */
+  low0: f64;
+  low1: f64;
+  low2: f64;
+  /** The side of a cell. */
+  side: f64;
+  /** Cells per feature (1 past nFeatures). */
+  cells0: i32;
+  cells1: i32;
+  cells2: i32;
+  /** IN nCells + 1 i32: where each cell's rows start in cellRows. */
+  cellStart: usize;
+  /** IN nSamples i32: the rows in cell order. */
+  cellRows: usize;
+  /** IN nSamples × nFeatures f32: their values, in the same order. */
+  cellX: usize;
+}
+
 /**
  * Transposes row-major rows into blocks of 4 (zero padding past nSamples).
  * IN xPtr (nSamples × nFeatures f32); OUT xTPtr (ceil(nSamples / 4) × nFeatures × 4 f32).
@@ -113,18 +134,18 @@ function insertAnyOrder(distRow: usize, indexRow: usize, k: i32, dist: f32, inde
  * The same neighbours as kneighborsChunk, for nFeatures ≤ 3, from a uniform grid: rings of cells around the
  * query's cell are searched outward until no unvisited cell can hold a closer row. Distances are summed in
  * the same order and precision as kneighborsChunk, so both give identical lists.
- * IN xPtr (nSamples × nFeatures f32), gridPtr (f64: low[3], cellSide, then i32 dims[3] at +32),
- * cellStartPtr (nCells + 1 i32), cellRowsPtr (nSamples i32, rows in cell order), cellXPtr (their rows, f32);
- * OUT sqDistPtr, indicesPtr as kneighborsChunk.
+ * IN xPtr (nSamples × nFeatures f32), grid (GridArgs); OUT sqDistPtr, indicesPtr as kneighborsChunk.
  */
 export function kneighborsGrid(
-  xPtr: usize, nSamples: i32, nFeatures: i32, rowStart: i32, rowEnd: i32, nNeighbors: i32,
-  gridPtr: usize, cellStartPtr: usize, cellRowsPtr: usize, cellXPtr: usize, sqDistPtr: usize, indicesPtr: usize,
+  xPtr: usize, nSamples: i32, nFeatures: i32, rowStart: i32, rowEnd: i32, nNeighbors: i32, grid: GridArgs, sqDistPtr: usize, indicesPtr: usize,
 ): void {
-  const side = load<f64>(gridPtr + 24);
-  const nx = load<i32>(gridPtr + 32);
-  const ny = load<i32>(gridPtr + 36);
-  const nz = load<i32>(gridPtr + 40);
+  const side = grid.side;
+  const nx = grid.cells0;
+  const ny = grid.cells1;
+  const nz = grid.cells2;
+  const cellStartPtr = grid.cellStart;
+  const cellRowsPtr = grid.cellRows;
+  const cellXPtr = grid.cellX;
   const maxRing = max(nx, max(ny, nz));
   for (let i = rowStart; i < rowEnd; i++) {
     const row = xPtr + (<usize>(i * nFeatures) << 2);
@@ -134,9 +155,9 @@ export function kneighborsGrid(
     const q0 = load<f32>(row);
     const q1: f32 = nFeatures > 1 ? load<f32>(row, 4) : 0;
     const q2: f32 = nFeatures > 2 ? load<f32>(row, 8) : 0;
-    const cx = cellOf(q0, load<f64>(gridPtr), side, nx);
-    const cy = nFeatures > 1 ? cellOf(q1, load<f64>(gridPtr + 8), side, ny) : 0;
-    const cz = nFeatures > 2 ? cellOf(q2, load<f64>(gridPtr + 16), side, nz) : 0;
+    const cx = cellOf(q0, grid.low0, side, nx);
+    const cy = nFeatures > 1 ? cellOf(q1, grid.low1, side, ny) : 0;
+    const cz = nFeatures > 2 ? cellOf(q2, grid.low2, side, nz) : 0;
     for (let r = 0; r <= maxRing; r++) {
       // Rows not yet visited are at least (r − 1)·side away; the 1% keeps rounding on the safe side.
       if (r >= 2) {

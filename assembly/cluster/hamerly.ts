@@ -1,23 +1,34 @@
 // Hamerly's exact k-means E-step (one upper and one lower bound per point), fused with the M-step sums as
 // lloydChunk: labels equal Lloyd's and the sums are bitwise the same. See bounds.ts for the exactness rule.
+import { blockCount, BoundsArgs, ClusterArgs } from './args';
 import {
-  countDistances, lowerFromScore, proves, scoredBest, scoredSecond, scoreError, scoreOne, scoreRow, skipThreshold, squaredNorm,
-  upperFromScore,
+  countDistances, lowerFromScore, proves, scoreError, skipThreshold, squaredNorm, upperFromScore,
 } from './bounds';
 import { accumulate } from './lloyd';
+import { scoredBest, scoredSecond, scoreOne, scoreRow } from './score';
 
 /**
  * One Hamerly iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
  * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
- * IN xPtr, weightPtr, centersPtr (row-major f32), centersTPtr, centerNormsPtr, xNormsPtr, shiftsPtr, halfMinPtr;
- * INOUT labelsPtr, upperPtr, lowerPtr (n f64 each), sumsPtr, weightInClustersPtr; scratch scoresPtr (nBlocks·16 f32).
+ * IN args (ClusterArgs), bounds.xNorms, bounds.shifts, bounds.halfMin; INOUT args.labels, bounds.upper, bounds.lower
+ * (1 a row), sumsPtr, weightInClustersPtr; scratch bounds.scores, bounds.quads.
  */
-export function hamerlyStep(
-  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, nClusters: i32,
-  centersPtr: usize, centersTPtr: usize, centerNormsPtr: usize, nBlocks: i32, maxCenterNorm: f64, first: i32,
-  xNormsPtr: usize, shiftsPtr: usize, halfMinPtr: usize, upperPtr: usize, lowerPtr: usize, scoresPtr: usize,
-  labelsPtr: usize, sumsPtr: usize, weightInClustersPtr: usize,
-): i32 {
+export function hamerlyStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, sumsPtr: usize, weightInClustersPtr: usize): i32 {
+  const xPtr = args.x;
+  const weightPtr = args.weights;
+  const nSamples = args.nSamples;
+  const nFeatures = args.nFeatures;
+  const nClusters = args.nClusters;
+  const centersTPtr = args.centersT;
+  const centerNormsPtr = args.centerNorms;
+  const nBlocks = blockCount(nClusters);
+  const labelsPtr = args.labels;
+  const xNormsPtr = bounds.xNorms;
+  const shiftsPtr = bounds.shifts;
+  const upperPtr = bounds.upper;
+  const lowerPtr = bounds.lower;
+  const scoresPtr = bounds.scores;
+  const halfMinPtr = bounds.halfMin;
   // The largest shift, its center, and the largest among the others.
   let maxShift: f64 = 0;
   let maxShiftCenter = -1;
@@ -49,7 +60,7 @@ export function hamerlyStep(
       let bound = Math.max(lower, 2 * load<f64>(halfMinPtr + (<usize>label << 3)) - upper);
       if (!proves(bound, skipThreshold(upper, error))) {
         // Tighten the upper bound with the kept center's own score, then try again.
-        upper = upperFromScore(scoreOne(row, centersPtr, centerNormsPtr, label, nFeatures), xSq, error);
+        upper = upperFromScore(scoreOne(row, nFeatures, centersTPtr, centerNormsPtr, label, bounds.quads, scoresPtr), xSq, error);
         countDistances(1);
         bound = Math.max(lower, 2 * load<f64>(halfMinPtr + (<usize>label << 3)) - upper);
         full = !proves(bound, skipThreshold(upper, error));
@@ -57,11 +68,12 @@ export function hamerlyStep(
       store<f64>(upperAt, upper);
     }
     if (full) {
-      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, nClusters, scoresPtr);
+      label = scoreRow(row, nFeatures, centersTPtr, centerNormsPtr, nBlocks, scoresPtr);
+      countDistances(nClusters);
       store<f64>(upperAt, upperFromScore(scoredBest(), xSq, error));
       store<f64>(lowerAt, nClusters > 1 ? lowerFromScore(scoredSecond(), xSq, error) : Infinity);
     }
-    changed += accumulate(i, label, row, xPtr, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
+    changed += accumulate(i, label, row, weightPtr, nFeatures, labelsPtr, sumsPtr, weightInClustersPtr);
   }
   return changed;
 }

@@ -1,5 +1,5 @@
 // k-means++ seeding: the potential of each candidate center, and the closest-distance update.
-import { sqDistF32 } from './common';
+import { sqDistF32 } from '../core/distance';
 
 /** Horizontal sum of an f32x4 accumulator, lanes left to right: the order `sqDistF32` adds them in. */
 // @ts-ignore: decorator

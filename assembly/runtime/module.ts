@@ -1,0 +1,11 @@
+// What the TypeScript side asks of the module itself.
+
+/** OUT: the first free byte after the module's static data; the TypeScript arena starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** OUT: 1 in the relaxed-SIMD build (fused multiply-adds in the scores), 0 in the plain one. */
+export function relaxedSimd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
