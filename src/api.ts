@@ -4,11 +4,11 @@ export type { Matrix, DataInput, Labels } from './core/data';
 export { simdBuild, type WasmSource } from './runtime/module';
 export type { WarningHandler, WarningKind } from './core/warnings';
 export {
-  KMeans, kmeans, kmeansAsync, kmeansPlusPlus,
-  type KMeansOptions, type ThreadOptions, type KMeansResult, type KMeansInit, type KMeansAlgorithm, type KMeansPlusPlusOptions,
+  KMeans, kmeans, kmeansAsync, shutdownThreads,
+  type KMeansOptions, type ThreadOptions, type KMeansResult, type KMeansInit, type KMeansAlgorithm,
 } from './cluster/kmeans';
+export { kmeansPlusPlus, type KMeansPlusPlusOptions } from './cluster/seeding';
 export { RandomState } from './core/random';
-export { shutdownThreads } from './cluster/kmeans';
 export type { FitOptions } from './cluster/center-model';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './cluster/minibatch';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './cluster/quantize';

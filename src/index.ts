@@ -2,7 +2,8 @@
 // argument to init() and no bundler configuration. Cloudflare Workers use ./workerd.ts instead (see README).
 import { wasmGzipBase64 } from './generated/wasmBase64';
 import { inlinedBytes } from './runtime/inline';
-import { type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
+import { resolveParams } from './core/params';
+import { INIT_PARAMS, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
 
 export type { InitOptions } from './runtime/module';
 
@@ -15,9 +16,9 @@ export * from './api';
  * Loads the wasm module; idempotent. With no argument (or only options) the inlined module is used. Pass a
  * precompiled `WebAssembly.Module` where compiling from bytes is refused (Cloudflare Workers), or bytes / a URL / a Response.
  */
-export function init(source?: WasmSource | InitOptions): Promise<void> {
+export async function init(source?: WasmSource | InitOptions): Promise<void> {
   if (isInitOptions(source)) {
-    if (!source.relaxedSimd) return initialize(inlinedModule);
+    if (!resolveParams(INIT_PARAMS, source).relaxedSimd) return initialize(inlinedModule);
     return initialize(() => import('./runtime/relaxed').then(async ({ relaxedModuleBytes }) => (await relaxedModuleBytes()) ?? inlinedModule()));
   }
   return initialize(source ?? inlinedModule);

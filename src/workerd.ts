@@ -2,7 +2,8 @@
 // code generation disallowed by embedder"), so this entry imports the .wasm file, which the Workers runtime
 // compiles at upload and hands over as a WebAssembly.Module.
 import wasmModule from './wasmeans.wasm';
-import { type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
+import { resolveParams } from './core/params';
+import { INIT_PARAMS, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
 
 export * from './api';
 
@@ -10,6 +11,7 @@ export * from './api';
  * Loads the wasm module; idempotent. With no argument (or only options) the module bundled with the Worker is
  * used: Workers compile no wasm at run time, so `{ relaxedSimd: true }` keeps the plain build here.
  */
-export function init(source?: WasmSource | InitOptions): Promise<void> {
+export async function init(source?: WasmSource | InitOptions): Promise<void> {
+  if (isInitOptions(source)) resolveParams(INIT_PARAMS, source);
   return initialize(source === undefined || isInitOptions(source) ? wasmModule : source);
 }

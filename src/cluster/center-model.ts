@@ -1,13 +1,50 @@
-// What every fitted center model offers: predict, transform, score and the fitted attributes.
+// What KMeans and MiniBatchKMeans share (scikit-learn's _BaseKMeans): the parameters they both declare, and what
+// every fitted center model offers: predict, transform, score and the fitted attributes.
 import { checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight } from '../core/data';
-import { WasmeansError } from '../core/errors';
+import { describe, WasmeansError } from '../core/errors';
+import { callback, custom, declareParams, integer, type OptionsOf, resolveParams, seed } from '../core/params';
+import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
-import { inertiaOf, loadCenters, nearestCenters, prepareWorkspace, type Workspace } from './workspace';
+import { inertiaOf, loadCenters, MAX_LOCAL_TRIALS, nearestCenters, prepareWorkspace, type Workspace } from './workspace';
 
-export interface FitOptions {
-  sampleWeight?: ArrayLike<number>;
+/** The first parameter of KMeans and MiniBatchKMeans (scikit-learn's first positional one). */
+export const N_CLUSTERS = {
+  /** Number of clusters k. */
+  nClusters: integer({ min: 1, fallback: 8 }),
+};
+
+/** init: one of the named methods, or explicit centers (checked against X's shape when fitting). */
+export function initParam<M extends string>(methods: readonly M[]) {
+  const named = methods.map((m) => `'${m}'`).join(', ');
+  return custom<M | DataInput>(
+    `${methods.map((m) => `'${m}'`).join(' | ')} | k initial centers`,
+    (value, name) => {
+      if (typeof value === 'string' && !methods.includes(value as M)) {
+        throw new WasmeansError('INVALID_PARAMETER', `${name} must be ${named} or an array of initial centers, got ${describe(value)}`);
+      }
+      return value as M | DataInput;
+    },
+    methods[0],
+  );
 }
+
+/** Parameters KMeans and MiniBatchKMeans share, after their own. */
+export const CENTER_MODEL_PARAMS = {
+  /** Seed of numpy-compatible MT19937 draws (scikit-learn's random_state draws the same); random when absent. */
+  randomState: seed(),
+  /** k-means++ candidates per center; 2 + ⌊ln k⌋ by default, as scikit-learn. */
+  nLocalTrials: integer({ min: 1, max: MAX_LOCAL_TRIALS, defaultText: '2 + ⌊ln k⌋' }),
+  /** Receives warnings (message, kind): fewer distinct clusters than k, no convergence, nInit ignored. */
+  onWarning: callback<WarningHandler>(warnOncePerKind),
+};
+
+/** The options of fit, fitPredict, fitTransform, score and partialFit. */
+export const FIT_PARAMS = declareParams('fit', {
+  /** A weight per row of X: finite, >= 0, not all 0. */
+  sampleWeight: custom<ArrayLike<number> | undefined>('n numbers >= 0', (value) => value as ArrayLike<number>, undefined, 'all 1'),
+});
+export type FitOptions = OptionsOf<typeof FIT_PARAMS>;
 
 export interface FittedState {
   /** Centers in the caller's coordinates. */
@@ -43,7 +80,7 @@ export abstract class CenterModel {
 
   abstract fit(x: DataInput, options?: FitOptions): this;
 
-  fitPredict(x: DataInput, options: FitOptions = {}): Int32Array {
+  fitPredict(x: DataInput, options?: FitOptions): Int32Array {
     return this.fit(x, options).labels.slice();
   }
 
@@ -62,13 +99,14 @@ export abstract class CenterModel {
     return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).slice(), nSamples, nClusters);
   }
 
-  fitTransform(x: DataInput, options: FitOptions = {}): Matrix {
+  fitTransform(x: DataInput, options?: FitOptions): Matrix {
     return this.fit(x, options).transform(x);
   }
 
   /** −inertia of X against the fitted centers, as scikit-learn's `score`. */
-  score(x: DataInput, options: FitOptions = {}): number {
-    const { ws, centers } = this.workspaceFor(x, options.sampleWeight, 'score');
+  score(x: DataInput, options?: FitOptions): number {
+    const { sampleWeight } = resolveParams(FIT_PARAMS, options, `${this.modelName}.score`);
+    const { ws, centers } = this.workspaceFor(x, sampleWeight, 'score');
     nearestCenters(ws, centers);
     return -inertiaOf(ws);
   }

@@ -2,97 +2,40 @@
 // `_mini_batch_step`, `_k_means_minibatch.pyx`): per-center learning rates from accumulated weights,
 // random reassignment of nearly empty centers, early stop on the smoothed batch inertia, inits scored on a
 // validation subset. Batches are gathered in wasm and go through the fused Lloyd kernel.
-import { f64View } from '../runtime/arena';
-import { describe, WasmeansError } from '../core/errors';
-import { allRows, checkInteger, checkNumber, type Data, type DataInput, matrix, readData, readSampleWeight, rowsOf } from '../core/data';
-import type { KMeansInit } from './kmeans';
-import { CenterModel, type FitOptions, readInitCenters, shiftCenters } from './center-model';
+import { allRows, checkEnoughSamples, type Data, type DataInput, matrix, readData, readSampleWeight, rowsOf } from '../core/data';
+import { WasmeansError } from '../core/errors';
+import { declareParams, integer, number, type OptionsOf, orLiteral, type Resolved as ResolvedParams, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
-import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
-import { warnOncePerKind, type WarningHandler } from '../core/warnings';
+import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
+import { CENTER_MODEL_PARAMS, CenterModel, FIT_PARAMS, type FitOptions, initParam, N_CLUSTERS, readInitCenters, shiftCenters } from './center-model';
 import { clearSums } from './lloyd';
+import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
 import { gatherInto, inertiaOf, loadCenters, nearestCenters, prepareWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
-export interface MiniBatchKMeansOptions {
-  /** Number of clusters k. Default 8. */
-  nClusters?: number;
-  /** 'k-means++' (default), 'random', or k explicit initial centers. */
-  init?: KMeansInit;
-  /** Inits tried on `initSize` rows, the best on a validation subset kept. 'auto': 1 for k-means++, 3 for 'random'. */
-  nInit?: 'auto' | number;
-  /** Rows per mini-batch. Default 1024. */
-  batchSize?: number;
-  /** Passes over the data, in batches: at most ⌊maxIter · n / batchSize⌋ steps. Default 100. */
-  maxIter?: number;
-  /** Relative tolerance on the squared center change per step (scaled by the mean feature variance); 0 (default) disables it. */
-  tol?: number;
-  /** Stop after this many steps without improvement of the smoothed batch inertia; null disables. Default 10. */
-  maxNoImprovement?: number | null;
-  /** Rows sampled for each init (and for the validation subset). Default 3 · batchSize (at least 3 · k). */
-  initSize?: number;
-  /** Centers whose accumulated weight falls below this fraction of the largest are moved to random batch rows. Default 0.01. */
-  reassignmentRatio?: number;
-  /** Seed for numpy-compatible MT19937 draws; random when absent. */
-  randomState?: number;
-  /** k-means++ candidates per center. Default 2 + ⌊ln k⌋. */
-  nLocalTrials?: number;
-  onWarning?: WarningHandler;
-}
+export const MINI_BATCH_KMEANS_PARAMS = declareParams('MiniBatchKMeans', {
+  ...N_CLUSTERS,
+  /** How the centers start: 'k-means++', 'random' rows, or k explicit centers. */
+  init: initParam(['k-means++', 'random'] as const),
+  /** Inits tried on initSize rows, the best on a validation subset kept; 'auto': 1 for k-means++, 3 for 'random'. */
+  nInit: orLiteral('auto', integer({ min: 1 }), 'auto'),
+  /** Rows per mini-batch. */
+  batchSize: integer({ min: 1, fallback: 1024 }),
+  /** Passes over the data, in batches: at most ⌊maxIter · n / batchSize⌋ steps. */
+  maxIter: integer({ min: 1, fallback: 100 }),
+  /** Relative tolerance on the squared center change per step (scaled by the mean feature variance); 0 disables it. */
+  tol: number({ min: 0, fallback: 0 }),
+  /** Stop after this many steps without improvement of the smoothed batch inertia; null disables. */
+  maxNoImprovement: orLiteral(null, integer({ min: 0 }), 10),
+  /** Rows sampled for each init (and for the validation subset); at least 3 · nClusters. */
+  initSize: integer({ min: 1, defaultText: '3 · batchSize' }),
+  /** Centers whose accumulated weight falls below this fraction of the largest are moved to random batch rows. */
+  reassignmentRatio: number({ min: 0, fallback: 0.01 }),
+  ...CENTER_MODEL_PARAMS,
+});
 
-interface Resolved {
-  nClusters: number;
-  init: KMeansInit;
-  nInit: 'auto' | number;
-  batchSize: number;
-  maxIter: number;
-  tol: number;
-  maxNoImprovement: number | null;
-  initSize: number | undefined;
-  reassignmentRatio: number;
-  randomState: number | undefined;
-  nLocalTrials: number | undefined;
-  onWarning: WarningHandler;
-}
-
-const KNOWN = new Set([
-  'nClusters', 'init', 'nInit', 'batchSize', 'maxIter', 'tol', 'maxNoImprovement', 'initSize', 'reassignmentRatio',
-  'randomState', 'nLocalTrials', 'onWarning',
-]);
-
-function resolve(options: MiniBatchKMeansOptions): Resolved {
-  if (typeof options !== 'object' || options === null) {
-    throw new WasmeansError('INVALID_PARAMETER', `options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new WasmeansError('INVALID_PARAMETER', `unknown option ${JSON.stringify(key)}`);
-  }
-  const init = options.init ?? 'k-means++';
-  if (typeof init === 'string' && init !== 'k-means++' && init !== 'random') {
-    throw new WasmeansError('INVALID_PARAMETER', `init must be 'k-means++', 'random' or an array of initial centers, got ${describe(init)}`);
-  }
-  const nInit = options.nInit ?? 'auto';
-  if (nInit !== 'auto') checkInteger('nInit', nInit, 1);
-  const maxNoImprovement = options.maxNoImprovement === undefined ? 10 : options.maxNoImprovement;
-  if (maxNoImprovement !== null) checkInteger('maxNoImprovement', maxNoImprovement, 0);
-  if (options.randomState !== undefined) new RandomState(options.randomState);
-  const onWarning = options.onWarning ?? warnOncePerKind;
-  if (typeof onWarning !== 'function') throw new WasmeansError('INVALID_PARAMETER', `onWarning must be a function, got ${describe(onWarning)}`);
-  return {
-    nClusters: checkInteger('nClusters', options.nClusters ?? 8, 1),
-    init,
-    nInit,
-    batchSize: checkInteger('batchSize', options.batchSize ?? 1024, 1),
-    maxIter: checkInteger('maxIter', options.maxIter ?? 100, 1),
-    tol: checkNumber('tol', options.tol ?? 0, 0),
-    maxNoImprovement,
-    initSize: options.initSize === undefined ? undefined : checkInteger('initSize', options.initSize, 1),
-    reassignmentRatio: checkNumber('reassignmentRatio', options.reassignmentRatio ?? 0.01, 0),
-    randomState: options.randomState,
-    nLocalTrials: options.nLocalTrials === undefined ? undefined : checkInteger('nLocalTrials', options.nLocalTrials, 1, 64),
-    onWarning,
-  };
-}
+export type MiniBatchKMeansOptions = OptionsOf<typeof MINI_BATCH_KMEANS_PARAMS>;
+type Resolved = ResolvedParams<typeof MINI_BATCH_KMEANS_PARAMS>;
 
 /** The running state of the stochastic updates, kept between `partialFit` calls. */
 interface StreamState {
@@ -113,18 +56,18 @@ export class MiniBatchKMeans extends CenterModel {
   /** Steps taken by the last `fit` or all `partialFit` calls, as scikit-learn's `n_steps_`. */
   nSteps = 0;
 
-  constructor(options: MiniBatchKMeansOptions = {}) {
+  constructor(options?: MiniBatchKMeansOptions) {
     super();
-    this.options = resolve(options);
+    this.options = resolveParams(MINI_BATCH_KMEANS_PARAMS, options);
   }
 
   get nClusters(): number {
     return this.options.nClusters;
   }
 
-  fit(x: DataInput, options: FitOptions = {}): this {
+  fit(x: DataInput, options?: FitOptions): this {
     const o = this.options;
-    const { data, weights, initData } = this.readInputs(x, options.sampleWeight);
+    const { data, weights, initData } = this.readInputs(x, resolveParams(FIT_PARAMS, options, 'MiniBatchKMeans.fit').sampleWeight);
     const nSamples = data.rows;
     const batchSize = Math.min(o.batchSize, nSamples);
     const initSize = this.initSize(batchSize, nSamples);
@@ -187,9 +130,9 @@ export class MiniBatchKMeans extends CenterModel {
   }
 
   /** One mini-batch step on X (all of it): for data that arrives in chunks or does not fit in memory at once. */
-  partialFit(x: DataInput, options: FitOptions = {}): this {
+  partialFit(x: DataInput, options?: FitOptions): this {
     const o = this.options;
-    const { data, weights, initData } = this.readInputs(x, options.sampleWeight);
+    const { data, weights, initData } = this.readInputs(x, resolveParams(FIT_PARAMS, options, 'MiniBatchKMeans.partialFit').sampleWeight);
     if (this.fitted && data.cols !== this.fitted.centers.cols) {
       throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but MiniBatchKMeans was fitted with ${this.fitted.centers.cols}`);
     }
@@ -224,9 +167,7 @@ export class MiniBatchKMeans extends CenterModel {
   private readInputs(x: DataInput, sampleWeight: ArrayLike<number> | undefined) {
     const { nClusters, init } = this.options;
     const data = readData(x);
-    if (!this.fitted && data.rows < nClusters) {
-      throw new WasmeansError('INVALID_INPUT', `n_samples=${data.rows} should be >= n_clusters=${nClusters}`);
-    }
+    if (!this.fitted) checkEnoughSamples(data.rows, nClusters);
     const weights = readSampleWeight(sampleWeight, data.rows);
     const initData = typeof init === 'string' ? undefined : readInitCenters(init, nClusters, data.cols);
     return { data, weights, initData };

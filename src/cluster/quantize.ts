@@ -1,29 +1,37 @@
 // Colour quantization: the handbook's colour compression. Pixels scaled to [0, 1] are clustered in RGB
 // space (MiniBatchKMeans by default, KMeans on request) and each pixel is replaced by its center.
 import { describe, WasmeansError } from '../core/errors';
-import { checkInteger } from '../core/data';
+import { callback, checkInteger, custom, declareParams, integer, oneOf, type OptionsOf, resolveParams, seed } from '../core/params';
+import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { KMeans } from './kmeans';
 import { MiniBatchKMeans } from './minibatch';
-import type { WarningHandler } from '../core/warnings';
 
 export type PixelBuffer = Uint8Array | Uint8ClampedArray | ArrayLike<number>;
 
-export interface QuantizeOptions {
-  /** Image width and height in pixels; taken from an ImageData-like input when absent. */
-  width?: number;
-  height?: number;
-  /** 3 (RGB) or 4 (RGBA; alpha is kept as it is and not clustered). Default 4 for ImageData-like input, else 3. */
-  channels?: 3 | 4;
-  /** Palette size. Default 16. */
-  nColors?: number;
-  /** 'minibatch' (default, the handbook's choice) or 'kmeans' (full Lloyd, slower, slightly lower inertia). */
-  method?: 'minibatch' | 'kmeans';
-  randomState?: number;
-  /** MiniBatchKMeans restarts on subsamples; default 3, as the handbook's scikit-learn version did. */
-  nInit?: number;
-  batchSize?: number;
-  onWarning?: WarningHandler;
-}
+export const QUANTIZE_PARAMS = declareParams('quantize', {
+  /** Image width in pixels; an ImageData's own when absent. */
+  width: integer({ min: 1, defaultText: "the ImageData's" }),
+  /** Image height in pixels; an ImageData's own when absent. */
+  height: integer({ min: 1, defaultText: "the ImageData's" }),
+  /** 3 (RGB) or 4 (RGBA; alpha is kept as it is and not clustered). */
+  channels: custom<3 | 4 | undefined>('3 | 4', (value, name) => {
+    if (value !== 3 && value !== 4) throw new WasmeansError('INVALID_PARAMETER', `${name} must be 3 or 4, got ${describe(value)}`);
+    return value;
+  }, undefined, '4 for an ImageData, else 3'),
+  /** Palette size, at most the number of pixels. */
+  nColors: integer({ min: 1, fallback: 16 }),
+  /** 'minibatch' (the handbook's choice) or 'kmeans' (full Lloyd, slower, slightly lower inertia). */
+  method: oneOf(['minibatch', 'kmeans'], 'minibatch'),
+  /** Seed of the clustering. */
+  randomState: seed(),
+  /** MiniBatchKMeans inits on subsamples, as the handbook's scikit-learn version did. */
+  nInit: integer({ min: 1, fallback: 3 }),
+  /** MiniBatchKMeans rows per batch. */
+  batchSize: integer({ min: 1, fallback: 1024 }),
+  /** Receives the clustering's warnings. */
+  onWarning: callback<WarningHandler>(warnOncePerKind),
+});
+export type QuantizeOptions = OptionsOf<typeof QUANTIZE_PARAMS>;
 
 export interface QuantizeResult {
   /** nColors × 3 RGB bytes. */
@@ -45,13 +53,13 @@ function isImageData(x: unknown): x is ImageDataLike {
 }
 
 /** Reduces an image to `nColors` colours. Accepts a pixel buffer with width/height/channels, or an ImageData. */
-export function quantize(image: PixelBuffer | ImageDataLike, options: QuantizeOptions = {}): QuantizeResult {
+export function quantize(image: PixelBuffer | ImageDataLike, options?: QuantizeOptions): QuantizeResult {
+  const o = resolveParams(QUANTIZE_PARAMS, options);
   const fromImageData = isImageData(image);
   const pixels = fromImageData ? image.data : image;
-  const width = checkInteger('width', options.width ?? (fromImageData ? image.width : undefined), 1);
-  const height = checkInteger('height', options.height ?? (fromImageData ? image.height : undefined), 1);
-  const channels = options.channels ?? (fromImageData ? 4 : 3);
-  if (channels !== 3 && channels !== 4) throw new WasmeansError('INVALID_PARAMETER', `channels must be 3 or 4, got ${describe(channels)}`);
+  const width = o.width ?? checkInteger('width', fromImageData ? image.width : undefined, 1);
+  const height = o.height ?? checkInteger('height', fromImageData ? image.height : undefined, 1);
+  const channels = o.channels ?? (fromImageData ? 4 : 3);
   if (pixels === null || typeof pixels !== 'object' || typeof pixels.length !== 'number') {
     throw new WasmeansError('INVALID_INPUT', `pixels must be an array of bytes, got ${describe(pixels)}`);
   }
@@ -59,9 +67,7 @@ export function quantize(image: PixelBuffer | ImageDataLike, options: QuantizeOp
   if (pixels.length !== nPixels * channels) {
     throw new WasmeansError('INVALID_INPUT', `pixels has length ${pixels.length}, but width=${width} × height=${height} × channels=${channels} = ${nPixels * channels}`);
   }
-  const nColors = checkInteger('nColors', options.nColors ?? 16, 1, nPixels);
-  const method = options.method ?? 'minibatch';
-  if (method !== 'minibatch' && method !== 'kmeans') throw new WasmeansError('INVALID_PARAMETER', `method must be 'minibatch' or 'kmeans', got ${describe(method)}`);
+  const nColors = checkInteger('nColors', o.nColors, 1, nPixels);
 
   const rgb = new Float32Array(nPixels * 3);
   for (let p = 0; p < nPixels; p++) {
@@ -75,11 +81,9 @@ export function quantize(image: PixelBuffer | ImageDataLike, options: QuantizeOp
   }
   const X = { data: rgb, rows: nPixels, cols: 3 };
   const model =
-    method === 'kmeans'
-      ? new KMeans({ nClusters: nColors, randomState: options.randomState, onWarning: options.onWarning })
-      : new MiniBatchKMeans({
-          nClusters: nColors, randomState: options.randomState, nInit: options.nInit ?? 3, batchSize: options.batchSize, onWarning: options.onWarning,
-        });
+    o.method === 'kmeans'
+      ? new KMeans({ nClusters: nColors, randomState: o.randomState, onWarning: o.onWarning })
+      : new MiniBatchKMeans({ nClusters: nColors, randomState: o.randomState, nInit: o.nInit, batchSize: o.batchSize, onWarning: o.onWarning });
   model.fit(X);
   const centers = model.clusterCenters.data as Float64Array;
   const labels = model.labels;

@@ -1,10 +1,14 @@
 // Initial centers: greedy k-means++ and random rows, drawing from numpy's legacy RandomState stream as
 // scikit-learn does, so that the same seed picks the same rows.
+import { checkEnoughSamples, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowsOf } from '../core/data';
 import { WasmeansError } from '../core/errors';
+import { declareParams, type OptionsOf, resolveParams } from '../core/params';
 import { cumulativeSum, RandomState, searchSorted } from '../core/random';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, f64View, i32View } from '../runtime/arena';
-import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
+import { getKernels } from '../runtime/module';
+import { CENTER_MODEL_PARAMS, FIT_PARAMS, N_CLUSTERS } from './center-model';
+import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
 /** True when every weight is the same: then draws follow scikit-learn 1.2's unweighted stream. */
 export function uniformWeights(weights: Float64Array): boolean {
@@ -220,4 +224,24 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
     f64View(kernels, pool.ptr.weights, candidates.length).set(reduced.weights);
     return kmeansPlusPlusIndices(reduced, nClusters, rng, options.nLocalTrials).map((r) => candidates[r]);
   };
+}
+
+export const KMEANS_PLUS_PLUS_PARAMS = declareParams('kmeansPlusPlus', {
+  randomState: CENTER_MODEL_PARAMS.randomState,
+  sampleWeight: FIT_PARAMS.sampleWeight,
+  nLocalTrials: CENTER_MODEL_PARAMS.nLocalTrials,
+});
+export type KMeansPlusPlusOptions = OptionsOf<typeof KMEANS_PLUS_PLUS_PARAMS>;
+
+/** Greedy k-means++ seeding alone (scikit-learn's `kmeans_plusplus`): the chosen rows (as given, float64) and their indices. */
+export function kmeansPlusPlus(x: DataInput, nClusters: number, options?: KMeansPlusPlusOptions): { centers: Matrix; indices: Int32Array } {
+  const kernels = getKernels();
+  const { nClusters: k } = resolveParams(N_CLUSTERS, { nClusters }, 'kmeansPlusPlus');
+  const { randomState, sampleWeight, nLocalTrials = defaultLocalTrials(k) } = resolveParams(KMEANS_PLUS_PLUS_PARAMS, options);
+  const data = readData(x);
+  checkEnoughSamples(data.rows, k);
+  const weights = readSampleWeight(sampleWeight, data.rows);
+  const ws = prepareWorkspace(kernels, data, weights, k, { what: `kmeansPlusPlus on ${data.rows}×${data.cols}` });
+  const indices = kmeansPlusPlusIndices(ws, k, RandomState.fromOptional(randomState), nLocalTrials);
+  return { centers: matrix(rowsOf(data, indices, new Float64Array(data.cols)), k, data.cols), indices };
 }

@@ -1,92 +1,51 @@
-// scikit-learn's SpectralClustering: an affinity graph, its spectral embedding (embedding.ts), then labels by
+// scikit-learn's SpectralClustering: an affinity graph, its spectral embedding (manifold/spectral-embedding.ts), then labels by
 // k-means, discretize or cluster_qr on the embedding. One random stream runs through all of it, as in
 // scikit-learn: the embedding's start vector, then k-means++ — so the same randomState gives the same labels.
-import { type EigenSolver, embedSymmetric, readAdjacency, resolveEmbeddingOptions } from '../manifold/spectral-embedding';
-import { describe, WasmeansError } from '../core/errors';
-import { checkInteger, checkNumber, checkValues, type DataInput, readData, valueAt } from '../core/data';
-import { fitKMeans, resolveOptions as resolveKMeansOptions } from './kmeans';
-import { kneighborsGraph } from '../neighbors/kneighbors';
+import { checkEnoughSamples, checkValues, type DataInput, readData, valueAt } from '../core/data';
+import { WasmeansError } from '../core/errors';
+import { declareParams, integer, number, oneOf, type OptionsOf, type Resolved as ResolvedParams, resolveParams, seed } from '../core/params';
 import { RandomState } from '../core/random';
 import { addTranspose, type CsrMatrix, isCsr, readSquareNonNegative } from '../core/sparse';
+import { EIGEN_PARAMS, embedSymmetric, readAdjacency } from '../manifold/spectral-embedding';
+import { kneighborsGraph } from '../neighbors/kneighbors';
+import { fitKMeans } from './fit';
+import { KMEANS_PARAMS } from './kmeans';
 import { clusterQr, discretize } from './spectral-assign';
-import type { WarningHandler } from '../core/warnings';
 
 export type SpectralAffinity = 'rbf' | 'nearest_neighbors' | 'precomputed' | 'precomputed_nearest_neighbors';
 export type SpectralAssignLabels = 'kmeans' | 'discretize' | 'cluster_qr';
 
-export interface SpectralClusteringOptions {
-  /** Number of clusters. Default 8. */
-  nClusters?: number;
+export const SPECTRAL_CLUSTERING_PARAMS = declareParams('SpectralClustering', {
+  /** Number of clusters. */
+  nClusters: integer({ min: 1, fallback: 8 }),
   /**
-   * 'rbf' (default): exp(−gamma·‖xᵢ − xⱼ‖²), dense; 'nearest_neighbors': 0.5·(A + Aᵀ) for the nNeighbors graph
-   * with self; 'precomputed': X is the affinity (dense or CSR); 'precomputed_nearest_neighbors': X is a sparse
-   * distance graph, of which each row's nNeighbors smallest stored entries are kept.
+   * 'rbf': exp(−gamma·‖xᵢ − xⱼ‖²), dense; 'nearest_neighbors': 0.5·(A + Aᵀ) for the nNeighbors graph with self;
+   * 'precomputed': X is the affinity (dense or CSR); 'precomputed_nearest_neighbors': X is a sparse distance graph,
+   * of which each row's nNeighbors smallest stored entries are kept.
    */
-  affinity?: SpectralAffinity;
-  /** Neighbours per row for the nearest-neighbour affinities. Default 10. */
-  nNeighbors?: number;
-  /** The rbf kernel's coefficient. Default 1. */
-  gamma?: number;
-  /** 'kmeans' (default), 'discretize' (Yu & Shi) or 'cluster_qr' (Damle et al.). */
-  assignLabels?: SpectralAssignLabels;
-  /** k-means restarts on the embedding. Default 10. */
-  nInit?: number;
-  /** Embedding columns. Default nClusters. */
-  nComponents?: number;
-  /** Seed of the eigensolver's start vector and of the label assignment. */
-  randomState?: number;
-  /** Lanczos residual tolerance. Default 1e-10. */
-  eigenTol?: number;
-  /** 'auto' (default): dense for graphs up to 200 nodes, else Lanczos. */
-  eigenSolver?: EigenSolver;
-  /** The dense rbf affinity's memory cap in bytes (12 a stored entry). Default 1 GiB. */
-  maxAffinityBytes?: number;
-  /** Receives warnings: disconnected graph, asymmetric affinity, no convergence. Default: console.warn once per kind. */
-  onWarning?: WarningHandler;
-}
+  affinity: oneOf<SpectralAffinity>(['rbf', 'nearest_neighbors', 'precomputed', 'precomputed_nearest_neighbors'], 'rbf'),
+  /** Neighbours per row for the nearest-neighbour affinities. */
+  nNeighbors: integer({ min: 1, fallback: 10 }),
+  /** The rbf kernel's coefficient. */
+  gamma: number({ min: 0, fallback: 1 }),
+  /** 'kmeans', 'discretize' (Yu & Shi) or 'cluster_qr' (Damle et al.), each as scikit-learn. */
+  assignLabels: oneOf<SpectralAssignLabels>(['kmeans', 'discretize', 'cluster_qr'], 'kmeans'),
+  /** k-means restarts on the embedding. */
+  nInit: integer({ min: 1, fallback: 10 }),
+  /** Embedding columns. */
+  nComponents: integer({ min: 1, derive: (r) => r.nClusters as number, defaultText: 'nClusters' }),
+  /** Seed of the eigensolver's start vector and of the label assignment: one stream, as scikit-learn's. */
+  randomState: seed(),
+  /** The dense rbf affinity's memory cap in bytes (12 a stored entry). */
+  maxAffinityBytes: number({ min: 0, fallback: 2 ** 30, defaultText: '1 GiB' }),
+  ...EIGEN_PARAMS,
+});
 
-const KNOWN_OPTIONS = new Set([
-  'nClusters', 'affinity', 'nNeighbors', 'gamma', 'assignLabels', 'nInit', 'nComponents', 'randomState', 'eigenTol', 'eigenSolver',
-  'maxAffinityBytes', 'onWarning',
-]);
-const AFFINITIES: readonly SpectralAffinity[] = ['rbf', 'nearest_neighbors', 'precomputed', 'precomputed_nearest_neighbors'];
-const ASSIGNMENTS: readonly SpectralAssignLabels[] = ['kmeans', 'discretize', 'cluster_qr'];
+export type SpectralClusteringOptions = OptionsOf<typeof SPECTRAL_CLUSTERING_PARAMS>;
+type Resolved = ResolvedParams<typeof SPECTRAL_CLUSTERING_PARAMS>;
+
 /** Bytes a stored CSR entry takes: an int32 column and a float64 value. */
 const ENTRY_BYTES = 12;
-
-function resolveOptions(options: SpectralClusteringOptions) {
-  if (typeof options !== 'object' || options === null) {
-    throw new WasmeansError('INVALID_PARAMETER', `options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new WasmeansError('INVALID_PARAMETER', `unknown option ${JSON.stringify(key)}`);
-  }
-  const nClusters = checkInteger('nClusters', options.nClusters ?? 8, 1);
-  const affinity = options.affinity ?? 'rbf';
-  if (!AFFINITIES.includes(affinity)) {
-    throw new WasmeansError('INVALID_PARAMETER', `affinity must be one of ${AFFINITIES.map((a) => `'${a}'`).join(', ')}; got ${describe(affinity)}`);
-  }
-  const assignLabels = options.assignLabels ?? 'kmeans';
-  if (!ASSIGNMENTS.includes(assignLabels)) {
-    throw new WasmeansError('INVALID_PARAMETER', `assignLabels must be one of ${ASSIGNMENTS.map((a) => `'${a}'`).join(', ')}; got ${describe(assignLabels)}`);
-  }
-  const randomState = options.randomState;
-  if (randomState !== undefined) new RandomState(randomState); // validates the seed
-  return {
-    nClusters,
-    affinity,
-    nNeighbors: checkInteger('nNeighbors', options.nNeighbors ?? 10, 1),
-    gamma: checkNumber('gamma', options.gamma ?? 1, 0),
-    assignLabels,
-    nInit: checkInteger('nInit', options.nInit ?? 10, 1),
-    nComponents: checkInteger('nComponents', options.nComponents ?? nClusters, 1),
-    randomState,
-    maxAffinityBytes: checkNumber('maxAffinityBytes', options.maxAffinityBytes ?? 2 ** 30, 0),
-    ...resolveEmbeddingOptions(options),
-  };
-}
-
-type Resolved = ReturnType<typeof resolveOptions>;
 
 /** exp(−gamma·‖xᵢ − xⱼ‖²) for every pair, as a full CSR matrix (diagonal 1), refused beyond the memory cap. */
 function rbfAffinity(x: DataInput, gamma: number, maxBytes: number): CsrMatrix {
@@ -172,8 +131,8 @@ export class SpectralClustering {
   private readonly options: Resolved;
   private fitted: Fitted | undefined;
 
-  constructor(options: SpectralClusteringOptions = {}) {
-    this.options = resolveOptions(options);
+  constructor(options?: SpectralClusteringOptions) {
+    this.options = resolveParams(SPECTRAL_CLUSTERING_PARAMS, options);
   }
 
   /** Affinity, embedding, labels. X is samples × features, or the affinity / distance graph for the precomputed kinds. */
@@ -182,14 +141,14 @@ export class SpectralClustering {
     const { nClusters, nComponents } = options;
     const affinityMatrix = buildAffinity(x, options);
     const n = affinityMatrix.rows;
-    if (n < nClusters) throw new WasmeansError('INVALID_INPUT', `n_samples=${n} should be >= nClusters=${nClusters}`);
+    checkEnoughSamples(n, nClusters);
     const rng = RandomState.fromOptional(options.randomState);
     const { embedding } = embedSymmetric(affinityMatrix, nComponents, false, rng, options);
     const maps = embedding.data as Float64Array;
     let labels: Int32Array;
     switch (options.assignLabels) {
       case 'kmeans': {
-        const kmeansOptions = resolveKMeansOptions({ nClusters, nInit: options.nInit, onWarning: options.onWarning });
+        const kmeansOptions = resolveParams(KMEANS_PARAMS, { nClusters, nInit: options.nInit, onWarning: options.onWarning });
         labels = fitKMeans(embedding, kmeansOptions, undefined, rng).labels;
         break;
       }

@@ -149,21 +149,9 @@ export function readSampleWeight(sampleWeight: ArrayLike<number> | undefined, nS
   return weights;
 }
 
-/** Integer option check with the value named in the message. */
-export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
-    throw new WasmeansError('INVALID_PARAMETER', `${name} must be ${range}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-/** Finite number option check. */
-export function checkNumber(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new WasmeansError('INVALID_PARAMETER', `${name} must be a finite number >= ${min}, got ${describe(value)}`);
-  }
-  return value;
+/** k-means and spectral clustering need at least as many rows as clusters. */
+export function checkEnoughSamples(nSamples: number, nClusters: number): void {
+  if (nSamples < nClusters) throw new WasmeansError('INVALID_INPUT', `nSamples=${nSamples} should be >= nClusters=${nClusters}`);
 }
 
 /** A dense float64 matrix from row-major values. */

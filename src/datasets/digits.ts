@@ -1,14 +1,16 @@
 // load_digits(): the UCI handwritten digits shipped in the package, decoded on the first call and cached.
 // Data: E. Alpaydin and C. Kaynak, UCI Machine Learning Repository (1998), CC BY 4.0; see DATA-LICENSES.md.
-import { describe, WasmeansError } from '../core/errors';
+import { WasmeansError } from '../core/errors';
+import { declareParams, integer, type OptionsOf, resolveParams } from '../core/params';
 import { digitsCodeLengths, digitsPixels, digitsRows, digitsTargets } from '../generated/digits';
 import type { Matrix } from '../core/data';
 import { decodeBase64 } from '../runtime/inline';
 
-export interface LoadDigitsOptions {
-  /** Keep the digits 0 … nClass − 1 only (scikit-learn's `n_class`), in [1, 10]. */
-  nClass?: number;
-}
+export const LOAD_DIGITS_PARAMS = declareParams('loadDigits', {
+  /** Keep the digits 0 … nClass − 1 only (scikit-learn's n_class). */
+  nClass: integer({ min: 1, max: 10, fallback: 10 }),
+});
+export type LoadDigitsOptions = OptionsOf<typeof LOAD_DIGITS_PARAMS>;
 
 export interface Digits {
   /** nSamples × 64 pixel counts in 0..16, each row an 8 × 8 image read row by row. */
@@ -32,11 +34,8 @@ let cached: { pixels: Uint8Array; target: Uint8Array } | undefined;
  * The 1797 8 × 8 images of handwritten digits that scikit-learn's `load_digits()` returns, in the same order.
  * Every call returns fresh arrays; the decoded data (115 KB) is kept after the first call.
  */
-export function loadDigits(options: LoadDigitsOptions = {}): Digits {
-  const { nClass = 10 } = options;
-  if (typeof nClass !== 'number' || !Number.isInteger(nClass) || nClass < 1 || nClass > 10) {
-    throw new WasmeansError('INVALID_PARAMETER', `nClass must be an integer in [1, 10], got ${describe(nClass)}`);
-  }
+export function loadDigits(options?: LoadDigitsOptions): Digits {
+  const { nClass } = resolveParams(LOAD_DIGITS_PARAMS, options);
   cached ??= decodeDigits();
   const { pixels, target: allTargets } = cached;
   let rows = 0;

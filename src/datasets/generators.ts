@@ -2,26 +2,42 @@
 // same numbers come out (to the last bit but for Math.log/cos/sin, which may differ from libm by an ulp).
 // Draw order as scikit-learn: blobs draw the centers, then each center's normal block row-major, then the
 // shuffle; moons and circles shuffle first, then draw the noise.
+import { type DataInput, type Matrix, readData, valueAt } from '../core/data';
 import { describe, WasmeansError } from '../core/errors';
-import { checkInteger, readData, valueAt, type DataInput, type Matrix } from '../core/data';
+import { boolean, checkInteger, custom, declareParams, integer, type OptionsOf, type Resolved, resolveParams, seed } from '../core/params';
 import { RandomState } from '../core/random';
 
-export interface MakeBlobsOptions {
+const SEED = {
+  /** Integer seed, as scikit-learn's random_state. */
+  randomState: seed(),
+};
+
+export const MAKE_BLOBS_PARAMS = declareParams('makeBlobs', {
   /** Total number of points, split evenly over the centers (the first ones get one more), or one count per center. */
-  nSamples?: number | number[];
-  /** Number of features; ignored when `centers` are given explicitly. */
-  nFeatures?: number;
-  /** Number of centers to draw uniformly in `centerBox`, or the centers themselves (rows). */
-  centers?: number | DataInput;
+  nSamples: custom<number | number[]>('an integer >= 1, or one count per center', (value, name) => {
+    if (Array.isArray(value)) return readCounts(value);
+    return checkInteger(name, value, 1);
+  }, 100),
+  /** Number of features; ignored when the centers are given. */
+  nFeatures: integer({ min: 1, fallback: 2 }),
+  /** Number of centers to draw uniformly in centerBox, or the centers themselves (rows). */
+  centers: custom<number | DataInput>('an integer >= 1, or the centers (rows)', (value, name) => {
+    return typeof value === 'number' ? checkInteger(name, value, 1) : (value as DataInput);
+  }, undefined, '3, or one per count of nSamples'),
   /** Standard deviation of every cluster, or one per center. */
-  clusterStd?: number | ArrayLike<number>;
+  clusterStd: custom<number | ArrayLike<number>>('a finite number >= 0, or one per center', (value) => value as number | ArrayLike<number>, 1),
   /** Bounds [low, high] of the box the random centers are drawn from. */
-  centerBox?: [number, number];
+  centerBox: custom<[number, number]>('[low, high]', (value, name) => {
+    if (!Array.isArray(value) || value.length !== 2 || !value.every(Number.isFinite) || value[0] > value[1]) {
+      throw new WasmeansError('INVALID_PARAMETER', `${name} must be [low, high] with finite low <= high, got ${describeArray(value)}`);
+    }
+    return value as [number, number];
+  }, [-10, 10]),
   /** Shuffle the points (otherwise they come center by center). */
-  shuffle?: boolean;
-  /** Integer seed, as scikit-learn's `random_state`; random when absent. */
-  randomState?: number;
-}
+  shuffle: boolean(true),
+  ...SEED,
+});
+export type MakeBlobsOptions = OptionsOf<typeof MAKE_BLOBS_PARAMS>;
 
 export interface Blobs {
   /** nSamples × nFeatures, row-major. */
@@ -32,21 +48,36 @@ export interface Blobs {
   centers: Matrix & { data: Float64Array };
 }
 
-export interface MakeMoonsOptions {
-  /** Total number of points (the outer moon gets ⌊n/2⌋), or [outer, inner]. */
-  nSamples?: number | [number, number];
-  /** Standard deviation of the Gaussian noise added to every coordinate; none when absent. */
-  noise?: number;
+export const MAKE_MOONS_PARAMS = declareParams('makeMoons', {
+  /** Total number of points (the outer shape gets ⌊n/2⌋), or [outer, inner]. */
+  nSamples: custom<number | [number, number]>('an integer >= 1, or [outer, inner]', (value) => {
+    readPair(value as number | [number, number]);
+    return value as number | [number, number];
+  }, 100),
+  /** Standard deviation of the Gaussian noise added to every coordinate. */
+  noise: custom<number | undefined>('a finite number >= 0', (value, name) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new WasmeansError('INVALID_PARAMETER', `${name} must be a finite number >= 0 or undefined, got ${describe(value)}`);
+    }
+    return value;
+  }, undefined, 'none'),
   /** Shuffle the points (otherwise the outer shape comes first). */
-  shuffle?: boolean;
-  /** Integer seed, as scikit-learn's `random_state`; random when absent. */
-  randomState?: number;
-}
+  shuffle: boolean(true),
+  ...SEED,
+});
+export type MakeMoonsOptions = OptionsOf<typeof MAKE_MOONS_PARAMS>;
 
-export interface MakeCirclesOptions extends MakeMoonsOptions {
+export const MAKE_CIRCLES_PARAMS = declareParams('makeCircles', {
+  ...MAKE_MOONS_PARAMS,
   /** Scale of the inner circle against the outer one, in [0, 1). */
-  factor?: number;
-}
+  factor: custom<number>('a number in [0, 1)', (value, name) => {
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+      throw new WasmeansError('INVALID_PARAMETER', `${name} must be a number in [0, 1), got ${describe(value)}`);
+    }
+    return value;
+  }, 0.8),
+});
+export type MakeCirclesOptions = OptionsOf<typeof MAKE_CIRCLES_PARAMS>;
 
 /** Two-dimensional points with their shape's label (0 outer, 1 inner). */
 export interface LabeledPoints {
@@ -55,30 +86,21 @@ export interface LabeledPoints {
 }
 
 /** Isotropic Gaussian blobs, as scikit-learn's `make_blobs(..., return_centers=True)`. */
-export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
-  const { nSamples = 100, nFeatures = 2, clusterStd = 1.0, centerBox = [-10, 10], shuffle = true } = options;
-  const perCenter = Array.isArray(nSamples) ? readCounts(nSamples) : undefined;
-  const centersOption = options.centers ?? perCenter?.length ?? 3;
-  checkBoolean('shuffle', shuffle);
-  checkCount('nFeatures', nFeatures, 1);
-  if (!Array.isArray(centerBox) || centerBox.length !== 2 || !centerBox.every(Number.isFinite) || centerBox[0] > centerBox[1]) {
-    throw new WasmeansError('INVALID_PARAMETER', `centerBox must be [low, high] with finite low <= high, got ${describeArray(centerBox)}`);
-  }
-  let fixedCenters: Matrix | undefined;
-  if (typeof centersOption === 'number') checkCount('centers', centersOption, 1);
-  else fixedCenters = readCenters(centersOption);
-  const nCenters = fixedCenters ? fixedCenters.rows : (centersOption as number);
+export function makeBlobs(options?: MakeBlobsOptions): Blobs {
+  const { nSamples, nFeatures, clusterStd, centerBox, shuffle, randomState, centers: centersOption } = resolveParams(MAKE_BLOBS_PARAMS, options);
+  const perCenter = Array.isArray(nSamples) ? nSamples : undefined;
+  const fixedCenters = centersOption === undefined || typeof centersOption === 'number' ? undefined : readCenters(centersOption);
+  const nCenters: number = fixedCenters ? fixedCenters.rows : ((centersOption as number | undefined) ?? perCenter?.length ?? 3);
   if (perCenter && perCenter.length !== nCenters) {
     throw new WasmeansError('INVALID_PARAMETER', `nSamples has ${perCenter.length} counts but there are ${nCenters} centers; give one count per center`);
   }
   let counts = perCenter;
   if (!counts) {
-    checkCount('nSamples', nSamples, 1);
-    const total = nSamples; // split evenly, the first centers taking one more
+    const total = nSamples as number; // split evenly, the first centers taking one more
     counts = Array.from({ length: nCenters }, (_, i) => Math.floor(total / nCenters) + (i < total % nCenters ? 1 : 0));
   }
   const stds = readStds(clusterStd, nCenters);
-  const rng = RandomState.fromOptional(options.randomState);
+  const rng = RandomState.fromOptional(randomState);
 
   const d = fixedCenters ? fixedCenters.cols : nFeatures;
   const centers = new Float64Array(nCenters * d);
@@ -100,12 +122,13 @@ export function makeBlobs(options: MakeBlobsOptions = {}): Blobs {
 }
 
 /** Two interleaving half circles, as scikit-learn's `make_moons`. */
-export function makeMoons(options: MakeMoonsOptions = {}): LabeledPoints {
-  const [nOut, nIn] = readPair(options.nSamples ?? 100);
+export function makeMoons(options?: MakeMoonsOptions): LabeledPoints {
+  const resolved = resolveParams(MAKE_MOONS_PARAMS, options);
+  const [nOut, nIn] = readPair(resolved.nSamples);
   const outer = linspace(0, Math.PI, nOut, true);
   const inner = linspace(0, Math.PI, nIn, true);
   return finishShapes(
-    options,
+    resolved,
     outer.map(Math.cos),
     outer.map(Math.sin),
     inner.map((t) => 1 - Math.cos(t)),
@@ -114,17 +137,15 @@ export function makeMoons(options: MakeMoonsOptions = {}): LabeledPoints {
 }
 
 /** A large circle containing a smaller one, as scikit-learn's `make_circles`. */
-export function makeCircles(options: MakeCirclesOptions = {}): LabeledPoints {
-  const { factor = 0.8 } = options;
-  if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) {
-    throw new WasmeansError('INVALID_PARAMETER', `factor must be a number in [0, 1), got ${describe(factor)}`);
-  }
-  const [nOut, nIn] = readPair(options.nSamples ?? 100);
+export function makeCircles(options?: MakeCirclesOptions): LabeledPoints {
+  const resolved = resolveParams(MAKE_CIRCLES_PARAMS, options);
+  const { factor } = resolved;
+  const [nOut, nIn] = readPair(resolved.nSamples);
   // endpoint=False, so that the first point is not also the last.
   const outer = linspace(0, 2 * Math.PI, nOut, false);
   const inner = linspace(0, 2 * Math.PI, nIn, false);
   return finishShapes(
-    options,
+    resolved,
     outer.map(Math.cos),
     outer.map(Math.sin),
     inner.map((t) => Math.cos(t) * factor),
@@ -134,15 +155,10 @@ export function makeCircles(options: MakeCirclesOptions = {}): LabeledPoints {
 
 /** Stacks the outer then the inner shape, shuffles, then adds the noise: scikit-learn's order of draws. */
 function finishShapes(
-  options: MakeMoonsOptions,
+  { noise, shuffle, randomState }: Resolved<typeof MAKE_MOONS_PARAMS>,
   outerX: Float64Array, outerY: Float64Array, innerX: Float64Array, innerY: Float64Array,
 ): LabeledPoints {
-  const { noise, shuffle = true } = options;
-  checkBoolean('shuffle', shuffle);
-  if (noise !== undefined && (typeof noise !== 'number' || !Number.isFinite(noise) || noise < 0)) {
-    throw new WasmeansError('INVALID_PARAMETER', `noise must be a finite number >= 0 or undefined, got ${describe(noise)}`);
-  }
-  const rng = RandomState.fromOptional(options.randomState);
+  const rng = RandomState.fromOptional(randomState);
   const nOut = outerX.length;
   const n = nOut + innerX.length;
   let X: Float64Array = new Float64Array(n * 2);
@@ -248,10 +264,6 @@ function readPair(nSamples: number | [number, number]): [number, number] {
 
 function checkCount(name: string, value: unknown, min: number): asserts value is number {
   checkInteger(name, value, min);
-}
-
-function checkBoolean(name: string, value: unknown): void {
-  if (typeof value !== 'boolean') throw new WasmeansError('INVALID_PARAMETER', `${name} must be true or false, got ${describe(value)}`);
 }
 
 function describeArray(value: unknown): string {

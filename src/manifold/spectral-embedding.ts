@@ -6,30 +6,39 @@
 // dense symmetric solver for small graphs.
 import { allocate, f64View } from '../runtime/arena';
 import { describe, WasmeansError } from '../core/errors';
-import { checkInteger, checkNumber, type DataInput, type Matrix, matrix } from '../core/data';
+import { type DataInput, type Matrix, matrix } from '../core/data';
+import { boolean, callback, declareParams, integer, number, oneOf, type OptionsOf, resolveParams, seed } from '../core/params';
 import { symmetricEigen } from './linalg';
 import { RandomState } from '../core/random';
 import { addTranspose, asymmetry, connectedComponents, type CsrMatrix, readSquareNonNegative } from '../core/sparse';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { getKernels } from '../runtime/module';
 
-export interface SpectralEmbeddingOptions {
-  /** Columns of the embedding. Default 8. */
-  nComponents?: number;
-  /** Drop the first eigenvector (constant on a connected graph). Default true. */
-  dropFirst?: boolean;
-  /** Seed of the Lanczos start vector; consumed as scikit-learn's ARPACK start vector is (n uniform draws). */
-  randomState?: number;
-  /** Residual norm at which an eigenpair counts as converged. Default 1e-10 (‖L‖ ≤ 2). */
-  eigenTol?: number;
-  /** Lanczos restarts before giving up with a CONVERGENCE warning. Default 1000. */
-  maxRestarts?: number;
-  /** 'auto' (default): dense for graphs up to 200 nodes, else Lanczos. */
-  eigenSolver?: EigenSolver;
-  onWarning?: WarningHandler;
-}
-
 export type EigenSolver = 'auto' | 'dense' | 'lanczos';
+
+/** How the eigenvectors are found: the parameters spectralEmbedding and SpectralClustering share. */
+export const EIGEN_PARAMS = {
+  /** Residual norm at which an eigenpair counts as converged (‖L‖ ≤ 2). */
+  eigenTol: number({ min: 0, exclusive: true, fallback: 1e-10 }),
+  /** Lanczos restarts before giving up with a CONVERGENCE warning. */
+  maxRestarts: integer({ min: 0, fallback: 1000 }),
+  /** 'auto': dense for graphs up to 200 nodes, else Lanczos. */
+  eigenSolver: oneOf<EigenSolver>(['auto', 'dense', 'lanczos'], 'auto'),
+  /** Receives warnings (message, kind): disconnected graph, asymmetric affinity, no convergence. */
+  onWarning: callback<WarningHandler>(warnOncePerKind),
+};
+
+export const SPECTRAL_EMBEDDING_PARAMS = declareParams('spectralEmbedding', {
+  /** Columns of the embedding. */
+  nComponents: integer({ min: 1, fallback: 8 }),
+  /** Drop the first eigenvector (constant on a connected graph). */
+  dropFirst: boolean(true),
+  /** Seed of the Lanczos start vector; consumed as scikit-learn's ARPACK start vector is (n uniform draws). */
+  randomState: seed(),
+  ...EIGEN_PARAMS,
+});
+export type SpectralEmbeddingOptions = OptionsOf<typeof SPECTRAL_EMBEDDING_PARAMS>;
+
 
 /** What the embedding found, for callers that want more than the coordinates. */
 export interface EmbeddingResult {
@@ -399,34 +408,17 @@ export function embedSymmetric(
   return { embedding: matrix(out, n, nComponents), eigenvalues: values.slice(first), nConnectedComponents: lap.nConnectedComponents };
 }
 
-export function resolveEmbeddingOptions(options: SpectralEmbeddingOptions) {
-  const eigenTol = checkNumber('eigenTol', options.eigenTol ?? 1e-10, 0);
-  if (eigenTol === 0) throw new WasmeansError('INVALID_PARAMETER', 'eigenTol must be positive, got 0');
-  const maxRestarts = checkInteger('maxRestarts', options.maxRestarts ?? 1000, 0);
-  const eigenSolver = options.eigenSolver ?? 'auto';
-  if (eigenSolver !== 'auto' && eigenSolver !== 'dense' && eigenSolver !== 'lanczos') {
-    throw new WasmeansError('INVALID_PARAMETER', `eigenSolver must be 'auto', 'dense' or 'lanczos', got ${describe(eigenSolver)}`);
-  }
-  const onWarning = options.onWarning ?? warnOncePerKind;
-  if (typeof onWarning !== 'function') throw new WasmeansError('INVALID_PARAMETER', `onWarning must be a function, got ${describe(onWarning)}`);
-  return { eigenTol, maxRestarts, eigenSolver, onWarning };
-}
-
 /** The full result: embedding, eigenvalues and component count. */
-export function spectralEmbeddingResult(adjacency: CsrMatrix | DataInput, options: SpectralEmbeddingOptions = {}): EmbeddingResult {
-  const nComponents = checkInteger('nComponents', options.nComponents ?? 8, 1);
-  const dropFirst = options.dropFirst ?? true;
-  if (typeof dropFirst !== 'boolean') throw new WasmeansError('INVALID_PARAMETER', `dropFirst must be true or false, got ${describe(dropFirst)}`);
-  const resolved = resolveEmbeddingOptions(options);
-  const rng = RandomState.fromOptional(options.randomState);
+export function spectralEmbeddingResult(adjacency: CsrMatrix | DataInput, options?: SpectralEmbeddingOptions): EmbeddingResult {
+  const resolved = resolveParams(SPECTRAL_EMBEDDING_PARAMS, options);
   const symmetric = readAdjacency(adjacency, resolved.onWarning);
-  return embedSymmetric(symmetric, nComponents, dropFirst, rng, resolved);
+  return embedSymmetric(symmetric, resolved.nComponents, resolved.dropFirst, RandomState.fromOptional(resolved.randomState), resolved);
 }
 
 /**
  * scikit-learn's `spectral_embedding`: n × nComponents, column c the eigenvector of the normalized Laplacian
  * for its c-th smallest eigenvalue (after the dropped first), divided by √degree, largest |entry| positive.
  */
-export function spectralEmbedding(adjacency: CsrMatrix | DataInput, options: SpectralEmbeddingOptions = {}): Matrix {
+export function spectralEmbedding(adjacency: CsrMatrix | DataInput, options?: SpectralEmbeddingOptions): Matrix {
   return spectralEmbeddingResult(adjacency, options).embedding;
 }

@@ -1,7 +1,8 @@
 // Label-against-label comparisons: scikit-learn's confusion_matrix and accuracy_score, and matchLabels, which
 // renames clusters after the classes they hold (the handbook's relabelling, or the optimal one-to-one match).
-import { assertUnreachable, describe, WasmeansError } from '../core/errors';
 import type { Labels } from '../core/data';
+import { assertUnreachable, WasmeansError } from '../core/errors';
+import { declareParams, oneOf, type OptionsOf, resolveParams } from '../core/params';
 import { contingency, encodeLabels, readLabelPair } from './labels';
 
 export interface ConfusionMatrix {
@@ -114,10 +115,11 @@ export function linearSumAssignment(cost: Float64Array, nr: number, nc: number):
 
 export type MatchMethod = 'mode' | 'hungarian';
 
-export interface MatchLabelsOptions {
-  /** 'mode' (default): each cluster takes its most common target; 'hungarian': the best one-to-one match. */
-  method?: MatchMethod;
-}
+export const MATCH_LABELS_PARAMS = declareParams('matchLabels', {
+  /** 'mode': each cluster takes its most common target; 'hungarian': the best one-to-one match. */
+  method: oneOf<MatchMethod>(['mode', 'hungarian'], 'mode'),
+});
+export type MatchLabelsOptions = OptionsOf<typeof MATCH_LABELS_PARAMS>;
 
 /**
  * Renames clusters after the target labels they hold, so that they can be compared with the target
@@ -132,12 +134,9 @@ export interface MatchLabelsOptions {
  *   that are not target values, in increasing order of cluster value: they never agree with the target, so
  *   accuracy counts them as errors rather than merging them into a class.
  */
-export function matchLabels(clusters: Labels, target: Labels, options: MatchLabelsOptions = {}): Int32Array {
+export function matchLabels(clusters: Labels, target: Labels, options?: MatchLabelsOptions): Int32Array {
+  const { method } = resolveParams(MATCH_LABELS_PARAMS, options);
   const [c, t] = readLabelPair(clusters, 'clusters', target, 'target');
-  const method = options?.method ?? 'mode';
-  if (method !== 'mode' && method !== 'hungarian') {
-    throw new WasmeansError('INVALID_PARAMETER', `method must be 'mode' or 'hungarian', got ${describe(method)}`);
-  }
   const cl = encodeLabels(c);
   const tg = encodeLabels(t);
   const table = contingency(cl, tg);

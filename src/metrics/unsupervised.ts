@@ -2,7 +2,8 @@
 // silhouette (its O(n²·d) distance sums in wasm, float64), Calinski–Harabasz and Davies–Bouldin.
 import { allocate, f64View, i32View } from '../runtime/arena';
 import { WasmeansError } from '../core/errors';
-import { badValue, checkInteger, copyRows, type DataInput, type Labels, readData } from '../core/data';
+import { badValue, copyRows, type DataInput, type Labels, readData } from '../core/data';
+import { declareParams, integer, type OptionsOf, resolveParams, seed } from '../core/params';
 import { RandomState } from '../core/random';
 import { getKernels } from '../runtime/module';
 import { classCounts, encodeLabels, type Encoded, numpySum, readLabels } from './labels';
@@ -90,22 +91,22 @@ export function silhouetteSamples(x: DataInput, labels: Labels): Float64Array {
   return silhouetteOf(readClustered(x, labels));
 }
 
-export interface SilhouetteScoreOptions {
+export const SILHOUETTE_SCORE_PARAMS = declareParams('silhouetteScore', {
   /** Score a random subset of this many samples (all of them when at least n), drawn as scikit-learn does. */
-  sampleSize?: number;
-  /** Seed for the subset (numpy-compatible: `randomState: s` picks scikit-learn's `random_state=s` rows); random when absent. */
-  randomState?: number;
-}
+  sampleSize: integer({ min: 1, defaultText: 'all samples' }),
+  /** Seed for the subset (numpy-compatible: `randomState: s` picks scikit-learn's `random_state=s` rows). */
+  randomState: seed(),
+});
+export type SilhouetteScoreOptions = OptionsOf<typeof SILHOUETTE_SCORE_PARAMS>;
 
 /**
  * Mean silhouette coefficient. With `sampleSize`, over the samples `RandomState(randomState).permutation(n)`
  * lists first, exactly scikit-learn's subset for the same seed.
  */
-export function silhouetteScore(x: DataInput, labels: Labels, options: SilhouetteScoreOptions = {}): number {
+export function silhouetteScore(x: DataInput, labels: Labels, options?: SilhouetteScoreOptions): number {
+  const { sampleSize, randomState } = resolveParams(SILHOUETTE_SCORE_PARAMS, options);
   const clustered = readClustered(x, labels);
-  const { sampleSize, randomState } = options ?? {};
   if (sampleSize === undefined) return numpySum(silhouetteOf(clustered)) / clustered.rows;
-  checkInteger('sampleSize', sampleSize, 1);
   const { x: values, cols } = clustered;
   const indices = RandomState.fromOptional(randomState).permutation(clustered.rows).slice(0, sampleSize);
   const subset = new Float64Array(indices.length * cols);

@@ -3,6 +3,7 @@
 // caller's data.
 import { copyRows, type Data, type DataInput, readData } from '../core/data';
 import { assertUnreachable, describe, WasmeansError } from '../core/errors';
+import { boolean, declareParams, oneOf, type OptionsOf, resolveParams } from '../core/params';
 import type { CsrMatrix } from '../core/sparse';
 import { GRID_ARGS_BYTES, writeGridArgs } from '../generated/kernels';
 import { f32View, i32View } from '../runtime/arena';
@@ -12,12 +13,13 @@ import { getKernels, type Kernels } from '../runtime/module';
 
 export type KNeighborsMode = 'connectivity' | 'distance';
 
-export interface KNeighborsGraphOptions {
-  /** Whether each sample is its own first neighbour, at distance 0 (scikit-learn's `include_self`). */
-  includeSelf?: boolean;
+export const KNEIGHBORS_GRAPH_PARAMS = declareParams('kneighborsGraph', {
+  /** Whether each sample is its own first neighbour, at distance 0 (scikit-learn's include_self). */
+  includeSelf: boolean(false),
   /** 'connectivity': entries 1; 'distance': the Euclidean distances. */
-  mode?: KNeighborsMode;
-}
+  mode: oneOf<KNeighborsMode>(['connectivity', 'distance'], 'connectivity'),
+});
+export type KNeighborsGraphOptions = OptionsOf<typeof KNEIGHBORS_GRAPH_PARAMS>;
 
 /** Query rows per kernel call. */
 const QUERY_CHUNK = 256;
@@ -27,15 +29,9 @@ const QUERY_CHUNK = 256;
  * `kneighbors_graph`: row i lists its neighbours by distance ascending, ties to the lower index. Without
  * includeSelf the row itself is never its own neighbour; with it, it comes first at distance 0.
  */
-export function kneighborsGraph(x: DataInput, nNeighbors: number, options: KNeighborsGraphOptions = {}): CsrMatrix {
+export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNeighborsGraphOptions): CsrMatrix {
+  const { includeSelf, mode } = resolveParams(KNEIGHBORS_GRAPH_PARAMS, options);
   const data = readData(x, 'X');
-  const { includeSelf = false, mode = 'connectivity' } = options;
-  if (typeof includeSelf !== 'boolean') {
-    throw new WasmeansError('INVALID_PARAMETER', `includeSelf must be true or false, got ${describe(includeSelf)}`);
-  }
-  if (mode !== 'connectivity' && mode !== 'distance') {
-    throw new WasmeansError('INVALID_PARAMETER', `mode must be 'connectivity' or 'distance', got ${describe(mode)}`);
-  }
   const n = data.rows;
   const maxNeighbors = includeSelf ? n : n - 1;
   if (typeof nNeighbors !== 'number' || !Number.isInteger(nNeighbors) || nNeighbors < 1 || nNeighbors > maxNeighbors) {

@@ -1,6 +1,7 @@
 // The one owner of the wasm module: instantiation, the instance of this realm, and the typed view of its kernels
 // (src/generated/kernels.ts, generated from assembly/ and held against the module's exports by a test).
 import { describe, WasmeansError } from '../core/errors';
+import { boolean, declareParams, type OptionsOf } from '../core/params';
 import type { Kernels } from '../generated/kernels';
 
 export type { Kernels } from '../generated/kernels';
@@ -80,14 +81,15 @@ export function simdBuild(): 'simd' | 'relaxed-simd' {
   return getKernels().relaxedSimd() === 1 ? 'relaxed-simd' : 'simd';
 }
 
-export interface InitOptions {
+export const INIT_PARAMS = declareParams('init', {
   /**
    * Load the relaxed-SIMD build (fused multiply-add in the scores, 1.05–1.15× per Lloyd iteration) where the runtime
    * validates it, else the plain one. Its float32 rounding differs from the plain build's, and with it from one
    * machine to another; off by default, so that results are the same everywhere.
    */
-  relaxedSimd?: boolean;
-}
+  relaxedSimd: boolean(false),
+});
+export type InitOptions = OptionsOf<typeof INIT_PARAMS>;
 
 /** Options rather than a source: a plain object (a Module, bytes, a URL or a Response never is one). */
 export function isInitOptions(source: unknown): source is InitOptions {

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type AcceleratedAlgorithm, elkanRun, hamerlyRun, yinyangRun } from '../../src/cluster/accelerated';
 import { init, KMeans, kmeans, WasmeansError } from '../../src/index';
-import { autoAlgorithm } from '../../src/cluster/kmeans';
+import { autoAlgorithm } from '../../src/cluster/fit';
 import { allRows, readData, rowsOf } from '../../src/core/data';
 import { lloydRun } from '../../src/cluster/lloyd';
 import { getKernels } from '../../src/runtime/module';

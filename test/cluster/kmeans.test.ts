@@ -277,7 +277,7 @@ describe('errors name the offending value', () => {
     expectError(() => kmeans([[1, 2], [3, NaN]], 1), 'INVALID_INPUT', /NaN at row 1, column 1/);
     expectError(() => kmeans([[1, 2], [3, Infinity]], 1), 'INVALID_INPUT', /Infinity at row 1, column 1/);
     expectError(() => kmeans([[1, 2], [3]], 1), 'INVALID_INPUT', /ragged: row 1 has 1 values, row 0 has 2/);
-    expectError(() => kmeans([[1, 2], [3, 4]], 3), 'INVALID_INPUT', /n_samples=2 should be >= n_clusters=3/);
+    expectError(() => kmeans([[1, 2], [3, 4]], 3), 'INVALID_INPUT', /nSamples=2 should be >= nClusters=3/);
     expectError(() => kmeans([], 1), 'INVALID_INPUT', /0 rows/);
     expectError(() => kmeans({ data: new Float32Array(5), rows: 2, cols: 3 }, 1), 'INVALID_INPUT', /length 5, but rows=2 × cols=3 = 6/);
     expectError(() => kmeans([[1e30, 0]], 1), 'INVALID_INPUT', /1e\+30, beyond/);

@@ -77,7 +77,7 @@ describe('MiniBatchKMeans properties', () => {
     expect(() => new MiniBatchKMeans({ reassignmentRatio: -1 })).toThrowError(/reassignmentRatio .* got -1/);
     // @ts-expect-error: misspelt option
     expect(() => new MiniBatchKMeans({ batch_size: 10 })).toThrowError(WasmeansError);
-    expect(() => new MiniBatchKMeans({ nClusters: 3 }).partialFit([[1, 2]])).toThrowError(/n_samples=1 should be >= n_clusters=3/);
+    expect(() => new MiniBatchKMeans({ nClusters: 3 }).partialFit([[1, 2]])).toThrowError(/nSamples=1 should be >= nClusters=3/);
     const km = new MiniBatchKMeans({ nClusters: 2, randomState: 0 }).fit([[0, 0], [1, 1], [5, 5], [6, 6]]);
     expect(() => km.partialFit([[1, 2, 3], [4, 5, 6]])).toThrowError(/X has 3 features, but MiniBatchKMeans was fitted with 2/);
   });

@@ -153,6 +153,6 @@ describe('initSampleSize', () => {
     expectWasmeansError(() => new KMeans({ nClusters: 5, initSampleSize: 4 }), 'INVALID_PARAMETER', /initSampleSize must be an integer >= 5, got 4/);
     expectWasmeansError(() => new KMeans({ initSampleSize: 100.5 }), 'INVALID_PARAMETER', /initSampleSize must be an integer >= 8, got 100\.5/);
     expectWasmeansError(() => new KMeans({ initSampleSize: '100' as unknown as number }), 'INVALID_PARAMETER', /initSampleSize must be an integer >= 8, got "100"/);
-    expectWasmeansError(() => kmeans(X, 5, { initSampleSize: 5001 }), 'INVALID_PARAMETER', /initSampleSize=5001 must be <= n_samples=5000/);
+    expectWasmeansError(() => kmeans(X, 5, { initSampleSize: 5001 }), 'INVALID_PARAMETER', /initSampleSize=5001 must be <= nSamples=5000/);
   });
 });

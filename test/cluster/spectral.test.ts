@@ -319,7 +319,7 @@ describe('SpectralClustering', () => {
       /n_samples=300 needs a dense 300×300 affinity.*nearest_neighbors/,
     );
     expectWasmeansError(() => new SpectralClustering({ nClusters: 2, affinity: 'nearest_neighbors', nNeighbors: 301 }).fit(X), 'INVALID_PARAMETER', /nNeighbors.*301/);
-    expectWasmeansError(() => new SpectralClustering({ nClusters: 400, affinity: 'nearest_neighbors' }).fit(X), 'INVALID_INPUT', /n_samples=300 should be >= nClusters=400/);
+    expectWasmeansError(() => new SpectralClustering({ nClusters: 400, affinity: 'nearest_neighbors' }).fit(X), 'INVALID_INPUT', /nSamples=300 should be >= nClusters=400/);
     expectWasmeansError(() => new SpectralClustering({ affinity: 'precomputed_nearest_neighbors' }).fit(X), 'INVALID_INPUT', /CsrMatrix of distances/);
     const sparse = csr(sklearn.precomputed_nearest_neighbors.distances as FixtureCsr);
     expectWasmeansError(

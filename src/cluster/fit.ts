@@ -1,0 +1,120 @@
+// The whole k-means fit behind KMeans, kmeans() and their threaded forms: validate against X, copy X into wasm once,
+// nInit seeded runs of the chosen algorithm, the best kept; and when a fit is worth sharing with threads.
+import { allRows, checkEnoughSamples, type DataInput, matrix, readData, readSampleWeight, rowsOf } from '../core/data';
+import { WasmeansError } from '../core/errors';
+import { RandomState } from '../core/random';
+import { getKernels } from '../runtime/module';
+import { elkanRun, hamerlyRun, yinyangRun } from './accelerated';
+import { readInitCenters } from './center-model';
+import type { KMeansParams } from './kmeans';
+import { type LloydResult, lloydRun } from './lloyd';
+import { defaultLocalTrials, makeSeeder } from './seeding';
+import type { Engine } from './threads';
+import { prepareWorkspace } from './workspace';
+
+/**
+ * What 'auto' runs, from fits on blobs (BENCHMARKS.md): Hamerly's bounds pay once a distance costs enough to
+ * skip (k·d ≥ 192) and there are enough centers to skip (k ≥ 16); below that the SIMD Lloyd E-step, a few
+ * nanoseconds a row, wins. With threads Lloyd's E-step is shared and Hamerly's is not, so Hamerly must save
+ * more than the threads give: from k·d ≥ 1024, where it is 2.3× Lloyd or better. Elkan and Yinyang were slower
+ * than Hamerly on every case measured.
+ */
+export function autoAlgorithm(nFeatures: number, nClusters: number, threaded = false): 'lloyd' | 'hamerly' {
+  return nClusters >= 16 && nClusters * nFeatures >= (threaded ? 1024 : 192) ? 'hamerly' : 'lloyd';
+}
+
+/** Whether two labellings are the same partition up to renaming (scikit-learn's `_is_same_clustering`). */
+function sameClustering(a: Int32Array, b: Int32Array, nClusters: number): boolean {
+  const mapping = new Int32Array(nClusters).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    if (mapping[a[i]] === -1) mapping[a[i]] = b[i];
+    else if (mapping[a[i]] !== b[i]) return false;
+  }
+  return true;
+}
+
+function countDistinct(labels: Int32Array, nClusters: number): number {
+  const seen = new Uint8Array(nClusters);
+  let distinct = 0;
+  for (const label of labels) if (!seen[label]++) distinct++;
+  return distinct;
+}
+
+/**
+ * The whole fit: validate, copy X into wasm once, nInit seeded runs, keep the best. `rng` lets a caller continue
+ * its own stream, as scikit-learn's spectral clustering hands its random_state on to k_means; `engine` shares the
+ * Lloyd E-steps with threads.
+ */
+export function fitKMeans(
+  x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, rng = RandomState.fromOptional(options.randomState),
+  engine?: Engine,
+) {
+  const kernels = engine?.kernels ?? getKernels();
+  const data = readData(x);
+  const { rows: nSamples, cols: nFeatures } = data;
+  const { nClusters, init, maxIter } = options;
+  checkEnoughSamples(nSamples, nClusters);
+  if (options.initSampleSize !== undefined && options.initSampleSize > nSamples) {
+    throw new WasmeansError('INVALID_PARAMETER', `initSampleSize=${options.initSampleSize} must be <= nSamples=${nSamples}`);
+  }
+  const weights = readSampleWeight(sampleWeight, nSamples);
+  const initData = typeof init === 'string' ? undefined : readInitCenters(init, nClusters, nFeatures);
+  let nInit = options.nInit === 'auto' ? (init === 'random' ? 10 : 1) : options.nInit;
+  if (initData && nInit !== 1) {
+    options.onWarning(`explicit initial centers were given, so nInit=${nInit} is ignored and 1 run is done`, 'N_INIT_IGNORED');
+    nInit = 1;
+  }
+  if (init === 'random') {
+    let positive = 0;
+    for (const w of weights) if (w > 0) positive++;
+    if (positive < nClusters) {
+      throw new WasmeansError('INVALID_INPUT', `init='random' needs nClusters=${nClusters} rows of positive weight, but sampleWeight has ${positive}`);
+    }
+  }
+  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what: `KMeans.fit on ${nSamples}×${nFeatures} with nClusters=${nClusters}` });
+  const { shift } = ws;
+  const explicit = initData && rowsOf(initData, allRows(nClusters), shift);
+  const tolerance = options.tol * ws.meanVariance;
+  const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
+  const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials });
+  const algorithm = options.algorithm === 'auto' ? autoAlgorithm(nFeatures, nClusters, engine !== undefined) : options.algorithm;
+  const runOnce = { lloyd: lloydRun, elkan: elkanRun, hamerly: hamerlyRun, yinyang: yinyangRun }[algorithm];
+  let best: LloydResult | undefined;
+  for (let run = 0; run < nInit; run++) {
+    const centers = explicit ?? rowsOf(data, (seed as NonNullable<typeof seed>)(rng), shift);
+    // Threads share Lloyd's E-step; the accelerated ones run on this thread (in the threads' memory when threaded).
+    const result =
+      algorithm === 'lloyd' ? lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign) : runOnce(ws, centers, maxIter, tolerance);
+    if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
+  }
+  const result = best as LloydResult;
+  const distinct = countDistinct(result.labels, nClusters);
+  if (distinct < nClusters) {
+    options.onWarning(
+      `number of distinct clusters (${distinct}) found smaller than nClusters (${nClusters}); possibly due to duplicate points in X`,
+      'DISTINCT_CLUSTERS',
+    );
+  }
+  if (!result.converged && options.tol > 0) {
+    options.onWarning(`KMeans did not converge within maxIter=${maxIter} iterations; raise maxIter or tol`, 'CONVERGENCE');
+  }
+  const centers = result.centers;
+  for (let j = 0; j < nClusters; j++) for (let t = 0; t < nFeatures; t++) centers[j * nFeatures + t] += shift[t];
+  return { ...result, centers: matrix(centers, nClusters, nFeatures) };
+}
+
+/** Fits of fewer rows run on the calling thread in fitAsync (see fitKMeansAsync). */
+const MIN_THREADED_ROWS = 8192;
+
+/** `fitKMeans` with its Lloyd E-steps shared by `threads` threads (default: the cores available). */
+export async function fitKMeansAsync(x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, threads: number | undefined) {
+  const rng = RandomState.fromOptional(options.randomState);
+  // Below MIN_THREADED_ROWS the waking and waiting of each iteration costs more than the shared work (digits:
+  // 0.2 ms iterations took twice as long on two threads); the result is the same either way.
+  if (readData(x).rows < MIN_THREADED_ROWS) threads = 1;
+  // The threads run the plain build: with the relaxed-SIMD one loaded they would round differently from fit.
+  if (getKernels().relaxedSimd() === 1) threads = 1;
+  // A chunk of its own: the core's size budget stays for the synchronous path.
+  const { withThreads } = await import('./threads');
+  return withThreads(threads, (engine) => fitKMeans(x, options, sampleWeight, rng, engine));
+}
