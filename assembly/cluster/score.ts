@@ -72,29 +72,28 @@ export function lanesArgmin(value: v128, index: v128): i32 {
 }
 
 /**
- * Per lane, the smallest of four score vectors and of the running best (strict <: of equal values the earlier
- * one, the running best first, then s0 … s3), as Lloyd's lane-by-lane argmin in index order; returns the new best,
- * its index in mergedIndex. The indices of s0 … s3 are index, index + 4, index + 8, index + 12.
+ * Merges four score vectors into a running per-lane argmin, in index order (strict <: the lower index wins); returns
+ * the new best values, their indices in mergedIndex. The indices of s0 … s3 are index, index + 4, index + 8, index + 12.
  */
 // @ts-ignore: decorator
 @inline
 function mergeBest(s0: v128, s1: v128, s2: v128, s3: v128, best: v128, bestIndex: v128, index: v128): v128 {
   const four = i32x4.splat(4);
-  const i1 = i32x4.add(index, four);
-  const i2 = i32x4.add(i1, four);
-  const i3 = i32x4.add(i2, four);
-  const c01 = f32x4.lt(s1, s0);
-  const m01 = v128.bitselect(s1, s0, c01);
-  const j01 = v128.bitselect(i1, index, c01);
-  const c23 = f32x4.lt(s3, s2);
-  const m23 = v128.bitselect(s3, s2, c23);
-  const j23 = v128.bitselect(i3, i2, c23);
-  const c = f32x4.lt(m23, m01);
-  const m = v128.bitselect(m23, m01, c);
-  const j = v128.bitselect(j23, j01, c);
-  const closer = f32x4.lt(m, best);
-  mergedIndex = v128.bitselect(j, bestIndex, closer);
-  return v128.bitselect(m, best, closer);
+  let closer = f32x4.lt(s0, best);
+  best = v128.bitselect(s0, best, closer);
+  bestIndex = v128.bitselect(index, bestIndex, closer);
+  index = i32x4.add(index, four);
+  closer = f32x4.lt(s1, best);
+  best = v128.bitselect(s1, best, closer);
+  bestIndex = v128.bitselect(index, bestIndex, closer);
+  index = i32x4.add(index, four);
+  closer = f32x4.lt(s2, best);
+  best = v128.bitselect(s2, best, closer);
+  bestIndex = v128.bitselect(index, bestIndex, closer);
+  index = i32x4.add(index, four);
+  closer = f32x4.lt(s3, best);
+  mergedIndex = v128.bitselect(index, bestIndex, closer);
+  return v128.bitselect(s3, best, closer);
 }
 let mergedIndex: v128 = i32x4.splat(0);
 
@@ -152,11 +151,11 @@ function scoreCenters(
   let index = i32x4(0, 1, 2, 3);
   let block = centersTPtr;
   for (let g = 0; g < nGroups; g++) {
-    // The four quads of this group, their addresses and their norms.
-    let q0 = g << 2;
-    let q1 = q0 + 1;
-    let q2 = q0 + 2;
-    let q3 = q0 + 3;
+    // The four quads of this group (from the list) and their addresses.
+    let q0 = 0;
+    let q1 = 0;
+    let q2 = 0;
+    let q3 = 0;
     let p0 = block;
     let p1: usize = 0;
     let p2: usize = 0;
@@ -164,9 +163,9 @@ function scoreCenters(
     if (fromList) {
       const at = quadsPtr + (<usize>g << 4);
       q0 = load<i32>(at);
-      q1 = q1 < count ? load<i32>(at, 4) : q0;
-      q2 = q2 < count ? load<i32>(at, 8) : q0;
-      q3 = q3 < count ? load<i32>(at, 12) : q0;
+      q1 = (g << 2) + 1 < count ? load<i32>(at, 4) : q0;
+      q2 = (g << 2) + 2 < count ? load<i32>(at, 8) : q0;
+      q3 = (g << 2) + 3 < count ? load<i32>(at, 12) : q0;
       p0 = quadAddress(centersTPtr, q0, nFeatures);
       p1 = quadAddress(centersTPtr, q1, nFeatures);
       p2 = quadAddress(centersTPtr, q2, nFeatures);
@@ -211,19 +210,34 @@ function scoreCenters(
         b3 = madd(xb, c3, b3);
       }
     }
-    const n0 = v128.load(centerNormsPtr + (<usize>q0 << 4));
-    const n1 = v128.load(centerNormsPtr + (<usize>q1 << 4));
-    const n2 = v128.load(centerNormsPtr + (<usize>q2 << 4));
-    const n3 = v128.load(centerNormsPtr + (<usize>q3 << 4));
+    let n0: v128, n1: v128, n2: v128, n3: v128;
+    if (fromList) {
+      n0 = v128.load(centerNormsPtr + (<usize>q0 << 4));
+      n1 = v128.load(centerNormsPtr + (<usize>q1 << 4));
+      n2 = v128.load(centerNormsPtr + (<usize>q2 << 4));
+      n3 = v128.load(centerNormsPtr + (<usize>q3 << 4));
+    } else {
+      const norms = centerNormsPtr + (<usize>g << 6);
+      n0 = v128.load(norms);
+      n1 = v128.load(norms, 16);
+      n2 = v128.load(norms, 32);
+      n3 = v128.load(norms, 48);
+    }
     const s0 = madd(minusTwo, a0, n0);
     const s1 = madd(minusTwo, a1, n1);
     const s2 = madd(minusTwo, a2, n2);
     const s3 = madd(minusTwo, a3, n3);
-    if (storeScores) {
+    if (storeScores && fromList) {
       v128.store(scoresPtr + (<usize>q0 << 4), s0);
       v128.store(scoresPtr + (<usize>q1 << 4), s1);
       v128.store(scoresPtr + (<usize>q2 << 4), s2);
       v128.store(scoresPtr + (<usize>q3 << 4), s3);
+    } else if (storeScores) {
+      const out = scoresPtr + (<usize>g << 6);
+      v128.store(out, s0);
+      v128.store(out, s1, 16);
+      v128.store(out, s2, 32);
+      v128.store(out, s3, 48);
     }
     if (keepSecond) {
       mergeWithSecond(s0, index);

@@ -18,7 +18,6 @@ export const N_CLUSTERS = {
 export function initParam<M extends string>(methods: readonly M[]) {
   const named = methods.map((m) => `'${m}'`).join(', ');
   return custom<M | DataInput>(
-    `${methods.map((m) => `'${m}'`).join(' | ')} | k initial centers`,
     (value, name) => {
       if (typeof value === 'string' && !methods.includes(value as M)) {
         throw new WasmeansError('INVALID_PARAMETER', `${name} must be ${named} or an array of initial centers, got ${describe(value)}`);
@@ -31,18 +30,18 @@ export function initParam<M extends string>(methods: readonly M[]) {
 
 /** Parameters KMeans and MiniBatchKMeans share, after their own. */
 export const CENTER_MODEL_PARAMS = {
-  /** Seed of numpy-compatible MT19937 draws (scikit-learn's random_state draws the same); random when absent. */
+  /** Seed of numpy-compatible MT19937 draws (scikit-learn's random_state draws the same). @default random */
   randomState: seed(),
-  /** k-means++ candidates per center; 2 + ⌊ln k⌋ by default, as scikit-learn. */
-  nLocalTrials: integer({ min: 1, max: MAX_LOCAL_TRIALS, defaultText: '2 + ⌊ln k⌋' }),
-  /** Receives warnings (message, kind): fewer distinct clusters than k, no convergence, nInit ignored. */
+  /** k-means++ candidates per center, as scikit-learn. @default 2 + ⌊ln k⌋ */
+  nLocalTrials: integer({ min: 1, max: MAX_LOCAL_TRIALS }),
+  /** Receives warnings (message, kind): fewer distinct clusters than k, no convergence, nInit ignored. @default console.warn, once per kind */
   onWarning: callback<WarningHandler>(warnOncePerKind),
 };
 
 /** The options of fit, fitPredict, fitTransform, score and partialFit. */
 export const FIT_PARAMS = declareParams('fit', {
-  /** A weight per row of X: finite, >= 0, not all 0. */
-  sampleWeight: custom<ArrayLike<number> | undefined>('n numbers >= 0', (value) => value as ArrayLike<number>, undefined, 'all 1'),
+  /** A weight per row of X: finite, >= 0, not all 0. @default all 1 */
+  sampleWeight: custom<ArrayLike<number> | undefined>((value) => value as ArrayLike<number>),
 });
 export type FitOptions = OptionsOf<typeof FIT_PARAMS>;
 

@@ -26,15 +26,16 @@ export const KMEANS_PARAMS = declareParams('KMeans', {
    * evaluations); 'auto': Hamerly when k ≥ 16 and k·d ≥ 192 (1024 in a threaded fit), else Lloyd.
    */
   algorithm: oneOf<KMeansAlgorithm>(['auto', 'lloyd', 'elkan', 'hamerly', 'yinyang'], 'auto'),
-  /** k-means||: rows drawn per round. */
-  oversamplingFactor: integer({ min: 1, derive: (r) => 2 * (r.nClusters as number), defaultText: '2 · nClusters' }),
+  /** k-means||: rows drawn per round. @default 2 · nClusters */
+  oversamplingFactor: integer({ min: 1, derive: (r) => 2 * (r.nClusters as number) }),
   /** k-means||: sampling rounds (Spark MLlib's initSteps). */
   initRounds: integer({ min: 1, max: 100, fallback: 2 }),
   /**
    * Seed ('k-means++' or 'k-means||') on this many rows drawn uniformly without replacement (a fresh draw per run),
    * then run on all rows; at least nClusters, at most the rows of X.
+   * @default all rows
    */
-  initSampleSize: integer({ min: (r) => r.nClusters as number, defaultText: 'all rows' }),
+  initSampleSize: integer({ min: (r) => r.nClusters as number }),
   ...CENTER_MODEL_PARAMS,
 });
 
@@ -48,8 +49,9 @@ const THREADS = {
   /**
    * Threads sharing each Lloyd iteration (worker_threads, or Web Workers on a crossOriginIsolated page; this thread
    * counts as one). Results are identical whatever the count.
+   * @default the cores available
    */
-  threads: integer({ min: 1, max: 1024, defaultText: 'the cores available' }),
+  threads: integer({ min: 1, max: 1024 }),
 };
 export const FIT_ASYNC_PARAMS = declareParams('fitAsync', { ...FIT_PARAMS, ...THREADS });
 export type ThreadOptions = OptionsOf<typeof THREADS>;

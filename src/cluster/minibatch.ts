@@ -27,8 +27,8 @@ export const MINI_BATCH_KMEANS_PARAMS = declareParams('MiniBatchKMeans', {
   tol: number({ min: 0, fallback: 0 }),
   /** Stop after this many steps without improvement of the smoothed batch inertia; null disables. */
   maxNoImprovement: orLiteral(null, integer({ min: 0 }), 10),
-  /** Rows sampled for each init (and for the validation subset); at least 3 · nClusters. */
-  initSize: integer({ min: 1, defaultText: '3 · batchSize' }),
+  /** Rows sampled for each init (and for the validation subset); at least 3 · nClusters. @default 3 · batchSize */
+  initSize: integer({ min: 1 }),
   /** Centers whose accumulated weight falls below this fraction of the largest are moved to random batch rows. */
   reassignmentRatio: number({ min: 0, fallback: 0.01 }),
   ...CENTER_MODEL_PARAMS,

@@ -9,26 +9,26 @@ import { MiniBatchKMeans } from './minibatch';
 export type PixelBuffer = Uint8Array | Uint8ClampedArray | ArrayLike<number>;
 
 export const QUANTIZE_PARAMS = declareParams('quantize', {
-  /** Image width in pixels; an ImageData's own when absent. */
-  width: integer({ min: 1, defaultText: "the ImageData's" }),
-  /** Image height in pixels; an ImageData's own when absent. */
-  height: integer({ min: 1, defaultText: "the ImageData's" }),
-  /** 3 (RGB) or 4 (RGBA; alpha is kept as it is and not clustered). */
-  channels: custom<3 | 4 | undefined>('3 | 4', (value, name) => {
+  /** Image width in pixels. @default the ImageData's */
+  width: integer({ min: 1 }),
+  /** Image height in pixels. @default the ImageData's */
+  height: integer({ min: 1 }),
+  /** 3 (RGB) or 4 (RGBA; alpha is kept as it is and not clustered). @default 4 for an ImageData, else 3 */
+  channels: custom<3 | 4 | undefined>((value, name) => {
     if (value !== 3 && value !== 4) throw new WasmeansError('INVALID_PARAMETER', `${name} must be 3 or 4, got ${describe(value)}`);
     return value;
-  }, undefined, '4 for an ImageData, else 3'),
+  }),
   /** Palette size, at most the number of pixels. */
   nColors: integer({ min: 1, fallback: 16 }),
   /** 'minibatch' (the handbook's choice) or 'kmeans' (full Lloyd, slower, slightly lower inertia). */
   method: oneOf(['minibatch', 'kmeans'], 'minibatch'),
-  /** Seed of the clustering. */
+  /** Seed of the clustering. @default random */
   randomState: seed(),
   /** MiniBatchKMeans inits on subsamples, as the handbook's scikit-learn version did. */
   nInit: integer({ min: 1, fallback: 3 }),
   /** MiniBatchKMeans rows per batch. */
   batchSize: integer({ min: 1, fallback: 1024 }),
-  /** Receives the clustering's warnings. */
+  /** Receives the clustering's warnings. @default console.warn, once per kind */
   onWarning: callback<WarningHandler>(warnOncePerKind),
 });
 export type QuantizeOptions = OptionsOf<typeof QUANTIZE_PARAMS>;

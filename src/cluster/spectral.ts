@@ -32,12 +32,12 @@ export const SPECTRAL_CLUSTERING_PARAMS = declareParams('SpectralClustering', {
   assignLabels: oneOf<SpectralAssignLabels>(['kmeans', 'discretize', 'cluster_qr'], 'kmeans'),
   /** k-means restarts on the embedding. */
   nInit: integer({ min: 1, fallback: 10 }),
-  /** Embedding columns. */
-  nComponents: integer({ min: 1, derive: (r) => r.nClusters as number, defaultText: 'nClusters' }),
-  /** Seed of the eigensolver's start vector and of the label assignment: one stream, as scikit-learn's. */
+  /** Embedding columns. @default nClusters */
+  nComponents: integer({ min: 1, derive: (r) => r.nClusters as number }),
+  /** Seed of the eigensolver's start vector and of the label assignment: one stream, as scikit-learn's. @default random */
   randomState: seed(),
-  /** The dense rbf affinity's memory cap in bytes (12 a stored entry). */
-  maxAffinityBytes: number({ min: 0, fallback: 2 ** 30, defaultText: '1 GiB' }),
+  /** The dense rbf affinity's memory cap in bytes (12 a stored entry). @default 1 GiB */
+  maxAffinityBytes: number({ min: 0, fallback: 2 ** 30 }),
   ...EIGEN_PARAMS,
 });
 

@@ -5,16 +5,18 @@
 // option types (OptionsOf) and the option tables of the README (test/docs/readme-options.test.ts).
 import { describe, WasmeansError } from './errors';
 
-/** How one parameter is checked, and what it becomes when absent. */
+/**
+ * How one parameter is checked, and what it becomes when absent. Its doc comment, where it is declared, is its
+ * one-line doc; an `@default` tag there says what an absent parameter means when that is not a plain value.
+ */
 export interface Param<T> {
-  /** What the parameter takes, for messages and the README ('an integer >= 1', "'auto' | 'lloyd'"). */
-  readonly kind: string;
   /** The default; undefined (and no `derive`): optional, stays undefined when absent. */
   readonly fallback?: T;
   /** The default when it derives from the parameters declared before this one. */
   readonly derive?: (resolved: Record<string, unknown>) => T;
-  /** The default as the README prints it, where it is derived. */
-  readonly defaultText?: string;
+  /** The range of a number, for the README. */
+  readonly min?: number;
+  readonly max?: number;
   /** Validates a given value (never undefined) under its name; `resolved` holds the parameters declared before it. */
   check(value: unknown, name: string, resolved: Record<string, unknown>): T;
 }
@@ -93,25 +95,22 @@ const bound = (b: Bound | undefined, resolved: Record<string, unknown>, fallback
   b === undefined ? fallback : typeof b === 'function' ? b(resolved) : b;
 
 /** An integer in [min, max] (either may derive from earlier parameters). */
-export function integer(options: { min: Bound; max?: Bound; fallback?: number; derive?: (r: Record<string, unknown>) => number; defaultText?: string }): Param<number> {
-  const kind = `an integer >= ${typeof options.min === 'number' ? options.min : '…'}${options.max === undefined ? '' : `, <= ${typeof options.max === 'number' ? options.max : '…'}`}`;
+export function integer(options: { min: Bound; max?: Bound; fallback?: number; derive?: (r: Record<string, unknown>) => number }): Param<number> {
+  const { min, max, fallback, derive } = options;
   return {
-    kind,
-    fallback: options.fallback,
-    derive: options.derive,
-    defaultText: options.defaultText,
-    check(value, name, resolved) {
-      return checkInteger(name, value, bound(options.min, resolved, 0), bound(options.max, resolved, Number.MAX_SAFE_INTEGER));
-    },
+    fallback,
+    derive,
+    min: typeof min === 'number' ? min : undefined,
+    max: typeof max === 'number' ? max : undefined,
+    check: (value, name, resolved) => checkInteger(name, value, bound(min, resolved, 0), bound(max, resolved, Number.MAX_SAFE_INTEGER)),
   };
 }
 
 /** A finite number >= min (> min when `exclusive`). */
-export function number(options: { min: number; exclusive?: boolean; fallback?: number; defaultText?: string }): Param<number> {
+export function number(options: { min: number; exclusive?: boolean; fallback?: number }): Param<number> {
   return {
-    kind: `a finite number ${options.exclusive ? '>' : '>='} ${options.min}`,
     fallback: options.fallback,
-    defaultText: options.defaultText,
+    min: options.min,
     check(value, name) {
       const v = checkNumber(name, value, options.min);
       if (options.exclusive && v === options.min) throw invalid(`${name} must be a finite number > ${options.min}, got ${describe(value)}`);
@@ -122,9 +121,7 @@ export function number(options: { min: number; exclusive?: boolean; fallback?: n
 
 /** One of the listed strings. */
 export function oneOf<T extends string>(values: readonly T[], fallback?: T): Param<T> {
-  const kind = values.map((v) => `'${v}'`).join(' | ');
   return {
-    kind,
     fallback,
     check(value, name) {
       if (values.includes(value as T)) return value as T;
@@ -138,7 +135,6 @@ export function oneOf<T extends string>(values: readonly T[], fallback?: T): Par
 /** true or false. */
 export function boolean(fallback?: boolean): Param<boolean> {
   return {
-    kind: 'true | false',
     fallback,
     check(value, name) {
       if (typeof value !== 'boolean') throw invalid(`${name} must be true or false, got ${describe(value)}`);
@@ -148,11 +144,9 @@ export function boolean(fallback?: boolean): Param<boolean> {
 }
 
 /** A function (a callback such as onWarning). */
-export function callback<F extends (...args: never[]) => unknown>(fallback: F, kind = 'a function'): Param<F> {
+export function callback<F extends (...args: never[]) => unknown>(fallback: F): Param<F> {
   return {
-    kind,
     fallback,
-    defaultText: 'console.warn, once per kind',
     check(value, name) {
       if (typeof value !== 'function') throw invalid(`${name} must be a function, got ${describe(value)}`);
       return value as F;
@@ -161,22 +155,19 @@ export function callback<F extends (...args: never[]) => unknown>(fallback: F, k
 }
 
 /** A seed: an integer in [0, 2³² − 1]; absent means a random one. */
-export const seed = (): Param<number> => ({
-  kind: 'an integer in [0, 2^32 − 1]',
-  defaultText: 'random',
-  check: (value, name) => checkInteger(name, value, 0, 2 ** 32 - 1),
-});
+export const seed = (): Param<number> => ({ min: 0, max: 2 ** 32 - 1, check: (value, name) => checkInteger(name, value, 0, 2 ** 32 - 1) });
 
-/** Anything else: the caller's own check, with `kind` for messages and the README. */
-export function custom<T>(kind: string, check: (value: unknown, name: string, resolved: Record<string, unknown>) => T, fallback?: T, defaultText?: string): Param<T> {
-  return { kind, fallback, defaultText, check };
+/** Anything else: the caller's own check. */
+export function custom<T>(check: (value: unknown, name: string, resolved: Record<string, unknown>) => T, fallback?: T): Param<T> {
+  return { fallback, check };
 }
 
 /** Either a literal or what `other` takes: `'auto'` beside an integer, `null` beside a count. */
 export function orLiteral<L extends string | null, T>(literal: L, other: Param<T>, fallback?: L | T): Param<L | T> {
   return {
-    kind: `${literal === null ? 'null' : `'${literal}'`} | ${other.kind}`,
     fallback: fallback as L | T | undefined,
+    min: other.min,
+    max: other.max,
     check: (value, name, resolved) => (value === literal ? literal : other.check(value, name, resolved)),
   };
 }

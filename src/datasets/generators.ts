@@ -8,26 +8,26 @@ import { boolean, checkInteger, custom, declareParams, integer, type OptionsOf, 
 import { RandomState } from '../core/random';
 
 const SEED = {
-  /** Integer seed, as scikit-learn's random_state. */
+  /** Integer seed, as scikit-learn's random_state. @default random */
   randomState: seed(),
 };
 
 export const MAKE_BLOBS_PARAMS = declareParams('makeBlobs', {
   /** Total number of points, split evenly over the centers (the first ones get one more), or one count per center. */
-  nSamples: custom<number | number[]>('an integer >= 1, or one count per center', (value, name) => {
+  nSamples: custom<number | number[]>((value, name) => {
     if (Array.isArray(value)) return readCounts(value);
     return checkInteger(name, value, 1);
   }, 100),
   /** Number of features; ignored when the centers are given. */
   nFeatures: integer({ min: 1, fallback: 2 }),
-  /** Number of centers to draw uniformly in centerBox, or the centers themselves (rows). */
-  centers: custom<number | DataInput>('an integer >= 1, or the centers (rows)', (value, name) => {
+  /** Number of centers to draw uniformly in centerBox, or the centers themselves (rows). @default 3, or one per count of nSamples */
+  centers: custom<number | DataInput>((value, name) => {
     return typeof value === 'number' ? checkInteger(name, value, 1) : (value as DataInput);
-  }, undefined, '3, or one per count of nSamples'),
+  }),
   /** Standard deviation of every cluster, or one per center. */
-  clusterStd: custom<number | ArrayLike<number>>('a finite number >= 0, or one per center', (value) => value as number | ArrayLike<number>, 1),
+  clusterStd: custom<number | ArrayLike<number>>((value) => value as number | ArrayLike<number>, 1),
   /** Bounds [low, high] of the box the random centers are drawn from. */
-  centerBox: custom<[number, number]>('[low, high]', (value, name) => {
+  centerBox: custom<[number, number]>((value, name) => {
     if (!Array.isArray(value) || value.length !== 2 || !value.every(Number.isFinite) || value[0] > value[1]) {
       throw new WasmeansError('INVALID_PARAMETER', `${name} must be [low, high] with finite low <= high, got ${describeArray(value)}`);
     }
@@ -50,17 +50,17 @@ export interface Blobs {
 
 export const MAKE_MOONS_PARAMS = declareParams('makeMoons', {
   /** Total number of points (the outer shape gets ⌊n/2⌋), or [outer, inner]. */
-  nSamples: custom<number | [number, number]>('an integer >= 1, or [outer, inner]', (value) => {
+  nSamples: custom<number | [number, number]>((value) => {
     readPair(value as number | [number, number]);
     return value as number | [number, number];
   }, 100),
-  /** Standard deviation of the Gaussian noise added to every coordinate. */
-  noise: custom<number | undefined>('a finite number >= 0', (value, name) => {
+  /** Standard deviation of the Gaussian noise added to every coordinate. @default no noise */
+  noise: custom<number | undefined>((value, name) => {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new WasmeansError('INVALID_PARAMETER', `${name} must be a finite number >= 0 or undefined, got ${describe(value)}`);
     }
     return value;
-  }, undefined, 'none'),
+  }),
   /** Shuffle the points (otherwise the outer shape comes first). */
   shuffle: boolean(true),
   ...SEED,
@@ -70,7 +70,7 @@ export type MakeMoonsOptions = OptionsOf<typeof MAKE_MOONS_PARAMS>;
 export const MAKE_CIRCLES_PARAMS = declareParams('makeCircles', {
   ...MAKE_MOONS_PARAMS,
   /** Scale of the inner circle against the outer one, in [0, 1). */
-  factor: custom<number>('a number in [0, 1)', (value, name) => {
+  factor: custom<number>((value, name) => {
     if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
       throw new WasmeansError('INVALID_PARAMETER', `${name} must be a number in [0, 1), got ${describe(value)}`);
     }

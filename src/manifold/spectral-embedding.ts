@@ -24,7 +24,7 @@ export const EIGEN_PARAMS = {
   maxRestarts: integer({ min: 0, fallback: 1000 }),
   /** 'auto': dense for graphs up to 200 nodes, else Lanczos. */
   eigenSolver: oneOf<EigenSolver>(['auto', 'dense', 'lanczos'], 'auto'),
-  /** Receives warnings (message, kind): disconnected graph, asymmetric affinity, no convergence. */
+  /** Receives warnings (message, kind): disconnected graph, asymmetric affinity, no convergence. @default console.warn, once per kind */
   onWarning: callback<WarningHandler>(warnOncePerKind),
 };
 
@@ -33,7 +33,7 @@ export const SPECTRAL_EMBEDDING_PARAMS = declareParams('spectralEmbedding', {
   nComponents: integer({ min: 1, fallback: 8 }),
   /** Drop the first eigenvector (constant on a connected graph). */
   dropFirst: boolean(true),
-  /** Seed of the Lanczos start vector; consumed as scikit-learn's ARPACK start vector is (n uniform draws). */
+  /** Seed of the Lanczos start vector; consumed as scikit-learn's ARPACK start vector is (n uniform draws). @default random */
   randomState: seed(),
   ...EIGEN_PARAMS,
 });

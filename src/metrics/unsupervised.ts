@@ -92,9 +92,9 @@ export function silhouetteSamples(x: DataInput, labels: Labels): Float64Array {
 }
 
 export const SILHOUETTE_SCORE_PARAMS = declareParams('silhouetteScore', {
-  /** Score a random subset of this many samples (all of them when at least n), drawn as scikit-learn does. */
-  sampleSize: integer({ min: 1, defaultText: 'all samples' }),
-  /** Seed for the subset (numpy-compatible: `randomState: s` picks scikit-learn's `random_state=s` rows). */
+  /** Score a random subset of this many samples (all of them when at least n), drawn as scikit-learn does. @default all samples */
+  sampleSize: integer({ min: 1 }),
+  /** Seed for the subset (numpy-compatible: `randomState: s` picks scikit-learn's `random_state=s` rows). @default random */
   randomState: seed(),
 });
 export type SilhouetteScoreOptions = OptionsOf<typeof SILHOUETTE_SCORE_PARAMS>;
