@@ -19,3 +19,7 @@ export {
 } from './metrics';
 export { kneighborsGraph, type KNeighborsGraphOptions, type KNeighborsMode } from './neighbors/kneighbors';
 export type { CsrMatrix } from './core/sparse';
+export {
+  SpectralClustering, type SpectralClusteringOptions, type SpectralAffinity, type SpectralAssignLabels,
+} from './cluster/spectral';
+export { spectralEmbedding, type SpectralEmbeddingOptions, type EigenSolver } from './manifold/spectral-embedding';

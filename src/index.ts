@@ -3,7 +3,7 @@
 import { wasmGzipBase64 } from './generated/wasmBase64';
 import { inlinedBytes } from './runtime/inline';
 import { resolveParams } from './core/params';
-import { INIT_PARAMS, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
+import { initParams, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
 
 export type { InitOptions } from './runtime/module';
 
@@ -18,7 +18,7 @@ export * from './api';
  */
 export async function init(source?: WasmSource | InitOptions): Promise<void> {
   if (isInitOptions(source)) {
-    if (!resolveParams(INIT_PARAMS, source).relaxedSimd) return initialize(inlinedModule);
+    if (!resolveParams(initParams(), source, 'init').relaxedSimd) return initialize(inlinedModule);
     return initialize(() => import('./runtime/relaxed').then(async ({ relaxedModuleBytes }) => (await relaxedModuleBytes()) ?? inlinedModule()));
   }
   return initialize(source ?? inlinedModule);

@@ -1,5 +1,6 @@
-// The `wasmeans/spectral` entry: spectral clustering and embedding. Kept out of the core entry so that the core
-// stays within its size budget; it shares the core's wasm instance, so `init()` from 'wasmeans' serves it too.
+// The `wasmeans/spectral` entry: spectral clustering and embedding on their own, for runtimes without a bundler
+// (the main entry exports them too, and bundlers drop what is not imported). It shares the core's wasm instance,
+// so `init()` from 'wasmeans' serves it.
 export {
   SpectralClustering, type SpectralClusteringOptions, type SpectralAffinity, type SpectralAssignLabels,
 } from './cluster/spectral';

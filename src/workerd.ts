@@ -3,7 +3,7 @@
 // compiles at upload and hands over as a WebAssembly.Module.
 import wasmModule from './wasmeans.wasm';
 import { resolveParams } from './core/params';
-import { INIT_PARAMS, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
+import { initParams, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
 
 export * from './api';
 
@@ -12,6 +12,6 @@ export * from './api';
  * used: Workers compile no wasm at run time, so `{ relaxedSimd: true }` keeps the plain build here.
  */
 export async function init(source?: WasmSource | InitOptions): Promise<void> {
-  if (isInitOptions(source)) resolveParams(INIT_PARAMS, source);
+  if (isInitOptions(source)) resolveParams(initParams(), source, 'init');
   return initialize(source === undefined || isInitOptions(source) ? wasmModule : source);
 }

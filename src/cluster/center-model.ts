@@ -2,7 +2,7 @@
 // every fitted center model offers: predict, transform, score and the fitted attributes.
 import { checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight } from '../core/data';
 import { describe, WasmeansError } from '../core/errors';
-import { callback, custom, declareParams, integer, type OptionsOf, resolveParams, seed } from '../core/params';
+import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
@@ -11,39 +11,36 @@ import { inertiaOf, loadCenters, MAX_LOCAL_TRIALS, nearestCenters, prepareWorksp
 /** The first parameter of KMeans and MiniBatchKMeans (scikit-learn's first positional one). */
 export const N_CLUSTERS = {
   /** Number of clusters k. */
-  nClusters: integer({ min: 1, fallback: 8 }),
-};
+  nClusters: { kind: 'integer', min: 1, fallback: 8 },
+} as const;
 
 /** init: one of the named methods, or explicit centers (checked against X's shape when fitting). */
-export function initParam<M extends string>(methods: readonly M[]) {
-  const named = methods.map((m) => `'${m}'`).join(', ');
-  return custom<M | DataInput>(
-    (value, name) => {
-      if (typeof value === 'string' && !methods.includes(value as M)) {
-        throw new WasmeansError('INVALID_PARAMETER', `${name} must be ${named} or an array of initial centers, got ${describe(value)}`);
-      }
-      return value as M | DataInput;
-    },
-    methods[0],
-  );
+export function checkInit<M extends string>(value: unknown, name: string, methods: readonly M[]): M | DataInput {
+  if (typeof value === 'string' && !methods.includes(value as M)) {
+    const named = methods.map((m) => `'${m}'`).join(', ');
+    throw new WasmeansError('INVALID_PARAMETER', `${name} must be ${named} or an array of initial centers, got ${describe(value)}`);
+  }
+  return value as M | DataInput;
 }
 
 /** Parameters KMeans and MiniBatchKMeans share, after their own. */
 export const CENTER_MODEL_PARAMS = {
   /** Seed of numpy-compatible MT19937 draws (scikit-learn's random_state draws the same). @default random */
-  randomState: seed(),
+  randomState: { kind: 'seed' },
   /** k-means++ candidates per center, as scikit-learn. @default 2 + ⌊ln k⌋ */
-  nLocalTrials: integer({ min: 1, max: MAX_LOCAL_TRIALS }),
+  nLocalTrials: { kind: 'integer', min: 1, max: MAX_LOCAL_TRIALS },
   /** Receives warnings (message, kind): fewer distinct clusters than k, no convergence, nInit ignored. @default console.warn, once per kind */
-  onWarning: callback<WarningHandler>(warnOncePerKind),
-};
+  onWarning: { kind: 'function', fallback: warnOncePerKind },
+} as const;
 
 /** The options of fit, fitPredict, fitTransform, score and partialFit. */
-export const FIT_PARAMS = declareParams('fit', {
-  /** A weight per row of X: finite, >= 0, not all 0. @default all 1 */
-  sampleWeight: custom<ArrayLike<number> | undefined>((value) => value as ArrayLike<number>),
-});
-export type FitOptions = OptionsOf<typeof FIT_PARAMS>;
+export function fitParams() {
+  return {
+    /** A weight per row of X: finite, >= 0, not all 0. @default all 1 */
+    sampleWeight: { check: (value): ArrayLike<number> | undefined => value as ArrayLike<number> },
+  } as const satisfies ParamSpecs;
+}
+export type FitOptions = OptionsOf<ReturnType<typeof fitParams>>;
 
 export interface FittedState {
   /** Centers in the caller's coordinates. */
@@ -104,7 +101,7 @@ export abstract class CenterModel {
 
   /** −inertia of X against the fitted centers, as scikit-learn's `score`. */
   score(x: DataInput, options?: FitOptions): number {
-    const { sampleWeight } = resolveParams(FIT_PARAMS, options, `${this.modelName}.score`);
+    const { sampleWeight } = resolveParams(fitParams(), options, `${this.modelName}.score`);
     const { ws, centers } = this.workspaceFor(x, sampleWeight, 'score');
     nearestCenters(ws, centers);
     return -inertiaOf(ws);

@@ -1,48 +1,53 @@
 // scikit-learn's KMeans: its parameters, declared once, the estimator, and the function forms kmeans() and
 // kmeansAsync(). The fit itself is fit.ts.
 import type { DataInput, Matrix } from '../core/data';
-import { checkOptions, declareParams, integer, number, oneOf, type OptionsOf, orLiteral, ownerOf, type Resolved, resolveParams } from '../core/params';
-import { CENTER_MODEL_PARAMS, CenterModel, FIT_PARAMS, type FitOptions, initParam, N_CLUSTERS } from './center-model';
+import { checkOptions, type OptionsOf, type ParamSpecs, type Resolved, resolveParams } from '../core/params';
+import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS } from './center-model';
 import { fitKMeans, fitKMeansAsync } from './fit';
 
 export type KMeansInit = 'k-means++' | 'random' | DataInput;
 export type KMeansAlgorithm = 'auto' | 'lloyd' | 'elkan' | 'hamerly' | 'yinyang';
 
-export const KMEANS_PARAMS = declareParams('KMeans', {
-  ...N_CLUSTERS,
+/** KMeans' parameters after nClusters: what kmeans(X, nClusters, options) takes too. */
+const KMEANS_OPTIONS = {
   /**
    * How the centers start: 'k-means++' (greedy, as scikit-learn), 'k-means||' (Bahmani et al.'s scalable k-means++:
    * a few oversampling rounds, then weighted k-means++ on the candidates), 'random' rows, or k explicit centers.
    */
-  init: initParam(['k-means++', 'k-means||', 'random'] as const),
+  init: {
+    check: (value, name): 'k-means++' | 'k-means||' | 'random' | DataInput => checkInit(value, name, ['k-means++', 'k-means||', 'random'] as const),
+    fallback: 'k-means++',
+  },
   /** Runs from different seeds, the lowest inertia kept; 'auto': 1 for k-means++, k-means|| or explicit centers, 10 for 'random'. */
-  nInit: orLiteral('auto', integer({ min: 1 }), 'auto'),
+  nInit: { kind: 'integer', min: 1, literal: 'auto', fallback: 'auto' },
   /** Iterations at most per run. */
-  maxIter: integer({ min: 1, fallback: 300 }),
+  maxIter: { kind: 'integer', min: 1, fallback: 300 },
   /** Relative tolerance on the summed squared center shift, scaled by the mean per-feature variance of X. */
-  tol: number({ min: 0, fallback: 1e-4 }),
+  tol: { kind: 'number', min: 0, fallback: 1e-4 },
   /**
    * 'lloyd', or one of the exact accelerations 'elkan', 'hamerly' and 'yinyang' (Lloyd's result with fewer distance
    * evaluations); 'auto': Hamerly when k ≥ 16 and k·d ≥ 192 (1024 in a threaded fit), else Lloyd.
    */
-  algorithm: oneOf<KMeansAlgorithm>(['auto', 'lloyd', 'elkan', 'hamerly', 'yinyang'], 'auto'),
+  algorithm: { values: ['auto', 'lloyd', 'elkan', 'hamerly', 'yinyang'], fallback: 'auto' },
   /** k-means||: rows drawn per round. @default 2 · nClusters */
-  oversamplingFactor: integer({ min: 1, derive: (r) => 2 * (r.nClusters as number) }),
+  oversamplingFactor: { kind: 'integer', min: 1, derive: (r) => 2 * (r.nClusters as number) },
   /** k-means||: sampling rounds (Spark MLlib's initSteps). */
-  initRounds: integer({ min: 1, max: 100, fallback: 2 }),
+  initRounds: { kind: 'integer', min: 1, max: 100, fallback: 2 },
   /**
    * Seed ('k-means++' or 'k-means||') on this many rows drawn uniformly without replacement (a fresh draw per run),
    * then run on all rows; at least nClusters, at most the rows of X.
    * @default all rows
    */
-  initSampleSize: integer({ min: (r) => r.nClusters as number }),
+  initSampleSize: { kind: 'integer', min: (r) => r.nClusters as number },
   ...CENTER_MODEL_PARAMS,
-});
+} as const satisfies ParamSpecs;
 
-export type KMeansOptions = OptionsOf<typeof KMEANS_PARAMS>;
-export type KMeansParams = Resolved<typeof KMEANS_PARAMS>;
+export function kmeansParams() {
+  return { ...N_CLUSTERS, ...KMEANS_OPTIONS } as const satisfies ParamSpecs;
+}
 
-const { nClusters: _nClusters, ...KMEANS_WITHOUT_N_CLUSTERS } = KMEANS_PARAMS;
+export type KMeansOptions = OptionsOf<ReturnType<typeof kmeansParams>>;
+export type KMeansParams = Resolved<ReturnType<typeof kmeansParams>>;
 
 /** Options of `fitAsync`: fit's, and the threads. */
 const THREADS = {
@@ -51,15 +56,21 @@ const THREADS = {
    * counts as one). Results are identical whatever the count.
    * @default the cores available
    */
-  threads: integer({ min: 1, max: 1024 }),
-};
-export const FIT_ASYNC_PARAMS = declareParams('fitAsync', { ...FIT_PARAMS, ...THREADS });
+  threads: { kind: 'integer', min: 1, max: 1024 },
+} as const;
+export function fitAsyncParams() {
+  return { ...fitParams(), ...THREADS } as const satisfies ParamSpecs;
+}
 export type ThreadOptions = OptionsOf<typeof THREADS>;
 
 /** kmeans(X, nClusters, options): KMeans' parameters but nClusters, and fit's. */
-export const KMEANS_FUNCTION_PARAMS = declareParams('kmeans', { ...KMEANS_WITHOUT_N_CLUSTERS, ...FIT_PARAMS });
+export function kmeansFunctionParams() {
+  return { ...KMEANS_OPTIONS, ...fitParams() } as const satisfies ParamSpecs;
+}
 /** kmeansAsync(X, nClusters, options): kmeans' and the threads. */
-export const KMEANS_ASYNC_PARAMS = declareParams('kmeansAsync', { ...KMEANS_FUNCTION_PARAMS, ...THREADS });
+export function kmeansAsyncParams() {
+  return { ...kmeansFunctionParams(), ...THREADS } as const satisfies ParamSpecs;
+}
 
 export interface KMeansResult {
   centers: Matrix;
@@ -70,9 +81,9 @@ export interface KMeansResult {
 }
 
 /** A function form's options: KMeans' parameters with nClusters, and fit's (and the threads). */
-function split(options: unknown, specs: typeof KMEANS_FUNCTION_PARAMS | typeof KMEANS_ASYNC_PARAMS, nClusters: number) {
-  const { sampleWeight, threads, ...rest } = checkOptions(specs, options);
-  return { params: resolveParams(KMEANS_PARAMS, { ...rest, nClusters }, ownerOf(specs)), ...resolveParams(FIT_ASYNC_PARAMS, { sampleWeight, threads }) };
+function split(options: unknown, specs: ParamSpecs, nClusters: number, where: string) {
+  const { sampleWeight, threads, ...rest } = checkOptions(specs, options, where);
+  return { params: resolveParams(kmeansParams(), { ...rest, nClusters }, where), ...resolveParams(fitAsyncParams(), { sampleWeight, threads }, where) };
 }
 
 function result({ centers, labels, inertia, nIter, converged }: KMeansResult): KMeansResult {
@@ -80,14 +91,14 @@ function result({ centers, labels, inertia, nIter, converged }: KMeansResult): K
 }
 
 /** k-means on X: the function form of `KMeans.fit`. */
-export function kmeans(x: DataInput, nClusters: number, options?: OptionsOf<typeof KMEANS_FUNCTION_PARAMS>): KMeansResult {
-  const { params, sampleWeight } = split(options, KMEANS_FUNCTION_PARAMS, nClusters);
+export function kmeans(x: DataInput, nClusters: number, options?: OptionsOf<ReturnType<typeof kmeansFunctionParams>>): KMeansResult {
+  const { params, sampleWeight } = split(options, kmeansFunctionParams(), nClusters, 'kmeans');
   return result(fitKMeans(x, params, sampleWeight));
 }
 
 /** `kmeans` with its Lloyd iterations shared by threads; resolves to the same result as `kmeans`. */
-export async function kmeansAsync(x: DataInput, nClusters: number, options?: OptionsOf<typeof KMEANS_ASYNC_PARAMS>): Promise<KMeansResult> {
-  const { params, sampleWeight, threads } = split(options, KMEANS_ASYNC_PARAMS, nClusters);
+export async function kmeansAsync(x: DataInput, nClusters: number, options?: OptionsOf<ReturnType<typeof kmeansAsyncParams>>): Promise<KMeansResult> {
+  const { params, sampleWeight, threads } = split(options, kmeansAsyncParams(), nClusters, 'kmeansAsync');
   return result(await fitKMeansAsync(x, params, sampleWeight, threads));
 }
 
@@ -104,7 +115,7 @@ export class KMeans extends CenterModel {
 
   constructor(options?: KMeansOptions) {
     super();
-    this.options = resolveParams(KMEANS_PARAMS, options);
+    this.options = resolveParams(kmeansParams(), options, 'KMeans');
   }
 
   get nClusters(): number {
@@ -112,7 +123,7 @@ export class KMeans extends CenterModel {
   }
 
   fit(x: DataInput, options?: FitOptions): this {
-    const { sampleWeight } = resolveParams(FIT_PARAMS, options, 'KMeans.fit');
+    const { sampleWeight } = resolveParams(fitParams(), options, 'KMeans.fit');
     const { centers, labels, inertia, nIter } = fitKMeans(x, this.options, sampleWeight);
     this.fitted = { centers, labels, inertia, nIter };
     return this;
@@ -120,7 +131,7 @@ export class KMeans extends CenterModel {
 
   /** `fit` with its Lloyd iterations shared by threads; the same model as `fit`. */
   async fitAsync(x: DataInput, options?: FitOptions & ThreadOptions): Promise<this> {
-    const { sampleWeight, threads } = resolveParams(FIT_ASYNC_PARAMS, options, 'KMeans.fitAsync');
+    const { sampleWeight, threads } = resolveParams(fitAsyncParams(), options, 'KMeans.fitAsync');
     const { centers, labels, inertia, nIter } = await fitKMeansAsync(x, this.options, sampleWeight, threads);
     this.fitted = { centers, labels, inertia, nIter };
     return this;

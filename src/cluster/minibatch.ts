@@ -4,38 +4,40 @@
 // validation subset. Batches are gathered in wasm and go through the fused Lloyd kernel.
 import { allRows, checkEnoughSamples, type Data, type DataInput, matrix, readData, readSampleWeight, rowsOf } from '../core/data';
 import { WasmeansError } from '../core/errors';
-import { declareParams, integer, number, type OptionsOf, orLiteral, type Resolved as ResolvedParams, resolveParams } from '../core/params';
+import { type OptionsOf, type ParamSpecs, type Resolved as ResolvedParams, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
 import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
-import { CENTER_MODEL_PARAMS, CenterModel, FIT_PARAMS, type FitOptions, initParam, N_CLUSTERS, readInitCenters, shiftCenters } from './center-model';
+import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS, readInitCenters, shiftCenters } from './center-model';
 import { clearSums } from './lloyd';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
 import { gatherInto, inertiaOf, loadCenters, nearestCenters, prepareWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
-export const MINI_BATCH_KMEANS_PARAMS = declareParams('MiniBatchKMeans', {
-  ...N_CLUSTERS,
-  /** How the centers start: 'k-means++', 'random' rows, or k explicit centers. */
-  init: initParam(['k-means++', 'random'] as const),
-  /** Inits tried on initSize rows, the best on a validation subset kept; 'auto': 1 for k-means++, 3 for 'random'. */
-  nInit: orLiteral('auto', integer({ min: 1 }), 'auto'),
-  /** Rows per mini-batch. */
-  batchSize: integer({ min: 1, fallback: 1024 }),
-  /** Passes over the data, in batches: at most ⌊maxIter · n / batchSize⌋ steps. */
-  maxIter: integer({ min: 1, fallback: 100 }),
-  /** Relative tolerance on the squared center change per step (scaled by the mean feature variance); 0 disables it. */
-  tol: number({ min: 0, fallback: 0 }),
-  /** Stop after this many steps without improvement of the smoothed batch inertia; null disables. */
-  maxNoImprovement: orLiteral(null, integer({ min: 0 }), 10),
-  /** Rows sampled for each init (and for the validation subset); at least 3 · nClusters. @default 3 · batchSize */
-  initSize: integer({ min: 1 }),
-  /** Centers whose accumulated weight falls below this fraction of the largest are moved to random batch rows. */
-  reassignmentRatio: number({ min: 0, fallback: 0.01 }),
-  ...CENTER_MODEL_PARAMS,
-});
+export function miniBatchKMeansParams() {
+  return {
+    ...N_CLUSTERS,
+    /** How the centers start: 'k-means++', 'random' rows, or k explicit centers. */
+    init: { check: (value, name): 'k-means++' | 'random' | DataInput => checkInit(value, name, ['k-means++', 'random'] as const), fallback: 'k-means++' },
+    /** Inits tried on initSize rows, the best on a validation subset kept; 'auto': 1 for k-means++, 3 for 'random'. */
+    nInit: { kind: 'integer', min: 1, literal: 'auto', fallback: 'auto' },
+    /** Rows per mini-batch. */
+    batchSize: { kind: 'integer', min: 1, fallback: 1024 },
+    /** Passes over the data, in batches: at most ⌊maxIter · n / batchSize⌋ steps. */
+    maxIter: { kind: 'integer', min: 1, fallback: 100 },
+    /** Relative tolerance on the squared center change per step (scaled by the mean feature variance); 0 disables it. */
+    tol: { kind: 'number', min: 0, fallback: 0 },
+    /** Stop after this many steps without improvement of the smoothed batch inertia; null disables. */
+    maxNoImprovement: { kind: 'integer', min: 0, literal: null, fallback: 10 },
+    /** Rows sampled for each init (and for the validation subset); at least 3 · nClusters. @default 3 · batchSize */
+    initSize: { kind: 'integer', min: 1 },
+    /** Centers whose accumulated weight falls below this fraction of the largest are moved to random batch rows. */
+    reassignmentRatio: { kind: 'number', min: 0, fallback: 0.01 },
+    ...CENTER_MODEL_PARAMS,
+  } as const satisfies ParamSpecs;
+}
 
-export type MiniBatchKMeansOptions = OptionsOf<typeof MINI_BATCH_KMEANS_PARAMS>;
-type Resolved = ResolvedParams<typeof MINI_BATCH_KMEANS_PARAMS>;
+export type MiniBatchKMeansOptions = OptionsOf<ReturnType<typeof miniBatchKMeansParams>>;
+type Resolved = ResolvedParams<ReturnType<typeof miniBatchKMeansParams>>;
 
 /** The running state of the stochastic updates, kept between `partialFit` calls. */
 interface StreamState {
@@ -58,7 +60,7 @@ export class MiniBatchKMeans extends CenterModel {
 
   constructor(options?: MiniBatchKMeansOptions) {
     super();
-    this.options = resolveParams(MINI_BATCH_KMEANS_PARAMS, options);
+    this.options = resolveParams(miniBatchKMeansParams(), options, 'MiniBatchKMeans');
   }
 
   get nClusters(): number {
@@ -67,7 +69,7 @@ export class MiniBatchKMeans extends CenterModel {
 
   fit(x: DataInput, options?: FitOptions): this {
     const o = this.options;
-    const { data, weights, initData } = this.readInputs(x, resolveParams(FIT_PARAMS, options, 'MiniBatchKMeans.fit').sampleWeight);
+    const { data, weights, initData } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.fit').sampleWeight);
     const nSamples = data.rows;
     const batchSize = Math.min(o.batchSize, nSamples);
     const initSize = this.initSize(batchSize, nSamples);
@@ -132,7 +134,7 @@ export class MiniBatchKMeans extends CenterModel {
   /** One mini-batch step on X (all of it): for data that arrives in chunks or does not fit in memory at once. */
   partialFit(x: DataInput, options?: FitOptions): this {
     const o = this.options;
-    const { data, weights, initData } = this.readInputs(x, resolveParams(FIT_PARAMS, options, 'MiniBatchKMeans.partialFit').sampleWeight);
+    const { data, weights, initData } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.partialFit').sampleWeight);
     if (this.fitted && data.cols !== this.fitted.centers.cols) {
       throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but MiniBatchKMeans was fitted with ${this.fitted.centers.cols}`);
     }

@@ -1,37 +1,39 @@
 // Colour quantization: the handbook's colour compression. Pixels scaled to [0, 1] are clustered in RGB
 // space (MiniBatchKMeans by default, KMeans on request) and each pixel is replaced by its center.
 import { describe, WasmeansError } from '../core/errors';
-import { callback, checkInteger, custom, declareParams, integer, oneOf, type OptionsOf, resolveParams, seed } from '../core/params';
+import { checkInteger, type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { KMeans } from './kmeans';
 import { MiniBatchKMeans } from './minibatch';
 
 export type PixelBuffer = Uint8Array | Uint8ClampedArray | ArrayLike<number>;
 
-export const QUANTIZE_PARAMS = declareParams('quantize', {
-  /** Image width in pixels. @default the ImageData's */
-  width: integer({ min: 1 }),
-  /** Image height in pixels. @default the ImageData's */
-  height: integer({ min: 1 }),
-  /** 3 (RGB) or 4 (RGBA; alpha is kept as it is and not clustered). @default 4 for an ImageData, else 3 */
-  channels: custom<3 | 4 | undefined>((value, name) => {
-    if (value !== 3 && value !== 4) throw new WasmeansError('INVALID_PARAMETER', `${name} must be 3 or 4, got ${describe(value)}`);
-    return value;
-  }),
-  /** Palette size, at most the number of pixels. */
-  nColors: integer({ min: 1, fallback: 16 }),
-  /** 'minibatch' (the handbook's choice) or 'kmeans' (full Lloyd, slower, slightly lower inertia). */
-  method: oneOf(['minibatch', 'kmeans'], 'minibatch'),
-  /** Seed of the clustering. @default random */
-  randomState: seed(),
-  /** MiniBatchKMeans inits on subsamples, as the handbook's scikit-learn version did. */
-  nInit: integer({ min: 1, fallback: 3 }),
-  /** MiniBatchKMeans rows per batch. */
-  batchSize: integer({ min: 1, fallback: 1024 }),
-  /** Receives the clustering's warnings. @default console.warn, once per kind */
-  onWarning: callback<WarningHandler>(warnOncePerKind),
-});
-export type QuantizeOptions = OptionsOf<typeof QUANTIZE_PARAMS>;
+export function quantizeParams() {
+  return {
+    /** Image width in pixels. @default the ImageData's */
+    width: { kind: 'integer', min: 1 },
+    /** Image height in pixels. @default the ImageData's */
+    height: { kind: 'integer', min: 1 },
+    /** 3 (RGB) or 4 (RGBA; alpha is kept as it is and not clustered). @default 4 for an ImageData, else 3 */
+    channels: { check: (value, name): 3 | 4 | undefined => {
+      if (value !== 3 && value !== 4) throw new WasmeansError('INVALID_PARAMETER', `${name} must be 3 or 4, got ${describe(value)}`);
+      return value;
+    } },
+    /** Palette size, at most the number of pixels. */
+    nColors: { kind: 'integer', min: 1, fallback: 16 },
+    /** 'minibatch' (the handbook's choice) or 'kmeans' (full Lloyd, slower, slightly lower inertia). */
+    method: { values: ['minibatch', 'kmeans'], fallback: 'minibatch' },
+    /** Seed of the clustering. @default random */
+    randomState: { kind: 'seed' },
+    /** MiniBatchKMeans inits on subsamples, as the handbook's scikit-learn version did. */
+    nInit: { kind: 'integer', min: 1, fallback: 3 },
+    /** MiniBatchKMeans rows per batch. */
+    batchSize: { kind: 'integer', min: 1, fallback: 1024 },
+    /** Receives the clustering's warnings. @default console.warn, once per kind */
+    onWarning: { kind: 'function', fallback: warnOncePerKind },
+  } as const satisfies ParamSpecs;
+}
+export type QuantizeOptions = OptionsOf<ReturnType<typeof quantizeParams>>;
 
 export interface QuantizeResult {
   /** nColors × 3 RGB bytes. */
@@ -54,7 +56,7 @@ function isImageData(x: unknown): x is ImageDataLike {
 
 /** Reduces an image to `nColors` colours. Accepts a pixel buffer with width/height/channels, or an ImageData. */
 export function quantize(image: PixelBuffer | ImageDataLike, options?: QuantizeOptions): QuantizeResult {
-  const o = resolveParams(QUANTIZE_PARAMS, options);
+  const o = resolveParams(quantizeParams(), options, 'quantize');
   const fromImageData = isImageData(image);
   const pixels = fromImageData ? image.data : image;
   const width = o.width ?? checkInteger('width', fromImageData ? image.width : undefined, 1);

@@ -2,12 +2,12 @@
 // scikit-learn does, so that the same seed picks the same rows.
 import { checkEnoughSamples, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowsOf } from '../core/data';
 import { WasmeansError } from '../core/errors';
-import { declareParams, type OptionsOf, resolveParams } from '../core/params';
+import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { cumulativeSum, RandomState, searchSorted } from '../core/random';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, f64View, i32View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
-import { CENTER_MODEL_PARAMS, FIT_PARAMS, N_CLUSTERS } from './center-model';
+import { CENTER_MODEL_PARAMS, fitParams, N_CLUSTERS } from './center-model';
 import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
 /** True when every weight is the same: then draws follow scikit-learn 1.2's unweighted stream. */
@@ -226,18 +226,24 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
   };
 }
 
-export const KMEANS_PLUS_PLUS_PARAMS = declareParams('kmeansPlusPlus', {
-  randomState: CENTER_MODEL_PARAMS.randomState,
-  sampleWeight: FIT_PARAMS.sampleWeight,
-  nLocalTrials: CENTER_MODEL_PARAMS.nLocalTrials,
-});
-export type KMeansPlusPlusOptions = OptionsOf<typeof KMEANS_PLUS_PLUS_PARAMS>;
+export function kmeansPlusPlusParams() {
+  const { randomState, nLocalTrials } = CENTER_MODEL_PARAMS;
+  return {
+    /** Seed of the draws: scikit-learn's kmeans_plusplus picks the same rows for the same random_state. @default random */
+    randomState,
+    /** A weight per row of X: rows are drawn with probability ∝ weight · squared distance. @default all 1 */
+    sampleWeight: { check: (value): ArrayLike<number> | undefined => value as ArrayLike<number> },
+    /** Candidates per center, the best kept. @default 2 + ⌊ln k⌋ */
+    nLocalTrials,
+  } as const satisfies ParamSpecs;
+}
+export type KMeansPlusPlusOptions = OptionsOf<ReturnType<typeof kmeansPlusPlusParams>>;
 
 /** Greedy k-means++ seeding alone (scikit-learn's `kmeans_plusplus`): the chosen rows (as given, float64) and their indices. */
 export function kmeansPlusPlus(x: DataInput, nClusters: number, options?: KMeansPlusPlusOptions): { centers: Matrix; indices: Int32Array } {
   const kernels = getKernels();
   const { nClusters: k } = resolveParams(N_CLUSTERS, { nClusters }, 'kmeansPlusPlus');
-  const { randomState, sampleWeight, nLocalTrials = defaultLocalTrials(k) } = resolveParams(KMEANS_PLUS_PLUS_PARAMS, options);
+  const { randomState, sampleWeight, nLocalTrials = defaultLocalTrials(k) } = resolveParams(kmeansPlusPlusParams(), options, 'kmeansPlusPlus');
   const data = readData(x);
   checkEnoughSamples(data.rows, k);
   const weights = readSampleWeight(sampleWeight, data.rows);

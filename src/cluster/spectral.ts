@@ -3,46 +3,48 @@
 // scikit-learn: the embedding's start vector, then k-means++ — so the same randomState gives the same labels.
 import { checkEnoughSamples, checkValues, type DataInput, readData, valueAt } from '../core/data';
 import { WasmeansError } from '../core/errors';
-import { declareParams, integer, number, oneOf, type OptionsOf, type Resolved as ResolvedParams, resolveParams, seed } from '../core/params';
+import { type OptionsOf, type ParamSpecs, type Resolved as ResolvedParams, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
 import { addTranspose, type CsrMatrix, isCsr, readSquareNonNegative } from '../core/sparse';
 import { EIGEN_PARAMS, embedSymmetric, readAdjacency } from '../manifold/spectral-embedding';
 import { kneighborsGraph } from '../neighbors/kneighbors';
 import { fitKMeans } from './fit';
-import { KMEANS_PARAMS } from './kmeans';
+import { kmeansParams } from './kmeans';
 import { clusterQr, discretize } from './spectral-assign';
 
 export type SpectralAffinity = 'rbf' | 'nearest_neighbors' | 'precomputed' | 'precomputed_nearest_neighbors';
 export type SpectralAssignLabels = 'kmeans' | 'discretize' | 'cluster_qr';
 
-export const SPECTRAL_CLUSTERING_PARAMS = declareParams('SpectralClustering', {
-  /** Number of clusters. */
-  nClusters: integer({ min: 1, fallback: 8 }),
-  /**
-   * 'rbf': exp(−gamma·‖xᵢ − xⱼ‖²), dense; 'nearest_neighbors': 0.5·(A + Aᵀ) for the nNeighbors graph with self;
-   * 'precomputed': X is the affinity (dense or CSR); 'precomputed_nearest_neighbors': X is a sparse distance graph,
-   * of which each row's nNeighbors smallest stored entries are kept.
-   */
-  affinity: oneOf<SpectralAffinity>(['rbf', 'nearest_neighbors', 'precomputed', 'precomputed_nearest_neighbors'], 'rbf'),
-  /** Neighbours per row for the nearest-neighbour affinities. */
-  nNeighbors: integer({ min: 1, fallback: 10 }),
-  /** The rbf kernel's coefficient. */
-  gamma: number({ min: 0, fallback: 1 }),
-  /** 'kmeans', 'discretize' (Yu & Shi) or 'cluster_qr' (Damle et al.), each as scikit-learn. */
-  assignLabels: oneOf<SpectralAssignLabels>(['kmeans', 'discretize', 'cluster_qr'], 'kmeans'),
-  /** k-means restarts on the embedding. */
-  nInit: integer({ min: 1, fallback: 10 }),
-  /** Embedding columns. @default nClusters */
-  nComponents: integer({ min: 1, derive: (r) => r.nClusters as number }),
-  /** Seed of the eigensolver's start vector and of the label assignment: one stream, as scikit-learn's. @default random */
-  randomState: seed(),
-  /** The dense rbf affinity's memory cap in bytes (12 a stored entry). @default 1 GiB */
-  maxAffinityBytes: number({ min: 0, fallback: 2 ** 30 }),
-  ...EIGEN_PARAMS,
-});
+export function spectralClusteringParams() {
+  return {
+    /** Number of clusters. */
+    nClusters: { kind: 'integer', min: 1, fallback: 8 },
+    /**
+     * 'rbf': exp(−gamma·‖xᵢ − xⱼ‖²), dense; 'nearest_neighbors': 0.5·(A + Aᵀ) for the nNeighbors graph with self;
+     * 'precomputed': X is the affinity (dense or CSR); 'precomputed_nearest_neighbors': X is a sparse distance graph,
+     * of which each row's nNeighbors smallest stored entries are kept.
+     */
+    affinity: { values: ['rbf', 'nearest_neighbors', 'precomputed', 'precomputed_nearest_neighbors'], fallback: 'rbf' },
+    /** Neighbours per row for the nearest-neighbour affinities. */
+    nNeighbors: { kind: 'integer', min: 1, fallback: 10 },
+    /** The rbf kernel's coefficient. */
+    gamma: { kind: 'number', min: 0, fallback: 1 },
+    /** 'kmeans', 'discretize' (Yu & Shi) or 'cluster_qr' (Damle et al.), each as scikit-learn. */
+    assignLabels: { values: ['kmeans', 'discretize', 'cluster_qr'], fallback: 'kmeans' },
+    /** k-means restarts on the embedding. */
+    nInit: { kind: 'integer', min: 1, fallback: 10 },
+    /** Embedding columns. @default nClusters */
+    nComponents: { kind: 'integer', min: 1, derive: (r) => r.nClusters as number },
+    /** Seed of the eigensolver's start vector and of the label assignment: one stream, as scikit-learn's. @default random */
+    randomState: { kind: 'seed' },
+    /** The dense rbf affinity's memory cap in bytes (12 a stored entry). @default 1 GiB */
+    maxAffinityBytes: { kind: 'number', min: 0, fallback: 2 ** 30 },
+    ...EIGEN_PARAMS,
+  } as const satisfies ParamSpecs;
+}
 
-export type SpectralClusteringOptions = OptionsOf<typeof SPECTRAL_CLUSTERING_PARAMS>;
-type Resolved = ResolvedParams<typeof SPECTRAL_CLUSTERING_PARAMS>;
+export type SpectralClusteringOptions = OptionsOf<ReturnType<typeof spectralClusteringParams>>;
+type Resolved = ResolvedParams<ReturnType<typeof spectralClusteringParams>>;
 
 /** Bytes a stored CSR entry takes: an int32 column and a float64 value. */
 const ENTRY_BYTES = 12;
@@ -132,7 +134,7 @@ export class SpectralClustering {
   private fitted: Fitted | undefined;
 
   constructor(options?: SpectralClusteringOptions) {
-    this.options = resolveParams(SPECTRAL_CLUSTERING_PARAMS, options);
+    this.options = resolveParams(spectralClusteringParams(), options, 'SpectralClustering');
   }
 
   /** Affinity, embedding, labels. X is samples × features, or the affinity / distance graph for the precomputed kinds. */
@@ -148,7 +150,7 @@ export class SpectralClustering {
     let labels: Int32Array;
     switch (options.assignLabels) {
       case 'kmeans': {
-        const kmeansOptions = resolveParams(KMEANS_PARAMS, { nClusters, nInit: options.nInit, onWarning: options.onWarning });
+        const kmeansOptions = resolveParams(kmeansParams(), { nClusters, nInit: options.nInit, onWarning: options.onWarning }, 'SpectralClustering');
         labels = fitKMeans(embedding, kmeansOptions, undefined, rng).labels;
         break;
       }

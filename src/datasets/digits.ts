@@ -1,16 +1,18 @@
 // load_digits(): the UCI handwritten digits shipped in the package, decoded on the first call and cached.
 // Data: E. Alpaydin and C. Kaynak, UCI Machine Learning Repository (1998), CC BY 4.0; see DATA-LICENSES.md.
 import { WasmeansError } from '../core/errors';
-import { declareParams, integer, type OptionsOf, resolveParams } from '../core/params';
+import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { digitsCodeLengths, digitsPixels, digitsRows, digitsTargets } from '../generated/digits';
 import type { Matrix } from '../core/data';
 import { decodeBase64 } from '../runtime/inline';
 
-export const LOAD_DIGITS_PARAMS = declareParams('loadDigits', {
-  /** Keep the digits 0 … nClass − 1 only (scikit-learn's n_class). */
-  nClass: integer({ min: 1, max: 10, fallback: 10 }),
-});
-export type LoadDigitsOptions = OptionsOf<typeof LOAD_DIGITS_PARAMS>;
+export function loadDigitsParams() {
+  return {
+    /** Keep the digits 0 … nClass − 1 only (scikit-learn's n_class). */
+    nClass: { kind: 'integer', min: 1, max: 10, fallback: 10 },
+  } as const satisfies ParamSpecs;
+}
+export type LoadDigitsOptions = OptionsOf<ReturnType<typeof loadDigitsParams>>;
 
 export interface Digits {
   /** nSamples × 64 pixel counts in 0..16, each row an 8 × 8 image read row by row. */
@@ -35,7 +37,7 @@ let cached: { pixels: Uint8Array; target: Uint8Array } | undefined;
  * Every call returns fresh arrays; the decoded data (115 KB) is kept after the first call.
  */
 export function loadDigits(options?: LoadDigitsOptions): Digits {
-  const { nClass } = resolveParams(LOAD_DIGITS_PARAMS, options);
+  const { nClass } = resolveParams(loadDigitsParams(), options, 'loadDigits');
   cached ??= decodeDigits();
   const { pixels, target: allTargets } = cached;
   let rows = 0;

@@ -4,40 +4,43 @@
 // shuffle; moons and circles shuffle first, then draw the noise.
 import { type DataInput, type Matrix, readData, valueAt } from '../core/data';
 import { describe, WasmeansError } from '../core/errors';
-import { boolean, checkInteger, custom, declareParams, integer, type OptionsOf, type Resolved, resolveParams, seed } from '../core/params';
+import { checkInteger, type OptionsOf, type ParamSpecs, type Resolved, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
 
 const SEED = {
   /** Integer seed, as scikit-learn's random_state. @default random */
-  randomState: seed(),
-};
+  randomState: { kind: 'seed' },
+} as const;
 
-export const MAKE_BLOBS_PARAMS = declareParams('makeBlobs', {
-  /** Total number of points, split evenly over the centers (the first ones get one more), or one count per center. */
-  nSamples: custom<number | number[]>((value, name) => {
-    if (Array.isArray(value)) return readCounts(value);
-    return checkInteger(name, value, 1);
-  }, 100),
-  /** Number of features; ignored when the centers are given. */
-  nFeatures: integer({ min: 1, fallback: 2 }),
-  /** Number of centers to draw uniformly in centerBox, or the centers themselves (rows). @default 3, or one per count of nSamples */
-  centers: custom<number | DataInput>((value, name) => {
-    return typeof value === 'number' ? checkInteger(name, value, 1) : (value as DataInput);
-  }),
-  /** Standard deviation of every cluster, or one per center. */
-  clusterStd: custom<number | ArrayLike<number>>((value) => value as number | ArrayLike<number>, 1),
-  /** Bounds [low, high] of the box the random centers are drawn from. */
-  centerBox: custom<[number, number]>((value, name) => {
-    if (!Array.isArray(value) || value.length !== 2 || !value.every(Number.isFinite) || value[0] > value[1]) {
-      throw new WasmeansError('INVALID_PARAMETER', `${name} must be [low, high] with finite low <= high, got ${describeArray(value)}`);
-    }
-    return value as [number, number];
-  }, [-10, 10]),
-  /** Shuffle the points (otherwise they come center by center). */
-  shuffle: boolean(true),
-  ...SEED,
-});
-export type MakeBlobsOptions = OptionsOf<typeof MAKE_BLOBS_PARAMS>;
+export function makeBlobsParams() {
+  return {
+    /** Total number of points, split evenly over the centers (the first ones get one more), or one count per center. */
+    nSamples: {
+      check: (value, name): number | number[] => (Array.isArray(value) ? readCounts(value) : checkInteger(name, value, 1)),
+      fallback: 100,
+    },
+    /** Number of features; ignored when the centers are given. */
+    nFeatures: { kind: 'integer', min: 1, fallback: 2 },
+    /** Number of centers to draw uniformly in centerBox, or the centers themselves (rows). @default 3, or one per count of nSamples */
+    centers: { check: (value, name): number | DataInput => (typeof value === 'number' ? checkInteger(name, value, 1) : (value as DataInput)) },
+    /** Standard deviation of every cluster, or one per center. */
+    clusterStd: { check: (value): number | ArrayLike<number> => value as number | ArrayLike<number>, fallback: 1 },
+    /** Bounds [low, high] of the box the random centers are drawn from. */
+    centerBox: {
+      check: (value, name): [number, number] => {
+        if (!Array.isArray(value) || value.length !== 2 || !value.every(Number.isFinite) || value[0] > value[1]) {
+          throw new WasmeansError('INVALID_PARAMETER', `${name} must be [low, high] with finite low <= high, got ${describeArray(value)}`);
+        }
+        return value as [number, number];
+      },
+      fallback: [-10, 10],
+    },
+    /** Shuffle the points (otherwise they come center by center). */
+    shuffle: { kind: 'boolean', fallback: true },
+    ...SEED,
+  } as const satisfies ParamSpecs;
+}
+export type MakeBlobsOptions = OptionsOf<ReturnType<typeof makeBlobsParams>>;
 
 export interface Blobs {
   /** nSamples × nFeatures, row-major. */
@@ -48,36 +51,48 @@ export interface Blobs {
   centers: Matrix & { data: Float64Array };
 }
 
-export const MAKE_MOONS_PARAMS = declareParams('makeMoons', {
-  /** Total number of points (the outer shape gets ⌊n/2⌋), or [outer, inner]. */
-  nSamples: custom<number | [number, number]>((value) => {
-    readPair(value as number | [number, number]);
-    return value as number | [number, number];
-  }, 100),
-  /** Standard deviation of the Gaussian noise added to every coordinate. @default no noise */
-  noise: custom<number | undefined>((value, name) => {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new WasmeansError('INVALID_PARAMETER', `${name} must be a finite number >= 0 or undefined, got ${describe(value)}`);
-    }
-    return value;
-  }),
-  /** Shuffle the points (otherwise the outer shape comes first). */
-  shuffle: boolean(true),
-  ...SEED,
-});
-export type MakeMoonsOptions = OptionsOf<typeof MAKE_MOONS_PARAMS>;
+export function makeMoonsParams() {
+  return {
+    /** Total number of points (the outer shape gets ⌊n/2⌋), or [outer, inner]. */
+    nSamples: {
+      check: (value): number | [number, number] => {
+        readPair(value as number | [number, number]);
+        return value as number | [number, number];
+      },
+      fallback: 100,
+    },
+    /** Standard deviation of the Gaussian noise added to every coordinate. @default no noise */
+    noise: {
+      check: (value, name): number => {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+          throw new WasmeansError('INVALID_PARAMETER', `${name} must be a finite number >= 0 or undefined, got ${describe(value)}`);
+        }
+        return value;
+      },
+    },
+    /** Shuffle the points (otherwise the outer shape comes first). */
+    shuffle: { kind: 'boolean', fallback: true },
+    ...SEED,
+  } as const satisfies ParamSpecs;
+}
+export type MakeMoonsOptions = OptionsOf<ReturnType<typeof makeMoonsParams>>;
 
-export const MAKE_CIRCLES_PARAMS = declareParams('makeCircles', {
-  ...MAKE_MOONS_PARAMS,
-  /** Scale of the inner circle against the outer one, in [0, 1). */
-  factor: custom<number>((value, name) => {
-    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-      throw new WasmeansError('INVALID_PARAMETER', `${name} must be a number in [0, 1), got ${describe(value)}`);
-    }
-    return value;
-  }, 0.8),
-});
-export type MakeCirclesOptions = OptionsOf<typeof MAKE_CIRCLES_PARAMS>;
+export function makeCirclesParams() {
+  return {
+    ...makeMoonsParams(),
+    /** Scale of the inner circle against the outer one, in [0, 1). */
+    factor: {
+      check: (value, name): number => {
+        if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+          throw new WasmeansError('INVALID_PARAMETER', `${name} must be a number in [0, 1), got ${describe(value)}`);
+        }
+        return value;
+      },
+      fallback: 0.8,
+    },
+  } as const satisfies ParamSpecs;
+}
+export type MakeCirclesOptions = OptionsOf<ReturnType<typeof makeCirclesParams>>;
 
 /** Two-dimensional points with their shape's label (0 outer, 1 inner). */
 export interface LabeledPoints {
@@ -87,7 +102,7 @@ export interface LabeledPoints {
 
 /** Isotropic Gaussian blobs, as scikit-learn's `make_blobs(..., return_centers=True)`. */
 export function makeBlobs(options?: MakeBlobsOptions): Blobs {
-  const { nSamples, nFeatures, clusterStd, centerBox, shuffle, randomState, centers: centersOption } = resolveParams(MAKE_BLOBS_PARAMS, options);
+  const { nSamples, nFeatures, clusterStd, centerBox, shuffle, randomState, centers: centersOption } = resolveParams(makeBlobsParams(), options, 'makeBlobs');
   const perCenter = Array.isArray(nSamples) ? nSamples : undefined;
   const fixedCenters = centersOption === undefined || typeof centersOption === 'number' ? undefined : readCenters(centersOption);
   const nCenters: number = fixedCenters ? fixedCenters.rows : ((centersOption as number | undefined) ?? perCenter?.length ?? 3);
@@ -123,7 +138,7 @@ export function makeBlobs(options?: MakeBlobsOptions): Blobs {
 
 /** Two interleaving half circles, as scikit-learn's `make_moons`. */
 export function makeMoons(options?: MakeMoonsOptions): LabeledPoints {
-  const resolved = resolveParams(MAKE_MOONS_PARAMS, options);
+  const resolved = resolveParams(makeMoonsParams(), options, 'makeMoons');
   const [nOut, nIn] = readPair(resolved.nSamples);
   const outer = linspace(0, Math.PI, nOut, true);
   const inner = linspace(0, Math.PI, nIn, true);
@@ -138,7 +153,7 @@ export function makeMoons(options?: MakeMoonsOptions): LabeledPoints {
 
 /** A large circle containing a smaller one, as scikit-learn's `make_circles`. */
 export function makeCircles(options?: MakeCirclesOptions): LabeledPoints {
-  const resolved = resolveParams(MAKE_CIRCLES_PARAMS, options);
+  const resolved = resolveParams(makeCirclesParams(), options, 'makeCircles');
   const { factor } = resolved;
   const [nOut, nIn] = readPair(resolved.nSamples);
   // endpoint=False, so that the first point is not also the last.
@@ -155,7 +170,7 @@ export function makeCircles(options?: MakeCirclesOptions): LabeledPoints {
 
 /** Stacks the outer then the inner shape, shuffles, then adds the noise: scikit-learn's order of draws. */
 function finishShapes(
-  { noise, shuffle, randomState }: Resolved<typeof MAKE_MOONS_PARAMS>,
+  { noise, shuffle, randomState }: Resolved<ReturnType<typeof makeMoonsParams>>,
   outerX: Float64Array, outerY: Float64Array, innerX: Float64Array, innerY: Float64Array,
 ): LabeledPoints {
   const rng = RandomState.fromOptional(randomState);

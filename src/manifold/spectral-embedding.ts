@@ -7,7 +7,7 @@
 import { allocate, f64View } from '../runtime/arena';
 import { describe, WasmeansError } from '../core/errors';
 import { type DataInput, type Matrix, matrix } from '../core/data';
-import { boolean, callback, declareParams, integer, number, oneOf, type OptionsOf, resolveParams, seed } from '../core/params';
+import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { symmetricEigen } from './linalg';
 import { RandomState } from '../core/random';
 import { addTranspose, asymmetry, connectedComponents, type CsrMatrix, readSquareNonNegative } from '../core/sparse';
@@ -19,25 +19,27 @@ export type EigenSolver = 'auto' | 'dense' | 'lanczos';
 /** How the eigenvectors are found: the parameters spectralEmbedding and SpectralClustering share. */
 export const EIGEN_PARAMS = {
   /** Residual norm at which an eigenpair counts as converged (‖L‖ ≤ 2). */
-  eigenTol: number({ min: 0, exclusive: true, fallback: 1e-10 }),
+  eigenTol: { kind: 'number', min: 0, exclusive: true, fallback: 1e-10 },
   /** Lanczos restarts before giving up with a CONVERGENCE warning. */
-  maxRestarts: integer({ min: 0, fallback: 1000 }),
+  maxRestarts: { kind: 'integer', min: 0, fallback: 1000 },
   /** 'auto': dense for graphs up to 200 nodes, else Lanczos. */
-  eigenSolver: oneOf<EigenSolver>(['auto', 'dense', 'lanczos'], 'auto'),
+  eigenSolver: { values: ['auto', 'dense', 'lanczos'] satisfies EigenSolver[], fallback: 'auto' },
   /** Receives warnings (message, kind): disconnected graph, asymmetric affinity, no convergence. @default console.warn, once per kind */
-  onWarning: callback<WarningHandler>(warnOncePerKind),
-};
+  onWarning: { kind: 'function', fallback: warnOncePerKind },
+} as const;
 
-export const SPECTRAL_EMBEDDING_PARAMS = declareParams('spectralEmbedding', {
-  /** Columns of the embedding. */
-  nComponents: integer({ min: 1, fallback: 8 }),
-  /** Drop the first eigenvector (constant on a connected graph). */
-  dropFirst: boolean(true),
-  /** Seed of the Lanczos start vector; consumed as scikit-learn's ARPACK start vector is (n uniform draws). @default random */
-  randomState: seed(),
-  ...EIGEN_PARAMS,
-});
-export type SpectralEmbeddingOptions = OptionsOf<typeof SPECTRAL_EMBEDDING_PARAMS>;
+export function spectralEmbeddingParams() {
+  return {
+    /** Columns of the embedding. */
+    nComponents: { kind: 'integer', min: 1, fallback: 8 },
+    /** Drop the first eigenvector (constant on a connected graph). */
+    dropFirst: { kind: 'boolean', fallback: true },
+    /** Seed of the Lanczos start vector; consumed as scikit-learn's ARPACK start vector is (n uniform draws). @default random */
+    randomState: { kind: 'seed' },
+    ...EIGEN_PARAMS,
+  } as const satisfies ParamSpecs;
+}
+export type SpectralEmbeddingOptions = OptionsOf<ReturnType<typeof spectralEmbeddingParams>>;
 
 
 /** What the embedding found, for callers that want more than the coordinates. */
@@ -410,7 +412,7 @@ export function embedSymmetric(
 
 /** The full result: embedding, eigenvalues and component count. */
 export function spectralEmbeddingResult(adjacency: CsrMatrix | DataInput, options?: SpectralEmbeddingOptions): EmbeddingResult {
-  const resolved = resolveParams(SPECTRAL_EMBEDDING_PARAMS, options);
+  const resolved = resolveParams(spectralEmbeddingParams(), options, 'spectralEmbedding');
   const symmetric = readAdjacency(adjacency, resolved.onWarning);
   return embedSymmetric(symmetric, resolved.nComponents, resolved.dropFirst, RandomState.fromOptional(resolved.randomState), resolved);
 }

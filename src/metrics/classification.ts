@@ -2,7 +2,7 @@
 // renames clusters after the classes they hold (the handbook's relabelling, or the optimal one-to-one match).
 import type { Labels } from '../core/data';
 import { assertUnreachable, WasmeansError } from '../core/errors';
-import { declareParams, oneOf, type OptionsOf, resolveParams } from '../core/params';
+import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { contingency, encodeLabels, readLabelPair } from './labels';
 
 export interface ConfusionMatrix {
@@ -115,11 +115,13 @@ export function linearSumAssignment(cost: Float64Array, nr: number, nc: number):
 
 export type MatchMethod = 'mode' | 'hungarian';
 
-export const MATCH_LABELS_PARAMS = declareParams('matchLabels', {
-  /** 'mode': each cluster takes its most common target; 'hungarian': the best one-to-one match. */
-  method: oneOf<MatchMethod>(['mode', 'hungarian'], 'mode'),
-});
-export type MatchLabelsOptions = OptionsOf<typeof MATCH_LABELS_PARAMS>;
+export function matchLabelsParams() {
+  return {
+    /** 'mode': each cluster takes its most common target; 'hungarian': the best one-to-one match. */
+    method: { values: ['mode', 'hungarian'], fallback: 'mode' },
+  } as const satisfies ParamSpecs;
+}
+export type MatchLabelsOptions = OptionsOf<ReturnType<typeof matchLabelsParams>>;
 
 /**
  * Renames clusters after the target labels they hold, so that they can be compared with the target
@@ -135,7 +137,7 @@ export type MatchLabelsOptions = OptionsOf<typeof MATCH_LABELS_PARAMS>;
  *   accuracy counts them as errors rather than merging them into a class.
  */
 export function matchLabels(clusters: Labels, target: Labels, options?: MatchLabelsOptions): Int32Array {
-  const { method } = resolveParams(MATCH_LABELS_PARAMS, options);
+  const { method } = resolveParams(matchLabelsParams(), options, 'matchLabels');
   const [c, t] = readLabelPair(clusters, 'clusters', target, 'target');
   const cl = encodeLabels(c);
   const tg = encodeLabels(t);

@@ -3,7 +3,7 @@
 import { allocate, f64View, i32View } from '../runtime/arena';
 import { WasmeansError } from '../core/errors';
 import { badValue, copyRows, type DataInput, type Labels, readData } from '../core/data';
-import { declareParams, integer, type OptionsOf, resolveParams, seed } from '../core/params';
+import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
 import { getKernels } from '../runtime/module';
 import { classCounts, encodeLabels, type Encoded, numpySum, readLabels } from './labels';
@@ -91,20 +91,22 @@ export function silhouetteSamples(x: DataInput, labels: Labels): Float64Array {
   return silhouetteOf(readClustered(x, labels));
 }
 
-export const SILHOUETTE_SCORE_PARAMS = declareParams('silhouetteScore', {
-  /** Score a random subset of this many samples (all of them when at least n), drawn as scikit-learn does. @default all samples */
-  sampleSize: integer({ min: 1 }),
-  /** Seed for the subset (numpy-compatible: `randomState: s` picks scikit-learn's `random_state=s` rows). @default random */
-  randomState: seed(),
-});
-export type SilhouetteScoreOptions = OptionsOf<typeof SILHOUETTE_SCORE_PARAMS>;
+export function silhouetteScoreParams() {
+  return {
+    /** Score a random subset of this many samples (all of them when at least n), drawn as scikit-learn does. @default all samples */
+    sampleSize: { kind: 'integer', min: 1 },
+    /** Seed for the subset (numpy-compatible: `randomState: s` picks scikit-learn's `random_state=s` rows). @default random */
+    randomState: { kind: 'seed' },
+  } as const satisfies ParamSpecs;
+}
+export type SilhouetteScoreOptions = OptionsOf<ReturnType<typeof silhouetteScoreParams>>;
 
 /**
  * Mean silhouette coefficient. With `sampleSize`, over the samples `RandomState(randomState).permutation(n)`
  * lists first, exactly scikit-learn's subset for the same seed.
  */
 export function silhouetteScore(x: DataInput, labels: Labels, options?: SilhouetteScoreOptions): number {
-  const { sampleSize, randomState } = resolveParams(SILHOUETTE_SCORE_PARAMS, options);
+  const { sampleSize, randomState } = resolveParams(silhouetteScoreParams(), options, 'silhouetteScore');
   const clustered = readClustered(x, labels);
   if (sampleSize === undefined) return numpySum(silhouetteOf(clustered)) / clustered.rows;
   const { x: values, cols } = clustered;

@@ -3,7 +3,7 @@
 // caller's data.
 import { copyRows, type Data, type DataInput, readData } from '../core/data';
 import { assertUnreachable, describe, WasmeansError } from '../core/errors';
-import { boolean, declareParams, oneOf, type OptionsOf, resolveParams } from '../core/params';
+import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import type { CsrMatrix } from '../core/sparse';
 import { GRID_ARGS_BYTES, writeGridArgs } from '../generated/kernels';
 import { f32View, i32View } from '../runtime/arena';
@@ -13,13 +13,15 @@ import { getKernels, type Kernels } from '../runtime/module';
 
 export type KNeighborsMode = 'connectivity' | 'distance';
 
-export const KNEIGHBORS_GRAPH_PARAMS = declareParams('kneighborsGraph', {
-  /** Whether each sample is its own first neighbour, at distance 0 (scikit-learn's include_self). */
-  includeSelf: boolean(false),
-  /** 'connectivity': entries 1; 'distance': the Euclidean distances. */
-  mode: oneOf<KNeighborsMode>(['connectivity', 'distance'], 'connectivity'),
-});
-export type KNeighborsGraphOptions = OptionsOf<typeof KNEIGHBORS_GRAPH_PARAMS>;
+export function kneighborsGraphParams() {
+  return {
+    /** Whether each sample is its own first neighbour, at distance 0 (scikit-learn's include_self). */
+    includeSelf: { kind: 'boolean', fallback: false },
+    /** 'connectivity': entries 1; 'distance': the Euclidean distances. */
+    mode: { values: ['connectivity', 'distance'], fallback: 'connectivity' },
+  } as const satisfies ParamSpecs;
+}
+export type KNeighborsGraphOptions = OptionsOf<ReturnType<typeof kneighborsGraphParams>>;
 
 /** Query rows per kernel call. */
 const QUERY_CHUNK = 256;
@@ -30,7 +32,7 @@ const QUERY_CHUNK = 256;
  * includeSelf the row itself is never its own neighbour; with it, it comes first at distance 0.
  */
 export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNeighborsGraphOptions): CsrMatrix {
-  const { includeSelf, mode } = resolveParams(KNEIGHBORS_GRAPH_PARAMS, options);
+  const { includeSelf, mode } = resolveParams(kneighborsGraphParams(), options, 'kneighborsGraph');
   const data = readData(x, 'X');
   const n = data.rows;
   const maxNeighbors = includeSelf ? n : n - 1;

@@ -1,7 +1,7 @@
 // The one owner of the wasm module: instantiation, the instance of this realm, and the typed view of its kernels
 // (src/generated/kernels.ts, generated from assembly/ and held against the module's exports by a test).
 import { describe, WasmeansError } from '../core/errors';
-import { boolean, declareParams, type OptionsOf } from '../core/params';
+import { type OptionsOf, type ParamSpecs } from '../core/params';
 import type { Kernels } from '../generated/kernels';
 
 export type { Kernels } from '../generated/kernels';
@@ -81,15 +81,17 @@ export function simdBuild(): 'simd' | 'relaxed-simd' {
   return getKernels().relaxedSimd() === 1 ? 'relaxed-simd' : 'simd';
 }
 
-export const INIT_PARAMS = declareParams('init', {
-  /**
-   * Load the relaxed-SIMD build (fused multiply-add in the scores, 1.05–1.15× per Lloyd iteration) where the runtime
-   * validates it, else the plain one. Its float32 rounding differs from the plain build's, and with it from one
-   * machine to another; off by default, so that results are the same everywhere.
-   */
-  relaxedSimd: boolean(false),
-});
-export type InitOptions = OptionsOf<typeof INIT_PARAMS>;
+export function initParams() {
+  return {
+    /**
+     * Load the relaxed-SIMD build (fused multiply-add in the scores, 1.05–1.15× per Lloyd iteration) where the runtime
+     * validates it, else the plain one. Its float32 rounding differs from the plain build's, and with it from one
+     * machine to another; off by default, so that results are the same everywhere.
+     */
+    relaxedSimd: { kind: 'boolean', fallback: false },
+  } as const satisfies ParamSpecs;
+}
+export type InitOptions = OptionsOf<ReturnType<typeof initParams>>;
 
 /** Options rather than a source: a plain object (a Module, bytes, a URL or a Response never is one). */
 export function isInitOptions(source: unknown): source is InitOptions {
