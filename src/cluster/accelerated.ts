@@ -132,12 +132,14 @@ export function groupCenters(centers: Float64Array, nClusters: number, nFeatures
   return groupOf;
 }
 
-function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
-  const { kernels, nSamples, nFeatures, nClusters } = ws;
-  const nGroups = Math.max(1, Math.round(nClusters / 10));
-  // Lanes group by group, each group from a quad of 4 lanes; at most k + 3 per group, in blocks of 16.
+/**
+ * Yinyang's lanes: the centers re-packed group by group, each group from a quad of 4 lanes (padding lanes −1), at
+ * most k + 3 lanes a group, in blocks of 16. slotCenter: the center in each lane; slotOf: each center's lane;
+ * groupQuadStart: each group's first quad, and the end.
+ */
+export function yinyangLayout(groupOf: Int32Array, nGroups: number) {
+  const nClusters = groupOf.length;
   const maxSlots = Math.ceil((nClusters + 3 * nGroups) / BLOCK) * BLOCK;
-  const groupOf = groupCenters(initialCenters, nClusters, nFeatures, nGroups);
   const slotCenter = new Int32Array(maxSlots).fill(-1);
   const slotOf = new Int32Array(nClusters);
   const groupQuadStart = new Int32Array(nGroups + 1);
@@ -153,7 +155,14 @@ function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
     slot = Math.ceil(slot / 4) * 4;
   }
   groupQuadStart[nGroups] = slot / 4;
-  const nSlots = slot;
+  return { slotCenter, slotOf, groupQuadStart, nSlots: slot, maxSlots };
+}
+
+function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
+  const { kernels, nSamples, nFeatures, nClusters } = ws;
+  const nGroups = Math.max(1, Math.round(nClusters / 10));
+  const groupOf = groupCenters(initialCenters, nClusters, nFeatures, nGroups);
+  const { slotCenter, slotOf, groupQuadStart, nSlots, maxSlots } = yinyangLayout(groupOf, nGroups);
   const bounds = prepare(
     ws, 'yinyang',
     {

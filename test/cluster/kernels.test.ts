@@ -1,23 +1,14 @@
 // Every kernel against a scalar reference, on shapes that hit every remainder: d % 4 ∈ {0,1,2,3}, k % 16 ≠ 0,
 // d = 1, k = 1, k = n, and row ranges that end in a partial chunk. Small integer data makes the float32
 // arithmetic exact, so ties (and the lowest-index rule) reproduce exactly.
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { allocate, f32View, f64View, i32View } from '../../src/runtime/arena';
-import { init } from '../../src/index';
-import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../../src/generated/kernels';
-import { getKernels, type Kernels } from '../../src/runtime/module';
-import { nearest, sqDist, testRng } from '../reference';
+import { yinyangLayout } from '../../src/cluster/accelerated';
+import { BOUNDS_ARGS_BYTES, CLUSTER_ARGS_BYTES, writeBoundsArgs, writeClusterArgs } from '../../src/generated/kernels';
+import { integerData, inWasm, kernels, useKernels } from '../kernels';
+import { nearest, sqDist } from '../reference';
 
-let kernels: Kernels;
-beforeAll(async () => {
-  await init();
-  kernels = getKernels();
-});
-
-function integerData(n: number, d: number, seed: number, range = 7): number[][] {
-  const rng = testRng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: d }, () => rng.int(2 * range + 1) - range));
-}
+useKernels();
 
 function setup(X: number[][], C: number[][]) {
   const n = X.length;
@@ -144,36 +135,117 @@ describe('k-means++ kernels', () => {
   }
 });
 
-describe('scanColumns and writeShiftedRows (the way into wasm memory)', () => {
-  for (const [n, d] of [[1, 1], [7, 3], [33, 5], [64, 16]]) {
-    test(`n=${n} d=${d}`, () => {
-      const rng = testRng(n * 31 + d);
-      const X = Array.from({ length: n }, () => Array.from({ length: d }, () => 1e6 + rng.normal() * 3));
-      const ptr = allocate(kernels, { src: n * d * 8, sums: d * 8, shift: d * 8, dst: n * d * 4, squares: d * 8 }, 'kernel test');
-      f64View(kernels, ptr.src, n * d).set(X.flat());
-      f64View(kernels, ptr.sums, d).fill(0);
-      expect(kernels.scanColumns(ptr.src, n, d, 1e18, ptr.sums)).toBe(-1);
-      const sums = Array.from({ length: d }, (_, t) => X.reduce((s, x) => s + x[t], 0));
-      expect(Array.from(f64View(kernels, ptr.sums, d))).toEqual(sums);
-      const mean = sums.map((s) => s / n);
-      f64View(kernels, ptr.shift, d).set(mean);
-      f64View(kernels, ptr.squares, d).fill(0);
-      kernels.writeShiftedRows(ptr.src, n, d, ptr.shift, ptr.dst, ptr.squares);
-      // Shifting in float64 before rounding keeps what rounding 1e6-sized values to float32 would lose.
-      expect(Array.from(f32View(kernels, ptr.dst, n * d))).toEqual(Array.from(Float32Array.from(X.flatMap((x) => x.map((v, t) => v - mean[t])))));
-      const squares = mean.map((m, t) => X.reduce((s, x) => s + (x[t] - m) ** 2, 0));
-      expect(Array.from(f64View(kernels, ptr.squares, d))).toEqual(squares);
+describe('chunkSums', () => {
+  for (const [n, d, k] of [[53, 1, 3], [53, 5, 17], [40, 8, 16]]) {
+    test(`n=${n} d=${d} k=${k}: the weighted sums of the given labels, in row order, over two row ranges`, () => {
+      const X = integerData(n, d, n + d);
+      const { ptr, weights } = setup(X, integerData(k, d, k));
+      const labels = X.map((_, i) => (i * 7) % k);
+      i32View(kernels, ptr.labels, n).set(labels);
+      f64View(kernels, ptr.sums, k * d).fill(0);
+      f64View(kernels, ptr.weightInClusters, k).fill(0);
+      kernels.chunkSums(ptr.args, 0, 20, ptr.sums, ptr.weightInClusters);
+      kernels.chunkSums(ptr.args, 20, n, ptr.sums, ptr.weightInClusters);
+      const sums = new Array(k * d).fill(0);
+      const weightIn = new Array(k).fill(0);
+      X.forEach((x, i) => {
+        weightIn[labels[i]] += weights[i];
+        x.forEach((v, t) => (sums[labels[i] * d + t] += weights[i] * v));
+      });
+      expect(Array.from(f64View(kernels, ptr.sums, k * d))).toEqual(sums);
+      expect(Array.from(f64View(kernels, ptr.weightInClusters, k))).toEqual(weightIn);
     });
   }
+});
 
-  test('the first NaN, infinity or huge value is found by its flat index', () => {
-    const ptr = allocate(kernels, { src: 12 * 8, sums: 3 * 8 }, 'kernel test');
-    for (const [index, bad] of [[0, NaN], [5, Infinity], [11, -Infinity], [7, 2e18]] as const) {
-      const values = new Float64Array(12).fill(1);
-      values[index] = bad;
-      values[Math.min(index + 1, 11)] = index === 11 ? bad : NaN; // a later bad value must not be reported first
-      f64View(kernels, ptr.src, 12).set(values);
-      expect(kernels.scanColumns(ptr.src, 4, 3, 1e18, ptr.sums)).toBe(index);
+describe('the bounded E-steps: rowNorms, centerGeometry, hamerlyStep, elkanStep, yinyangStep, takeDistanceCount', () => {
+  const distance = (a: number[], b: number[]) => Math.sqrt(sqDist(a, b));
+  /** The workspace, centers C, and an algorithm's bounds laid out as src/cluster/accelerated.ts lays them out. */
+  function boundedSetup(algorithm: 'hamerly' | 'elkan' | 'yinyang', X: number[][], C: number[][]) {
+    const base = setup(X, C);
+    const { n, d, k } = base;
+    const nGroups = Math.max(1, Math.round(k / 10));
+    const groupOf = Int32Array.from({ length: k }, (_, j) => j % nGroups);
+    const layout = yinyangLayout(groupOf, nGroups);
+    const lowerPerRow = algorithm === 'hamerly' ? 1 : algorithm === 'elkan' ? k : nGroups;
+    const slots = layout.maxSlots;
+    const b = inWasm({
+      block: BOUNDS_ARGS_BYTES, xNorms: n * 8, upper: n * 8, lower: n * lowerPerRow * 8, oldCenters: k * d * 4, shifts: k * 8,
+      halfMin: k * 8, cc: k * k * 8, drift: k * 8, scores: Math.max(Math.ceil(k / 16) * 16, slots) * 4, quads: Math.max(k, slots) * 4,
+      groupOf, slotCenter: layout.slotCenter, slotOf: layout.slotOf, groupQuadStart: layout.groupQuadStart,
+      slotRows: slots * d * 4, slotT: slots * d * 4, slotNorms: slots * 4, groupScratch: nGroups * 20 + slots,
+    });
+    const yinyang = algorithm === 'yinyang';
+    writeBoundsArgs(kernels.memory, b.block, {
+      xNorms: b.xNorms, upper: b.upper, lower: b.lower, oldCenters: b.oldCenters, shifts: b.shifts, halfMin: b.halfMin,
+      cc: algorithm === 'elkan' ? b.cc : 0, drift: algorithm === 'elkan' ? b.drift : 0, scores: b.scores, quads: b.quads,
+      nGroups: yinyang ? nGroups : 0, groupOf: yinyang ? b.groupOf : 0, slotCenter: yinyang ? b.slotCenter : 0, slotOf: yinyang ? b.slotOf : 0,
+      groupQuadStart: yinyang ? b.groupQuadStart : 0, nSlots: yinyang ? layout.nSlots : 0, slotRows: b.slotRows, slotT: b.slotT,
+      slotNorms: b.slotNorms, groupScratch: b.groupScratch,
+    });
+    const step = { hamerly: kernels.hamerlyStep, elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm];
+    return { ...base, b, groupOf, nGroups, lowerPerRow, step: (first: number, maxNorm: number) => step(base.ptr.args, b.block, first, maxNorm, base.ptr.sums, base.ptr.weightInClusters) };
+  }
+
+  /** One step from the loaded centers: labels, sums and changed count as a naive E-step gives them; then the bounds hold. */
+  function checkStep(s: ReturnType<typeof boundedSetup>, algorithm: string, X: number[][], C: number[][], first: number, before: number[]) {
+    const { n, d, k, ptr, b, weights } = s;
+    const maxNorm = kernels.centerGeometry(ptr.args, b.block, first);
+    expect(maxNorm).toBeCloseTo(Math.max(...C.map((c) => Math.hypot(...c))), 9);
+    f64View(kernels, ptr.sums, k * d).fill(0);
+    f64View(kernels, ptr.weightInClusters, k).fill(0);
+    const changed = s.step(first, maxNorm);
+    const expected = X.map((x) => nearest(x, C).label);
+    const labels = Array.from(i32View(kernels, ptr.labels, n));
+    expect(labels).toEqual(expected);
+    expect(changed).toBe(expected.filter((l, i) => l !== before[i]).length);
+    const sums = new Array(k * d).fill(0);
+    X.forEach((x, i) => x.forEach((v, t) => (sums[expected[i] * d + t] += weights[i] * v)));
+    expect(Array.from(f64View(kernels, ptr.sums, k * d))).toEqual(sums);
+    // The bounds: upper ≥ the distance to the label; every lower ≤ the distances it bounds (a hair of float slack).
+    const upper = f64View(kernels, b.upper, n);
+    const lower = f64View(kernels, b.lower, n * s.lowerPerRow);
+    const drift = f64View(kernels, b.drift, k);
+    X.forEach((x, i) => {
+      const dist = C.map((c) => distance(x, c));
+      expect(upper[i]).toBeGreaterThanOrEqual(dist[expected[i]] * (1 - 1e-6));
+      for (let j = 0; j < k; j++) {
+        if (j === expected[i]) continue;
+        const bound = algorithm === 'hamerly' ? lower[i] : algorithm === 'elkan' ? lower[i * k + j] - drift[j] : lower[i * s.nGroups + s.groupOf[j]];
+        expect(bound).toBeLessThanOrEqual(dist[j] * (1 + 1e-6) + 1e-9);
+      }
+    });
+    return labels;
+  }
+
+  for (const algorithm of ['hamerly', 'elkan', 'yinyang'] as const) {
+    for (const [n, d, k] of [[53, 1, 3], [53, 3, 17], [61, 8, 33], [40, 5, 16]]) {
+      test(`${algorithm} n=${n} d=${d} k=${k}: a first step, then one after the centers moved`, () => {
+        const X = integerData(n, d, n * d + k, 9);
+        const C = integerData(k, d, 3 * k + d, 9);
+        const s = boundedSetup(algorithm, X, C);
+        const { ptr, b } = s;
+        kernels.rowNorms(ptr.args, b.block);
+        expect(Array.from(f64View(kernels, b.xNorms, n))).toEqual(X.map((x) => Math.sqrt(sqDist(x, x.map(() => 0)))));
+        i32View(kernels, ptr.labels, n).fill(-1);
+        kernels.takeDistanceCount();
+        const firstLabels = checkStep(s, algorithm, X, C, 1, new Array(n).fill(-1));
+        expect(kernels.takeDistanceCount()).toBe(n * k);
+        expect(kernels.takeDistanceCount()).toBe(0);
+        // Move some centers (integers, so that every score stays exact) and step again from the bounds.
+        const moved = C.map((c, j) => (j % 3 === 0 ? c.map((v, t) => v + ((j + t) % 3) - 1) : c));
+        f32View(kernels, ptr.centers, k * d).set(moved.flat());
+        kernels.packCenters(ptr.centers, k, d, ptr.centersT, ptr.norms);
+        checkStep(s, algorithm, X, moved, 0, firstLabels);
+        const shifts = Array.from(f64View(kernels, b.shifts, k));
+        expect(shifts).toEqual(C.map((c, j) => distance(c, moved[j])));
+        const halfMin = moved.map((c, j) => (k === 1 ? Infinity : 0.5 * Math.min(...moved.filter((_, m) => m !== j).map((o) => distance(c, o)))));
+        expect(Array.from(f64View(kernels, b.halfMin, k))).toEqual(halfMin);
+        if (algorithm === 'elkan') {
+          expect(Array.from(f64View(kernels, b.cc, k * k))).toEqual(moved.flatMap((c) => moved.map((o) => distance(c, o))));
+        }
+        expect(kernels.takeDistanceCount()).toBeLessThanOrEqual(n * k + n);
+      });
     }
-  });
+  }
 });
