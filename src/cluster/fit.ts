@@ -1,16 +1,61 @@
-// The whole k-means fit behind KMeans, kmeans() and their threaded forms: validate against X, copy X into wasm once,
-// nInit seeded runs of the chosen algorithm, the best kept; and when a fit is worth sharing with threads.
+// The whole k-means fit behind KMeans, kmeans() and their threaded forms, and the parameters that drive it:
+// validate against X, copy X into wasm once, nInit seeded runs of the chosen algorithm, the best kept; and when a
+// fit is worth sharing with threads.
 import { allRows, checkEnoughSamples, type DataInput, matrix, readData, readSampleWeight, rowsOf } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { RandomState } from '../core/random';
+import { type OptionsOf, type ParamSpecs, type Resolved } from '../core/params';
 import { getKernels } from '../runtime/module';
 import { elkanRun, hamerlyRun, yinyangRun } from './accelerated';
-import { readInitCenters } from './center-model';
-import type { KMeansParams } from './kmeans';
+import { CENTER_MODEL_PARAMS, checkInit, N_CLUSTERS, readInitCenters } from './center-model';
 import { type LloydResult, lloydRun } from './lloyd';
 import { defaultLocalTrials, makeSeeder } from './seeding';
 import type { Engine } from './threads';
 import { prepareWorkspace } from './workspace';
+
+export type KMeansInit = 'k-means++' | 'random' | DataInput;
+export type KMeansAlgorithm = 'auto' | 'lloyd' | 'elkan' | 'hamerly' | 'yinyang';
+
+/** KMeans' parameters after nClusters: what kmeans(X, nClusters, options) takes too. */
+export const KMEANS_OPTIONS = {
+  /**
+   * How the centers start: 'k-means++' (greedy, as scikit-learn), 'k-means||' (Bahmani et al.'s scalable k-means++:
+   * a few oversampling rounds, then weighted k-means++ on the candidates), 'random' rows, or k explicit centers.
+   */
+  init: {
+    check: (value, name): 'k-means++' | 'k-means||' | 'random' | DataInput => checkInit(value, name, ['k-means++', 'k-means||', 'random'] as const),
+    fallback: 'k-means++',
+  },
+  /** Runs from different seeds, the lowest inertia kept; 'auto': 1 for k-means++, k-means|| or explicit centers, 10 for 'random'. */
+  nInit: { kind: 'integer', min: 1, literal: 'auto', fallback: 'auto' },
+  /** Iterations at most per run. */
+  maxIter: { kind: 'integer', min: 1, fallback: 300 },
+  /** Relative tolerance on the summed squared center shift, scaled by the mean per-feature variance of X. */
+  tol: { kind: 'number', min: 0, fallback: 1e-4 },
+  /**
+   * 'lloyd', or one of the exact accelerations 'elkan', 'hamerly' and 'yinyang' (Lloyd's result with fewer distance
+   * evaluations); 'auto': Hamerly when k ≥ 16 and k·d ≥ 192 (1024 in a threaded fit), else Lloyd.
+   */
+  algorithm: { values: ['auto', 'lloyd', 'elkan', 'hamerly', 'yinyang'], fallback: 'auto' },
+  /** k-means||: rows drawn per round. @default 2 · nClusters */
+  oversamplingFactor: { kind: 'integer', min: 1, derive: (r) => 2 * (r.nClusters as number) },
+  /** k-means||: sampling rounds (Spark MLlib's initSteps). */
+  initRounds: { kind: 'integer', min: 1, max: 100, fallback: 2 },
+  /**
+   * Seed ('k-means++' or 'k-means||') on this many rows drawn uniformly without replacement (a fresh draw per run),
+   * then run on all rows; at least nClusters, at most the rows of X.
+   * @default all rows
+   */
+  initSampleSize: { kind: 'integer', min: (r) => r.nClusters as number },
+  ...CENTER_MODEL_PARAMS,
+} as const satisfies ParamSpecs;
+
+export function kmeansParams() {
+  return { ...N_CLUSTERS, ...KMEANS_OPTIONS } as const satisfies ParamSpecs;
+}
+
+export type KMeansOptions = OptionsOf<ReturnType<typeof kmeansParams>>;
+export type KMeansParams = Resolved<ReturnType<typeof kmeansParams>>;
 
 /**
  * What 'auto' runs, from fits on blobs (BENCHMARKS.md): Hamerly's bounds pay once a distance costs enough to

@@ -1,53 +1,11 @@
-// scikit-learn's KMeans: its parameters, declared once, the estimator, and the function forms kmeans() and
-// kmeansAsync(). The fit itself is fit.ts.
+// scikit-learn's KMeans: the estimator and the function forms kmeans() and kmeansAsync(). Its parameters and the
+// fit itself are fit.ts.
 import type { DataInput, Matrix } from '../core/data';
 import { checkOptions, type OptionsOf, type ParamSpecs, type Resolved, resolveParams } from '../core/params';
-import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS } from './center-model';
-import { fitKMeans, fitKMeansAsync } from './fit';
+import { CenterModel, fitParams, type FitOptions } from './center-model';
+import { fitKMeans, fitKMeansAsync, KMEANS_OPTIONS, type KMeansOptions, type KMeansParams, kmeansParams } from './fit';
 
-export type KMeansInit = 'k-means++' | 'random' | DataInput;
-export type KMeansAlgorithm = 'auto' | 'lloyd' | 'elkan' | 'hamerly' | 'yinyang';
-
-/** KMeans' parameters after nClusters: what kmeans(X, nClusters, options) takes too. */
-const KMEANS_OPTIONS = {
-  /**
-   * How the centers start: 'k-means++' (greedy, as scikit-learn), 'k-means||' (Bahmani et al.'s scalable k-means++:
-   * a few oversampling rounds, then weighted k-means++ on the candidates), 'random' rows, or k explicit centers.
-   */
-  init: {
-    check: (value, name): 'k-means++' | 'k-means||' | 'random' | DataInput => checkInit(value, name, ['k-means++', 'k-means||', 'random'] as const),
-    fallback: 'k-means++',
-  },
-  /** Runs from different seeds, the lowest inertia kept; 'auto': 1 for k-means++, k-means|| or explicit centers, 10 for 'random'. */
-  nInit: { kind: 'integer', min: 1, literal: 'auto', fallback: 'auto' },
-  /** Iterations at most per run. */
-  maxIter: { kind: 'integer', min: 1, fallback: 300 },
-  /** Relative tolerance on the summed squared center shift, scaled by the mean per-feature variance of X. */
-  tol: { kind: 'number', min: 0, fallback: 1e-4 },
-  /**
-   * 'lloyd', or one of the exact accelerations 'elkan', 'hamerly' and 'yinyang' (Lloyd's result with fewer distance
-   * evaluations); 'auto': Hamerly when k ≥ 16 and k·d ≥ 192 (1024 in a threaded fit), else Lloyd.
-   */
-  algorithm: { values: ['auto', 'lloyd', 'elkan', 'hamerly', 'yinyang'], fallback: 'auto' },
-  /** k-means||: rows drawn per round. @default 2 · nClusters */
-  oversamplingFactor: { kind: 'integer', min: 1, derive: (r) => 2 * (r.nClusters as number) },
-  /** k-means||: sampling rounds (Spark MLlib's initSteps). */
-  initRounds: { kind: 'integer', min: 1, max: 100, fallback: 2 },
-  /**
-   * Seed ('k-means++' or 'k-means||') on this many rows drawn uniformly without replacement (a fresh draw per run),
-   * then run on all rows; at least nClusters, at most the rows of X.
-   * @default all rows
-   */
-  initSampleSize: { kind: 'integer', min: (r) => r.nClusters as number },
-  ...CENTER_MODEL_PARAMS,
-} as const satisfies ParamSpecs;
-
-export function kmeansParams() {
-  return { ...N_CLUSTERS, ...KMEANS_OPTIONS } as const satisfies ParamSpecs;
-}
-
-export type KMeansOptions = OptionsOf<ReturnType<typeof kmeansParams>>;
-export type KMeansParams = Resolved<ReturnType<typeof kmeansParams>>;
+export type { KMeansAlgorithm, KMeansInit, KMeansOptions } from './fit';
 
 /** Options of `fitAsync`: fit's, and the threads. */
 const THREADS = {

@@ -8,8 +8,7 @@ import { RandomState } from '../core/random';
 import { addTranspose, type CsrMatrix, isCsr, readSquareNonNegative } from '../core/sparse';
 import { EIGEN_PARAMS, embedSymmetric, readAdjacency } from '../manifold/spectral-embedding';
 import { kneighborsGraph } from '../neighbors/kneighbors';
-import { fitKMeans } from './fit';
-import { kmeansParams } from './kmeans';
+import { fitKMeans, kmeansParams } from './fit';
 import { clusterQr, discretize } from './spectral-assign';
 
 export type SpectralAffinity = 'rbf' | 'nearest_neighbors' | 'precomputed' | 'precomputed_nearest_neighbors';
