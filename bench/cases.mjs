@@ -1,4 +1,4 @@
-// The six cases of ../shared/PEERS.md, shared by the Lloyd-iteration and the full-fit benchmarks: float32 data.
+// The six benchmark cases (the peers' reference cases), shared by the Lloyd-iteration and the full-fit benchmarks: float32 data.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

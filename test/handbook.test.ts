@@ -1,5 +1,5 @@
 // The Python Data Science Handbook's k-means chapter, example by example, with wasmeans. Bracketed numbers
-// are scikit-learn 1.2.1's on the same data (../shared/PEERS.md and the book).
+// are scikit-learn 1.2.1's on the same data, and the book's.
 import { describe, expect, test } from 'vitest';
 import { loadDigits, loadSampleImage, makeBlobs, makeMoons } from '../src/datasets';
 import {
