@@ -11,7 +11,7 @@ import { BoundsArgs, ClusterArgs } from './args';
 // Point–center distances evaluated since the last takeDistanceCount (scores and tightenings alike).
 let distanceCount: f64 = 0;
 
-/** Returns the number of point–center distances evaluated by the accelerated kernels since the last call, and resets it. */
+/** OUT: the number of point–center distances the accelerated kernels evaluated since the last call; resets it. */
 export function takeDistanceCount(): f64 {
   const count = distanceCount;
   distanceCount = 0;

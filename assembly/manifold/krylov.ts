@@ -88,7 +88,7 @@ export function dotColumns(vPtr: usize, n: i32, count: i32, wPtr: usize, hPtr: u
   }
 }
 
-/** w −= Σ_c h[c]·V[c] for c < count. IN vPtr, hPtr; IN/OUT wPtr. */
+/** w −= Σ_c h[c]·V[c] for c < count. IN vPtr, hPtr; INOUT wPtr. */
 export function subtractColumns(vPtr: usize, n: i32, count: i32, hPtr: usize, wPtr: usize): void {
   const bytes = <usize>n << 3;
   let c = 0;

@@ -68,3 +68,10 @@ test('every kernel is used directly in a kernels.test.ts', () => {
   const untested = Object.keys(KERNEL_PARAMETERS).filter((name) => !new RegExp(`kernels\\.${name}\\b`).test(text));
   expect(untested).toEqual([]);
 });
+
+test('every kernel says what it reads and writes: IN, OUT or INOUT in its doc comment', () => {
+  const view = readFileSync(repoPath('src/generated/kernels.ts'), 'utf8');
+  const docs = new Map([...view.matchAll(/\/\*\*([\s\S]*?)\*\/\n\s+(\w+)\(/g)].map((m) => [m[2], m[1]]));
+  const untagged = Object.keys(KERNEL_PARAMETERS).filter((name) => !/\b(IN|OUT|INOUT)\b/.test(docs.get(name) ?? ''));
+  expect(untagged).toEqual([]);
+});
