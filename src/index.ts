@@ -18,8 +18,10 @@ export * from './api';
  */
 export async function init(source?: WasmSource | InitOptions): Promise<void> {
   if (isInitOptions(source)) {
-    if (!resolveParams(initParams(), source, 'init').relaxedSimd) return initialize(inlinedModule);
-    return initialize(() => import('./runtime/relaxed').then(async ({ relaxedModuleBytes }) => (await relaxedModuleBytes()) ?? inlinedModule()));
+    if (!resolveParams(initParams(), source, 'init').relaxedSimd) return initialize(inlinedModule, 'plain', true);
+    // Where the runtime cannot run it, the plain build: simdBuild() tells which.
+    const relaxed = () => import('./runtime/relaxed').then(async ({ relaxedModuleBytes }) => (await relaxedModuleBytes()) ?? inlinedModule());
+    return initialize(relaxed, 'relaxed', true);
   }
-  return initialize(source ?? inlinedModule);
+  return source === undefined ? initialize(inlinedModule, 'plain') : initialize(source);
 }

@@ -6,7 +6,7 @@ import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
-import { inertiaOf, loadCenters, MAX_LOCAL_TRIALS, nearestCenters, prepareWorkspace, type Workspace } from './workspace';
+import { centersIn, inertiaOf, inertiaOut, loadCenters, MAX_LOCAL_TRIALS, nearestCenters, prepareWorkspace, refuseTooLarge, type Workspace } from './workspace';
 
 /** The first parameter of KMeans and MiniBatchKMeans (scikit-learn's first positional one). */
 export const N_CLUSTERS = {
@@ -50,12 +50,6 @@ export interface FittedState {
   nIter: number;
 }
 
-/** Centers moved by ±shift per column (into or out of a workspace's coordinates). */
-export function shiftCenters(centers: Float64Array, shift: Float64Array, sign: 1 | -1): Float64Array {
-  const d = shift.length;
-  return centers.map((v, i) => v + sign * shift[i % d]);
-}
-
 /** The explicit initial centers, validated against X's shape. */
 export function readInitCenters(init: DataInput, nClusters: number, nFeatures: number): Data {
   const data = readData(init, 'init');
@@ -92,7 +86,7 @@ export abstract class CenterModel {
     const { kernels, nSamples, nClusters, ptr } = ws;
     loadCenters(ws, centers);
     kernels.distancesToCenters(ptr.args, ptr.extra);
-    return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).slice(), nSamples, nClusters);
+    return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).map((distance) => distance / ws.scale), nSamples, nClusters);
   }
 
   fitTransform(x: DataInput, options?: FitOptions): Matrix {
@@ -104,7 +98,7 @@ export abstract class CenterModel {
     const { sampleWeight } = resolveParams(fitParams(), options, `${this.modelName}.score`);
     const { ws, centers } = this.workspaceFor(x, sampleWeight, 'score');
     nearestCenters(ws, centers);
-    return -inertiaOf(ws);
+    return -inertiaOut(ws, inertiaOf(ws));
   }
 
   get clusterCenters(): Matrix {
@@ -135,11 +129,13 @@ export abstract class CenterModel {
     if (data.cols !== centers.cols) {
       throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but ${this.modelName} was fitted with ${centers.cols}`);
     }
-    const weights = readSampleWeight(sampleWeight, data.rows);
     const extraBytes = distanceMatrix ? data.rows * centers.rows * 8 : 0;
+    const advice = `call ${method} on chunks of the rows`;
+    refuseTooLarge(getKernels(), data.rows, data.cols, centers.rows, `${this.modelName}.${method} on ${data.rows}×${data.cols}`, advice);
+    const weights = sampleWeight === undefined ? undefined : readSampleWeight(sampleWeight, data.rows);
     const ws: Workspace = prepareWorkspace(getKernels(), data, weights, centers.rows, {
-      what: `${this.modelName}.${method} on ${data.rows}×${data.cols}`, extraBytes,
+      what: `${this.modelName}.${method} on ${data.rows}×${data.cols}`, extraBytes, advice,
     });
-    return { ws, centers: shiftCenters(centers.data as Float64Array, ws.shift, -1) };
+    return { ws, centers: centersIn(ws, centers.data as Float64Array) };
   }
 }

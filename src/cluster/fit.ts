@@ -1,7 +1,7 @@
 // The whole k-means fit behind KMeans, kmeans() and their threaded forms, and the parameters that drive it:
 // validate against X, copy X into wasm once, nInit seeded runs of the chosen algorithm, the best kept; and when a
 // fit is worth sharing with threads.
-import { allRows, checkEnoughSamples, type DataInput, matrix, readData, readSampleWeight, rowsOf } from '../core/data';
+import { allRows, checkEnoughSamples, type DataInput, matrix, readData, readSampleWeight } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { RandomState } from '../core/random';
 import { type OptionsOf, type ParamSpecs, type Resolved } from '../core/params';
@@ -11,7 +11,7 @@ import { CENTER_MODEL_PARAMS, checkInit, N_CLUSTERS, readInitCenters } from './c
 import { type LloydResult, lloydRun } from './lloyd';
 import { defaultLocalTrials, makeSeeder } from './seeding';
 import type { Engine } from './threads';
-import { prepareWorkspace } from './workspace';
+import { centersOut, inertiaOut, prepareWorkspace, refuseTooLarge, rowsInWorkspace } from './workspace';
 
 export type KMeansInit = 'k-means++' | 'random' | DataInput;
 export type KMeansAlgorithm = 'auto' | 'lloyd' | 'elkan' | 'hamerly' | 'yinyang';
@@ -81,7 +81,11 @@ function sameClustering(a: Int32Array, b: Int32Array, nClusters: number): boolea
 function countDistinct(labels: Int32Array, nClusters: number): number {
   const seen = new Uint8Array(nClusters);
   let distinct = 0;
-  for (const label of labels) if (!seen[label]++) distinct++;
+  for (const label of labels) {
+    if (seen[label]) continue;
+    seen[label] = 1;
+    distinct++;
+  }
   return distinct;
 }
 
@@ -99,6 +103,8 @@ export function fitKMeans(
   const { rows: nSamples, cols: nFeatures } = data;
   const { nClusters, init, maxIter } = options;
   checkEnoughSamples(nSamples, nClusters);
+  const what = `KMeans.fit on ${nSamples}×${nFeatures} with nClusters=${nClusters}`;
+  refuseTooLarge(kernels, nSamples, nFeatures, nClusters, what);
   if (options.initSampleSize !== undefined && options.initSampleSize > nSamples) {
     throw new WasmeansError('INVALID_PARAMETER', `initSampleSize=${options.initSampleSize} must be <= nSamples=${nSamples}`);
   }
@@ -116,9 +122,8 @@ export function fitKMeans(
       throw new WasmeansError('INVALID_INPUT', `init='random' needs nClusters=${nClusters} rows of positive weight, but sampleWeight has ${positive}`);
     }
   }
-  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what: `KMeans.fit on ${nSamples}×${nFeatures} with nClusters=${nClusters}` });
-  const { shift } = ws;
-  const explicit = initData && rowsOf(initData, allRows(nClusters), shift);
+  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what });
+  const explicit = initData && rowsInWorkspace(ws, initData, allRows(nClusters));
   const tolerance = options.tol * ws.meanVariance;
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
   const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials });
@@ -126,7 +131,7 @@ export function fitKMeans(
   const runOnce = { lloyd: lloydRun, elkan: elkanRun, hamerly: hamerlyRun, yinyang: yinyangRun }[algorithm];
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {
-    const centers = explicit ?? rowsOf(data, (seed as NonNullable<typeof seed>)(rng), shift);
+    const centers = explicit ?? rowsInWorkspace(ws, data, (seed as NonNullable<typeof seed>)(rng));
     // Threads share Lloyd's E-step; the accelerated ones run on this thread (in the threads' memory when threaded).
     const result =
       algorithm === 'lloyd' ? lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign) : runOnce(ws, centers, maxIter, tolerance);
@@ -143,9 +148,7 @@ export function fitKMeans(
   if (!result.converged && options.tol > 0) {
     options.onWarning(`KMeans did not converge within maxIter=${maxIter} iterations; raise maxIter or tol`, 'CONVERGENCE');
   }
-  const centers = result.centers;
-  for (let j = 0; j < nClusters; j++) for (let t = 0; t < nFeatures; t++) centers[j * nFeatures + t] += shift[t];
-  return { ...result, centers: matrix(centers, nClusters, nFeatures) };
+  return { ...result, centers: matrix(centersOut(ws, result.centers), nClusters, nFeatures), inertia: inertiaOut(ws, result.inertia) };
 }
 
 /** Fits of fewer rows run on the calling thread in fitAsync (see fitKMeansAsync). */

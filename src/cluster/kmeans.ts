@@ -1,7 +1,7 @@
 // scikit-learn's KMeans: the estimator and the function forms kmeans() and kmeansAsync(). Its parameters and the
 // fit itself are fit.ts.
 import type { DataInput, Matrix } from '../core/data';
-import { checkOptions, type OptionsOf, type ParamSpecs, type Resolved, resolveParams } from '../core/params';
+import { checkOptions, type OptionsOf, type ParamSpecs, type Resolved, positional, resolveParams } from '../core/params';
 import { CenterModel, fitParams, type FitOptions } from './center-model';
 import { fitKMeans, fitKMeansAsync, KMEANS_OPTIONS, type KMeansOptions, type KMeansParams, kmeansParams } from './fit';
 
@@ -71,9 +71,10 @@ export class KMeans extends CenterModel {
   protected readonly modelName = 'KMeans';
   private readonly options: KMeansParams;
 
-  constructor(options?: KMeansOptions) {
+  /** `options` or, as scikit-learn's first positional argument, nClusters. */
+  constructor(options?: KMeansOptions | number) {
     super();
-    this.options = resolveParams(kmeansParams(), options, 'KMeans');
+    this.options = resolveParams(kmeansParams(), positional('nClusters', options), 'KMeans');
   }
 
   get nClusters(): number {

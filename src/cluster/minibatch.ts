@@ -2,16 +2,16 @@
 // `_mini_batch_step`, `_k_means_minibatch.pyx`): per-center learning rates from accumulated weights,
 // random reassignment of nearly empty centers, early stop on the smoothed batch inertia, inits scored on a
 // validation subset. Batches are gathered in wasm and go through the fused Lloyd kernel.
-import { allRows, checkEnoughSamples, type Data, type DataInput, matrix, readData, readSampleWeight, rowsOf } from '../core/data';
+import { allRows, checkEnoughSamples, type Data, type DataInput, matrix, readData, readSampleWeight } from '../core/data';
 import { WasmeansError } from '../core/errors';
-import { type OptionsOf, type ParamSpecs, type Resolved as ResolvedParams, resolveParams } from '../core/params';
+import { type OptionsOf, type ParamSpecs, type Resolved as ResolvedParams, positional, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
 import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
-import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS, readInitCenters, shiftCenters } from './center-model';
+import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS, readInitCenters } from './center-model';
 import { clearSums } from './lloyd';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
-import { gatherInto, inertiaOf, loadCenters, nearestCenters, prepareWorkspace, subsetWorkspace, type Workspace } from './workspace';
+import { centersIn, centersOut, gatherInto, inertiaOf, inertiaOut, loadCenters, nearestCenters, prepareWorkspace, refuseTooLarge, rowsInWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
 export function miniBatchKMeansParams() {
   return {
@@ -42,8 +42,10 @@ type Resolved = ResolvedParams<ReturnType<typeof miniBatchKMeansParams>>;
 /** The running state of the stochastic updates, kept between `partialFit` calls. */
 interface StreamState {
   rng: RandomState;
-  /** Accumulated weight per center: the inverse of its learning rate. */
+  /** Accumulated weight per center: the inverse of its learning rate, in stored weight units (weightScale). */
   counts: Float64Array;
+  /** The weight scale the counts are in (a workspace's weightScale). */
+  weightScale: number;
   nSinceLastReassign: number;
   /** Batch size as resolved on the first data seen; it paces the reassignments. */
   batchSize: number;
@@ -58,9 +60,10 @@ export class MiniBatchKMeans extends CenterModel {
   /** Steps taken by the last `fit` or all `partialFit` calls, as scikit-learn's `n_steps_`. */
   nSteps = 0;
 
-  constructor(options?: MiniBatchKMeansOptions) {
+  /** `options` or, as scikit-learn's first positional argument, nClusters. */
+  constructor(options?: MiniBatchKMeansOptions | number) {
     super();
-    this.options = resolveParams(miniBatchKMeansParams(), options, 'MiniBatchKMeans');
+    this.options = resolveParams(miniBatchKMeansParams(), positional('nClusters', options), 'MiniBatchKMeans');
   }
 
   get nClusters(): number {
@@ -69,7 +72,7 @@ export class MiniBatchKMeans extends CenterModel {
 
   fit(x: DataInput, options?: FitOptions): this {
     const o = this.options;
-    const { data, weights, initData } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.fit').sampleWeight);
+    const { data, weights, initData } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.fit').sampleWeight, 'fit');
     const nSamples = data.rows;
     const batchSize = Math.min(o.batchSize, nSamples);
     const initSize = this.initSize(batchSize, nSamples);
@@ -101,7 +104,7 @@ export class MiniBatchKMeans extends CenterModel {
       }
     }
 
-    const stream: StreamState = { rng, counts: new Float64Array(o.nClusters), nSinceLastReassign: 0, batchSize, nSteps: 0 };
+    const stream: StreamState = { rng, counts: new Float64Array(o.nClusters), weightScale: ws.weightScale, nSinceLastReassign: 0, batchSize, nSteps: 0 };
     const batch = subsetWorkspace(ws, batchSize, 'MiniBatchKMeans batch');
     const maxSteps = Math.floor((o.maxIter * nSamples) / batchSize);
     const monitor = new ConvergenceMonitor(batchSize, nSamples, tolerance, o.maxNoImprovement);
@@ -123,9 +126,9 @@ export class MiniBatchKMeans extends CenterModel {
     const finalCenters = centers as Float64Array;
     const labels = nearestCenters(ws, finalCenters);
     this.fitted = {
-      centers: matrix(shiftCenters(finalCenters, ws.shift, 1), o.nClusters, data.cols),
+      centers: matrix(centersOut(ws, finalCenters), o.nClusters, data.cols),
       labels,
-      inertia: inertiaOf(ws),
+      inertia: inertiaOut(ws, inertiaOf(ws)),
       nIter: Math.ceil((nSteps * batchSize) / nSamples),
     };
     return this;
@@ -134,12 +137,12 @@ export class MiniBatchKMeans extends CenterModel {
   /** One mini-batch step on X (all of it): for data that arrives in chunks or does not fit in memory at once. */
   partialFit(x: DataInput, options?: FitOptions): this {
     const o = this.options;
-    const { data, weights, initData } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.partialFit').sampleWeight);
+    const { data, weights, initData } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.partialFit').sampleWeight, 'partialFit');
     if (this.fitted && data.cols !== this.fitted.centers.cols) {
       throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but MiniBatchKMeans was fitted with ${this.fitted.centers.cols}`);
     }
     const ws = prepareWorkspace(getKernels(), data, weights, o.nClusters, {
-      what: `MiniBatchKMeans.partialFit on ${data.rows}×${data.cols}`,
+      what: `MiniBatchKMeans.partialFit on ${data.rows}×${data.cols}`, advice: 'call partialFit on smaller chunks',
     });
     let centers: Float64Array;
     if (!this.fitted) {
@@ -148,9 +151,9 @@ export class MiniBatchKMeans extends CenterModel {
       const rng = RandomState.fromOptional(o.randomState);
       const sample = initSize < data.rows ? subsetWorkspace(ws, initSize, 'MiniBatchKMeans init subset') : undefined;
       centers = this.initialCenters(data, ws, sample, initData, rng);
-      this.stream = { rng, counts: new Float64Array(o.nClusters), nSinceLastReassign: 0, batchSize, nSteps: 0 };
+      this.stream = { rng, counts: new Float64Array(o.nClusters), weightScale: ws.weightScale, nSinceLastReassign: 0, batchSize, nSteps: 0 };
     } else {
-      centers = shiftCenters(this.fitted.centers.data as Float64Array, ws.shift, -1);
+      centers = centersIn(ws, this.fitted.centers.data as Float64Array);
     }
     const stream = this.stream as StreamState;
     const { centersNew } = this.step(ws, centers, stream, (r) => r, data);
@@ -158,18 +161,20 @@ export class MiniBatchKMeans extends CenterModel {
     this.nSteps = stream.nSteps;
     const labels = nearestCenters(ws, centersNew);
     this.fitted = {
-      centers: matrix(shiftCenters(centersNew, ws.shift, 1), o.nClusters, data.cols),
+      centers: matrix(centersOut(ws, centersNew), o.nClusters, data.cols),
       labels,
-      inertia: inertiaOf(ws),
+      inertia: inertiaOut(ws, inertiaOf(ws)),
       nIter: this.fitted?.nIter ?? 0,
     };
     return this;
   }
 
-  private readInputs(x: DataInput, sampleWeight: ArrayLike<number> | undefined) {
+  private readInputs(x: DataInput, sampleWeight: ArrayLike<number> | undefined, method: 'fit' | 'partialFit') {
     const { nClusters, init } = this.options;
     const data = readData(x);
     if (!this.fitted) checkEnoughSamples(data.rows, nClusters);
+    const advice = method === 'fit' ? undefined : 'call partialFit on smaller chunks';
+    refuseTooLarge(getKernels(), data.rows, data.cols, nClusters, `MiniBatchKMeans.${method} on ${data.rows}×${data.cols}`, advice);
     const weights = readSampleWeight(sampleWeight, data.rows);
     const initData = typeof init === 'string' ? undefined : readInitCenters(init, nClusters, data.cols);
     return { data, weights, initData };
@@ -193,7 +198,7 @@ export class MiniBatchKMeans extends CenterModel {
     const { nClusters, init } = this.options;
     // scikit-learn draws the subsample even when the centers are given: the stream must stay in step.
     const rows = sample ? rng.randints(ws.nSamples, sample.nSamples) : undefined;
-    if (initData) return rowsOf(initData, allRows(nClusters), ws.shift);
+    if (initData) return rowsInWorkspace(ws, initData, allRows(nClusters));
     let source = ws;
     let toDataRow = (r: number) => r;
     if (sample && rows) {
@@ -205,7 +210,7 @@ export class MiniBatchKMeans extends CenterModel {
       init === 'random'
         ? randomIndices(source.weights, nClusters, rng)
         : kmeansPlusPlusIndices(source, nClusters, rng, this.options.nLocalTrials ?? defaultLocalTrials(nClusters));
-    return rowsOf(data, Array.from(picked, toDataRow), ws.shift);
+    return rowsInWorkspace(ws, data, Array.from(picked, toDataRow));
   }
 
   /**
@@ -223,6 +228,11 @@ export class MiniBatchKMeans extends CenterModel {
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
     const batchWeight = f64View(kernels, ptr.weightInClusters, nClusters);
     const { counts } = stream;
+    // A later partialFit's weights may be stored at another power of two than the counts: bring the counts to it.
+    if (stream.weightScale !== batch.weightScale) {
+      for (let j = 0; j < nClusters; j++) counts[j] *= batch.weightScale / stream.weightScale;
+      stream.weightScale = batch.weightScale;
+    }
     const centersNew = Float64Array.from(centers);
     for (let j = 0; j < nClusters; j++) {
       if (!(batchWeight[j] > 0)) continue;
@@ -232,7 +242,7 @@ export class MiniBatchKMeans extends CenterModel {
       for (let t = j * nFeatures; t < (j + 1) * nFeatures; t++) centersNew[t] = (centers[t] * previous + sums[t]) * alpha;
     }
     if (reassign && this.options.reassignmentRatio > 0) {
-      this.reassignLowCounts(centersNew, counts, nSamples, stream.rng, (r) => rowsOf(data, [toDataRow(r)], batch.shift));
+      this.reassignLowCounts(centersNew, counts, nSamples, stream.rng, (r) => rowsInWorkspace(batch, data, [toDataRow(r)]));
     }
     return { inertia, centersNew };
   }

@@ -69,13 +69,16 @@ export function quantize(image: PixelBuffer | ImageDataLike, options?: QuantizeO
   if (pixels.length !== nPixels * channels) {
     throw new WasmeansError('INVALID_INPUT', `pixels has length ${pixels.length}, but width=${width} × height=${height} × channels=${channels} = ${nPixels * channels}`);
   }
+  if (options?.nColors === undefined && o.nColors > nPixels) {
+    throw new WasmeansError('INVALID_PARAMETER', `the default nColors=${o.nColors} is more than the ${nPixels} pixels of the image; pass nColors <= ${nPixels}`);
+  }
   const nColors = checkInteger('nColors', o.nColors, 1, nPixels);
 
   const rgb = new Float32Array(nPixels * 3);
   for (let p = 0; p < nPixels; p++) {
     for (let c = 0; c < 3; c++) {
       const v = pixels[p * channels + c];
-      if (!(v >= 0 && v <= 255)) {
+      if (typeof v !== 'number' || !(v >= 0 && v <= 255)) {
         throw new WasmeansError('INVALID_INPUT', `pixel ${p} channel ${c} is ${describe(v)}; values must be in [0, 255]`);
       }
       rgb[p * 3 + c] = v / 255;

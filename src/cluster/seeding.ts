@@ -8,7 +8,7 @@ import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, f64View, i32View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, fitParams, N_CLUSTERS } from './center-model';
-import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
+import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, refuseTooLarge, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
 /** True when every weight is the same: then draws follow scikit-learn 1.2's unweighted stream. */
 export function uniformWeights(weights: Float64Array): boolean {
@@ -246,8 +246,9 @@ export function kmeansPlusPlus(x: DataInput, nClusters: number, options?: KMeans
   const { randomState, sampleWeight, nLocalTrials = defaultLocalTrials(k) } = resolveParams(kmeansPlusPlusParams(), options, 'kmeansPlusPlus');
   const data = readData(x);
   checkEnoughSamples(data.rows, k);
-  const weights = readSampleWeight(sampleWeight, data.rows);
-  const ws = prepareWorkspace(kernels, data, weights, k, { what: `kmeansPlusPlus on ${data.rows}×${data.cols}` });
+  const what = `kmeansPlusPlus on ${data.rows}×${data.cols}`;
+  refuseTooLarge(kernels, data.rows, data.cols, k, what);
+  const ws = prepareWorkspace(kernels, data, readSampleWeight(sampleWeight, data.rows), k, { what });
   const indices = kmeansPlusPlusIndices(ws, k, RandomState.fromOptional(randomState), nLocalTrials);
   return { centers: matrix(rowsOf(data, indices, new Float64Array(data.cols)), k, data.cols), indices };
 }

@@ -3,7 +3,7 @@
 // scikit-learn: the embedding's start vector, then k-means++ — so the same randomState gives the same labels.
 import { checkEnoughSamples, checkValues, type DataInput, readData, valueAt } from '../core/data';
 import { WasmeansError } from '../core/errors';
-import { type OptionsOf, type ParamSpecs, type Resolved as ResolvedParams, resolveParams } from '../core/params';
+import { type OptionsOf, type ParamSpecs, type Resolved as ResolvedParams, positional, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
 import { addTranspose, type CsrMatrix, isCsr, readSquareNonNegative } from '../core/sparse';
 import { EIGEN_PARAMS, embedSymmetric, readAdjacency } from '../manifold/spectral-embedding';
@@ -56,7 +56,7 @@ function rbfAffinity(x: DataInput, gamma: number, maxBytes: number): CsrMatrix {
   if (bytes > maxBytes) {
     throw new WasmeansError(
       'OUT_OF_MEMORY',
-      `affinity='rbf' on n_samples=${n} needs a dense ${n}×${n} affinity, ${(bytes / 2 ** 20).toFixed(0)} MiB, more than ` +
+      `affinity='rbf' on nSamples=${n} needs a dense ${n}×${n} affinity, ${(bytes / 2 ** 20).toFixed(0)} MiB, more than ` +
         `maxAffinityBytes=${maxBytes}; use affinity='nearest_neighbors' (memory O(n·nNeighbors)) or raise maxAffinityBytes`,
     );
   }
@@ -132,8 +132,9 @@ export class SpectralClustering {
   private readonly options: Resolved;
   private fitted: Fitted | undefined;
 
-  constructor(options?: SpectralClusteringOptions) {
-    this.options = resolveParams(spectralClusteringParams(), options, 'SpectralClustering');
+  /** `options` or, as scikit-learn's first positional argument, nClusters. */
+  constructor(options?: SpectralClusteringOptions | number) {
+    this.options = resolveParams(spectralClusteringParams(), positional('nClusters', options), 'SpectralClustering');
   }
 
   /** Affinity, embedding, labels. X is samples × features, or the affinity / distance graph for the precomputed kinds. */

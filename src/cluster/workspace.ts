@@ -1,13 +1,16 @@
 // A k-means fit's buffers in wasm memory: X as ingested (float32, centered), the weights, labels and center
 // buffers, and the ClusterArgs block through which the kernels read them, laid out once per call in the arena.
-import type { Data } from '../core/data';
+import { type Data, rowsOf } from '../core/data';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
-import { allocate, arenaBytes, f32View, f64View, i32View } from '../runtime/arena';
-import { ingest } from '../runtime/ingest';
+import { allocate, arenaBytes, f32View, f64View, i32View, refuseBeyondWasm32 } from '../runtime/arena';
+import { ingest, powerOfTwoScale } from '../runtime/ingest';
 import type { Kernels } from '../runtime/module';
 
 /** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
 export const BLOCK = 16;
+
+/** The weights of a workspace made without any: every row weighs 1 in wasm memory, and nothing reads them here. */
+const UNIT_WEIGHTS = new Float64Array(0);
 
 /** Most k-means++ candidates per center that a workspace has room for (nLocalTrials). */
 export const MAX_LOCAL_TRIALS = 64;
@@ -17,11 +20,15 @@ export interface Workspace {
   readonly nSamples: number;
   readonly nFeatures: number;
   readonly nClusters: number;
-  /** Sample weights as given (ones when absent). */
+  /** Sample weights as stored: as given (ones when absent) times weightScale; empty where there were none (predict). */
   readonly weights: Float64Array;
+  /** The power of two the weights were multiplied by, so that the largest is in [1, 2) and no sum of them overflows. */
+  readonly weightScale: number;
   /** What was subtracted from every row of X: its column mean (scikit-learn centers X before fitting). */
   readonly shift: Float64Array;
-  /** Mean over features of the per-feature variances of X: scales `tol`. */
+  /** The power of two X was multiplied by (runtime/ingest.ts): the workspace's coordinates are (x − shift) · scale. */
+  readonly scale: number;
+  /** Mean over features of the per-feature variances of X, in the workspace's coordinates: scales `tol`. */
   readonly meanVariance: number;
   readonly ptr: { x: number } & ClusterRegions;
 }
@@ -64,21 +71,55 @@ function writeArgs(kernels: Kernels, nSamples: number, nFeatures: number, nClust
   });
 }
 
+/** Refuses a fit of this shape with OUT_OF_MEMORY before anything of it is made, in JavaScript or in wasm. */
+export function refuseTooLarge(kernels: Kernels, nSamples: number, nFeatures: number, nClusters: number, what: string, advice?: string): void {
+  refuseBeyondWasm32(kernels, workspaceBytes(nSamples, nFeatures, nClusters), what, advice);
+}
+
 /**
- * Copies data into wasm memory once (runtime/ingest.ts: float32, shifted by `shift`, by default the column mean;
- * predict passes the fitted mean) with the k-means regions beside it.
+ * Copies data into wasm memory once (runtime/ingest.ts: float32, scaled by a power of two, centered on its column
+ * mean) with the k-means regions beside it; the weights scaled by a power of two of their own. Without weights
+ * (predict, transform) every row weighs 1 and no JavaScript copy of them is made.
  */
 export function prepareWorkspace(
-  kernels: Kernels, data: Data, weights: Float64Array, nClusters: number,
-  { what, name, shift, extraBytes = 0 }: { what: string; name?: string; shift?: Float64Array; extraBytes?: number },
+  kernels: Kernels, data: Data, givenWeights: Float64Array | undefined, nClusters: number,
+  { what, name, extraBytes = 0, advice }: { what: string; name?: string; extraBytes?: number; advice?: string },
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
   const regions = clusterRegionSizes(nSamples, nFeatures, nClusters, extraBytes);
-  const ingested = ingest(kernels, data, { what, name, shift, regions });
+  const ingested = ingest(kernels, data, { what, name, regions, advice });
   const ptr = { ...ingested.regions, x: ingested.x };
-  f64View(kernels, ptr.weights, nSamples).set(weights);
+  let largest = givenWeights ? 0 : 1;
+  for (const w of givenWeights ?? []) largest = Math.max(largest, w);
+  const weightScale = powerOfTwoScale(largest);
+  const weights = !givenWeights || weightScale === 1 ? givenWeights : givenWeights.map((w) => w * weightScale);
+  if (weights) f64View(kernels, ptr.weights, nSamples).set(weights);
+  else f64View(kernels, ptr.weights, nSamples).fill(1);
   writeArgs(kernels, nSamples, nFeatures, nClusters, ptr);
-  return { kernels, nSamples, nFeatures, nClusters, weights, shift: ingested.shift, meanVariance: ingested.meanVariance, ptr };
+  const { shift, scale, meanVariance } = ingested;
+  return { kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, meanVariance, ptr };
+}
+
+/** Rows `indices` of the caller's data in a workspace's coordinates: (x − shift) · scale, as X was stored. */
+export function rowsInWorkspace(ws: Workspace, data: Data, indices: ArrayLike<number>): Float64Array {
+  return rowsOf(data, indices, ws.shift).map((v) => v * ws.scale);
+}
+
+/** Centers in the caller's units to a workspace's coordinates. */
+export function centersIn(ws: Workspace, centers: Float64Array): Float64Array {
+  const d = ws.nFeatures;
+  return centers.map((v, i) => (v - ws.shift[i % d]) * ws.scale);
+}
+
+/** Centers in a workspace's coordinates back to the caller's units. */
+export function centersOut(ws: Workspace, centers: Float64Array): Float64Array {
+  const d = ws.nFeatures;
+  return centers.map((v, i) => v / ws.scale + ws.shift[i % d]);
+}
+
+/** An inertia (Σ weight · squared distance) in a workspace's units back to the caller's. */
+export function inertiaOut(ws: Workspace, inertia: number): number {
+  return inertia / ws.weightScale / (ws.scale * ws.scale);
 }
 
 /** Writes centers (float64, shifted coordinates) as float32 and packs them for the E-step. */
@@ -111,10 +152,10 @@ export function inertiaOf(ws: Workspace, keepDistances = false): number {
  * coordinates, laid out after the parent's regions. Fill it with `gatherInto`.
  */
 export function subsetWorkspace(parent: Workspace, nRows: number, what: string): Workspace {
-  const { kernels, nFeatures, nClusters, shift, meanVariance } = parent;
+  const { kernels, nFeatures, nClusters } = parent;
   const ptr = allocate(kernels, { x: nRows * nFeatures * 4, ...clusterRegionSizes(nRows, nFeatures, nClusters, nRows * 4) }, what, true);
   writeArgs(kernels, nRows, nFeatures, nClusters, ptr);
-  return { kernels, nSamples: nRows, nFeatures, nClusters, weights: new Float64Array(nRows), shift, meanVariance, ptr };
+  return { ...parent, nSamples: nRows, weights: new Float64Array(nRows), ptr };
 }
 
 /** Copies the parent's rows `rows` (and their weights) into a subset workspace; rows.length must be its size. */

@@ -88,6 +88,11 @@ export function checkOptions(specs: ParamSpecs, given: unknown, where: string): 
   return given as Record<string, unknown>;
 }
 
+/** scikit-learn's first positional argument: `new KMeans(4)` is `new KMeans({ nClusters: 4 })`. */
+export function positional(name: string, given: unknown): unknown {
+  return typeof given === 'number' ? { [name]: given } : given;
+}
+
 /**
  * Validates `given` against a declaration (checkOptions), then each parameter: absent ones take their defaults, in
  * declaration order, so that a default or a bound may derive from the parameters before it.

@@ -1,6 +1,6 @@
 // Nearest rows between two point sets, on the E-step kernels that KMeans.predict uses.
-import { nearestCenters, prepareWorkspace } from '../cluster/workspace';
-import { allRows, checkValues, type DataInput, readData, rowsOf } from '../core/data';
+import { nearestCenters, prepareWorkspace, rowsInWorkspace } from '../cluster/workspace';
+import { allRows, checkValues, type DataInput, readData } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { getKernels } from '../runtime/module';
 
@@ -18,8 +18,8 @@ export function pairwiseDistancesArgmin(x: DataInput, y: DataInput): Int32Array 
   }
   checkValues(targets, 'Y');
   const nTargets = targets.rows;
-  const ws = prepareWorkspace(getKernels(), data, new Float64Array(data.rows).fill(1), nTargets, {
+  const ws = prepareWorkspace(getKernels(), data, undefined, nTargets, {
     what: `pairwiseDistancesArgmin on ${data.rows}×${data.cols} against ${nTargets} rows`,
   });
-  return nearestCenters(ws, rowsOf(targets, allRows(nTargets), ws.shift));
+  return nearestCenters(ws, rowsInWorkspace(ws, targets, allRows(nTargets)));
 }

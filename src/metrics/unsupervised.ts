@@ -5,11 +5,9 @@ import { WasmeansError } from '../core/errors';
 import { badValue, copyRows, type DataInput, type Labels, readData } from '../core/data';
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
+import { powerOfTwoScale } from '../runtime/ingest';
 import { getKernels } from '../runtime/module';
 import { classCounts, encodeLabels, type Encoded, numpySum, readLabels } from './labels';
-
-/** Larger values would overflow float64 when squared and summed. */
-const MAX_ABS_FEATURE = 1e150;
 
 /** X as a float64 row-major copy with its labels encoded, both validated (scikit-learn's `check_X_y`). */
 interface Clustered {
@@ -19,14 +17,23 @@ interface Clustered {
   readonly labels: Encoded;
 }
 
+/**
+ * X as float64, scaled by the power of two that brings its largest magnitude into [1, 2): the metrics here are ratios
+ * of distances (the silhouette, Davies–Bouldin) or of squared ones (Calinski–Harabasz), so that a power of two
+ * changes none of them, while sums of squares can then neither overflow nor underflow.
+ */
 function readFeatures(x: DataInput): { x: Float64Array; rows: number; cols: number } {
   const data = readData(x);
   const { rows, cols } = data;
   const values = new Float64Array(rows * cols);
   copyRows(data, 0, rows, values);
+  let largest = 0;
   for (let i = 0; i < values.length; i++) {
-    if (!(Math.abs(values[i]) <= MAX_ABS_FEATURE)) throw badValue('X', values[i], Math.floor(i / cols), i % cols, MAX_ABS_FEATURE);
+    if (!Number.isFinite(values[i])) throw badValue('X', values[i], Math.floor(i / cols), i % cols);
+    largest = Math.max(largest, Math.abs(values[i]));
   }
+  const scale = powerOfTwoScale(largest);
+  if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] *= scale;
   return { x: values, rows, cols };
 }
 
@@ -44,7 +51,7 @@ function checkNumberOfLabels(nLabels: number, nSamples: number): void {
   if (!(nLabels > 1 && nLabels < nSamples)) {
     throw new WasmeansError(
       'INVALID_INPUT',
-      `number of labels is ${nLabels}; valid values are 2 to n_samples - 1 = ${nSamples - 1} (inclusive)`,
+      `number of labels is ${nLabels}; valid values are 2 to nSamples − 1 = ${nSamples - 1} (inclusive)`,
     );
   }
 }

@@ -36,8 +36,11 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
   const data = readData(x, 'X');
   const n = data.rows;
   const maxNeighbors = includeSelf ? n : n - 1;
+  if (maxNeighbors < 1) {
+    throw new WasmeansError('INVALID_INPUT', 'X has 1 row, which has no other rows to be its neighbours; pass includeSelf: true or more rows');
+  }
   if (typeof nNeighbors !== 'number' || !Number.isInteger(nNeighbors) || nNeighbors < 1 || nNeighbors > maxNeighbors) {
-    const why = includeSelf ? `n_samples=${n}` : `n_samples − 1 = ${n - 1} (each row's other rows; includeSelf is false)`;
+    const why = includeSelf ? `nSamples=${n}` : `nSamples − 1 = ${n - 1} (each row's other rows; includeSelf is false)`;
     throw new WasmeansError('INVALID_PARAMETER', `nNeighbors must be an integer in [1, ${maxNeighbors}], at most ${why}; got ${describe(nNeighbors)}`);
   }
   // Neighbours other than the row itself.
@@ -97,9 +100,6 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
   const kernels = getKernels();
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
-  // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
-  // integer, so that its exact ties stay exact.
-  const shift = columnMeans(data).map(Math.round);
   const useGrid = method === 'grid' || (method === 'auto' && d <= 3 && n >= GRID_MIN_SAMPLES);
   const regions = {
     xT: useGrid ? 0 : Math.ceil(n / 4) * 4 * d * 4,
@@ -110,7 +110,9 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
     cellX: useGrid ? n * d * 4 : 0,
     cellStart: useGrid ? (4 * n + 2) * 4 : 0,
   };
-  const { x, regions: ptr } = ingest(kernels, data, { what, shift, regions });
+  // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
+  // integer, so that its exact ties stay exact.
+  const { x, regions: ptr } = ingest(kernels, data, { what, roundShift: true, regions });
   if (useGrid) {
     buildGrid(kernels, x, n, d, k, ptr);
     for (let start = 0; start < n; start += QUERY_CHUNK) {
@@ -186,15 +188,4 @@ function buildGrid(
   i32View(kernels, ptr.cellStart, nCells + 1).set(cellStart);
   i32View(kernels, ptr.cellRows, n).set(cellRows);
   f32View(kernels, ptr.cellX, n * d).set(cellX);
-}
-
-/** Column means in float64, one row at a time (no copy of the whole data). */
-function columnMeans(data: Data): Float64Array {
-  const row = new Float64Array(data.cols);
-  const sums = new Float64Array(data.cols);
-  for (let i = 0; i < data.rows; i++) {
-    copyRows(data, i, 1, row);
-    for (let t = 0; t < data.cols; t++) sums[t] += row[t];
-  }
-  return sums.map((sum) => sum / data.rows);
 }

@@ -1,8 +1,10 @@
-// The one way data enters wasm memory: validated rows copied once, as float32, shifted by a column offset (by
-// default the column mean, which scikit-learn subtracts before fitting), values checked on the way in wasm.
-// Whoever ingests lays out its own regions in the same allocation, so that a call is refused with
-// OUT_OF_MEMORY before anything is copied.
-import { badValue, copyRows, type Data, MAX_ABS_VALUE, valueAt } from '../core/data';
+// The one way data enters wasm memory: validated rows copied once, as float32, scaled by a power of two and shifted
+// by a column offset (by default the column mean, which scikit-learn subtracts before fitting), values checked on
+// the way in wasm. The scale brings the largest magnitude into [1, 2): a power of two changes no rounding, so every
+// result is what it would be unscaled, and float32 distances neither overflow (values near the float64 limit) nor
+// underflow (values near 1e-300) whatever the input's magnitude. Whoever ingests lays out its own regions in the
+// same allocation, so that a call is refused with OUT_OF_MEMORY before anything is copied.
+import { badValue, copyRows, type Data, valueAt } from '../core/data';
 import { allocate, f32View, f64View, type RegionSizes, type Regions } from './arena';
 import type { Kernels } from './module';
 
@@ -12,9 +14,11 @@ export interface Ingested<T extends RegionSizes> {
   readonly nFeatures: number;
   /** Where the nSamples × nFeatures float32 rows are. */
   readonly x: number;
-  /** What was subtracted from every row. */
+  /** What was subtracted from every row, in the input's units. */
   readonly shift: Float64Array;
-  /** Mean over features of the per-feature variances about the shift (scales k-means' tol). */
+  /** The power of two every value was multiplied by: stored = (x − shift) · scale. */
+  readonly scale: number;
+  /** Mean over features of the per-feature variances about the shift, in stored units (scales k-means' tol). */
   readonly meanVariance: number;
   /** The caller's regions, laid out with X's. */
   readonly regions: Regions<T>;
@@ -25,10 +29,14 @@ export interface IngestOptions<T extends RegionSizes> {
   what: string;
   /** The input's name in error messages. Default 'X'. */
   name?: string;
-  /** The offset to subtract; default the column means. */
+  /** The offset to subtract, in the input's units; default the column means. */
   shift?: Float64Array;
+  /** Round the column means to integers (integer data stays integer, so that its exact ties stay exact). */
+  roundShift?: boolean;
   /** The caller's own regions, allocated with X's. */
   regions: T;
+  /** What to do instead, when X does not fit in wasm32's memory. */
+  advice?: string;
 }
 
 /** Rows per block staged as float64 on the way into wasm memory: about 256 KiB, at least one row. */
@@ -36,56 +44,66 @@ function stagingRows(nFeatures: number): number {
   return Math.max(1, Math.floor(2 ** 18 / (nFeatures * 8)));
 }
 
-/** Copies validated data into wasm memory once, as float32 less the shift; throws INVALID_INPUT naming a bad value. */
+/** 2^−⌊log₂ m⌋, which brings m into [1, 2); 1 for 0. At most 2^1023, so that it is itself a float64. */
+export function powerOfTwoScale(m: number): number {
+  if (!(m > 0)) return 1;
+  let exponent = Math.max(-1023, Math.floor(Math.log2(m)));
+  while (exponent > -1023 && 2 ** exponent > m) exponent--;
+  while (2 ** (exponent + 1) <= m) exponent++;
+  return 2 ** -exponent;
+}
+
+/** Copies validated data into wasm memory once, as float32, scaled and shifted; throws INVALID_INPUT naming a bad value. */
 export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, options: IngestOptions<T>): Ingested<T> {
   const { rows: nSamples, cols: nFeatures } = data;
-  const staged = data.flat instanceof Float32Array ? 0 : stagingRows(nFeatures) * nFeatures * 8;
-  const own = { x: nSamples * nFeatures * 4, staging: staged, columnSums: nFeatures * 8, shift: nFeatures * 8, squares: nFeatures * 8 };
-  const all = allocate(kernels, { ...own, ...options.regions }, options.what);
-  f64View(kernels, all.columnSums, nFeatures).fill(0);
-  f64View(kernels, all.squares, nFeatures).fill(0);
+  const f32 = data.flat instanceof Float32Array;
+  const own = {
+    x: nSamples * nFeatures * 4, staging: f32 ? 0 : stagingRows(nFeatures) * nFeatures * 8, columnSums: nFeatures * 8, maxAbs: 8,
+    shift: nFeatures * 8, squares: nFeatures * 8,
+  };
+  const all = allocate(kernels, { ...own, ...options.regions }, options.what, false, options.advice);
   const badAt = (index: number) => {
     const row = Math.floor(index / nFeatures);
     const col = index % nFeatures;
     return badValue(options.name ?? 'X', valueAt(data, row, col), row, col);
   };
-  const offset = data.flat instanceof Float32Array ? shiftInPlace(kernels, data, all, options.shift, badAt) : stageAndShift(kernels, data, all, options.shift, badAt);
+  if (f32) f32View(kernels, all.x, nSamples * nFeatures).set(data.flat as Float32Array);
+  const blockRows = f32 ? nSamples : stagingRows(nFeatures);
+  /** Runs `pass` over the rows, block by block: the rows in place (float32 input), or staged as float64. */
+  const overRows = (pass: (srcPtr: number, start: number, count: number) => void) => {
+    const staging = f32 ? undefined : f64View(kernels, all.staging, blockRows * nFeatures);
+    for (let start = 0; start < nSamples; start += blockRows) {
+      const count = Math.min(blockRows, nSamples - start);
+      if (staging) copyRows(data, start, count, staging);
+      pass(f32 ? all.x : all.staging, start, count);
+    }
+  };
+  /** The column sums of x · scale and the largest |x|, checking every value. */
+  const scan = (scale: number) => {
+    f64View(kernels, all.columnSums, nFeatures).fill(0);
+    f64View(kernels, all.maxAbs, 1)[0] = 0;
+    overRows((src, start, count) => {
+      const bad = f32
+        ? kernels.scanColumnsF32(src, count, nFeatures, scale, all.columnSums, all.maxAbs)
+        : kernels.scanColumns(src, count, nFeatures, scale, all.columnSums, all.maxAbs);
+      if (bad >= 0) throw badAt(start * nFeatures + bad);
+    });
+    return f64View(kernels, all.columnSums, nFeatures).slice();
+  };
+  let sums = scan(1);
+  const scale = powerOfTwoScale(f64View(kernels, all.maxAbs, 1)[0]);
+  // Sums that overflowed, or that summed subnormal values, are taken again of the scaled values; otherwise scaling
+  // them is exact.
+  if (scale !== 1) sums = sums.every(Number.isFinite) && scale < 2 ** 900 ? sums.map((sum) => sum * scale) : scan(scale);
+  let shift = options.shift ? options.shift.map((v) => v * scale) : sums.map((sum) => sum / nSamples);
+  if (options.roundShift) shift = shift.map((v) => Math.round(v / scale) * scale);
+  f64View(kernels, all.shift, nFeatures).set(shift);
+  f64View(kernels, all.squares, nFeatures).fill(0);
+  overRows((src, start, count) => {
+    if (f32) kernels.shiftRowsF32(src, count, nFeatures, scale, all.shift, all.squares);
+    else kernels.writeShiftedRows(src, count, nFeatures, scale, all.shift, all.x + start * nFeatures * 4, all.squares);
+  });
   let meanVariance = 0;
   for (const sq of f64View(kernels, all.squares, nFeatures)) meanVariance += sq / nSamples / nFeatures;
-  return { nSamples, nFeatures, x: all.x, shift: Float64Array.from(offset), meanVariance, regions: all };
-}
-
-type OwnRegions = { x: number; staging: number; columnSums: number; shift: number; squares: number };
-
-/** float32 in: one copy straight into place, then checked and shifted there (the same values, half the passes). */
-function shiftInPlace(kernels: Kernels, data: Data, ptr: OwnRegions, shift: Float64Array | undefined, badAt: (index: number) => Error): Float64Array {
-  const { rows: nSamples, cols: nFeatures } = data;
-  f32View(kernels, ptr.x, nSamples * nFeatures).set(data.flat as Float32Array);
-  const bad = kernels.scanColumnsF32(ptr.x, nSamples, nFeatures, MAX_ABS_VALUE, ptr.columnSums);
-  if (bad >= 0) throw badAt(bad);
-  const offset = shift ?? f64View(kernels, ptr.columnSums, nFeatures).map((sum) => sum / nSamples);
-  f64View(kernels, ptr.shift, nFeatures).set(offset);
-  kernels.shiftRowsF32(ptr.x, nSamples, nFeatures, ptr.shift, ptr.squares);
-  return offset;
-}
-
-/** Any other input: through a float64 staging block, checked and summed, then written shifted as float32. */
-function stageAndShift(kernels: Kernels, data: Data, ptr: OwnRegions, shift: Float64Array | undefined, badAt: (index: number) => Error): Float64Array {
-  const { rows: nSamples, cols: nFeatures } = data;
-  const blockRows = stagingRows(nFeatures);
-  const staging = f64View(kernels, ptr.staging, blockRows * nFeatures);
-  for (let start = 0; start < nSamples; start += blockRows) {
-    const count = Math.min(blockRows, nSamples - start);
-    copyRows(data, start, count, staging);
-    const bad = kernels.scanColumns(ptr.staging, count, nFeatures, MAX_ABS_VALUE, ptr.columnSums);
-    if (bad >= 0) throw badAt(start * nFeatures + bad);
-  }
-  const offset = shift ?? f64View(kernels, ptr.columnSums, nFeatures).map((sum) => sum / nSamples);
-  f64View(kernels, ptr.shift, nFeatures).set(offset);
-  for (let start = 0; start < nSamples; start += blockRows) {
-    const count = Math.min(blockRows, nSamples - start);
-    copyRows(data, start, count, staging);
-    kernels.writeShiftedRows(ptr.staging, count, nFeatures, ptr.shift, ptr.x + start * nFeatures * 4, ptr.squares);
-  }
-  return offset;
+  return { nSamples, nFeatures, x: all.x, shift: shift.map((v) => v / scale), scale, meanVariance, regions: all };
 }

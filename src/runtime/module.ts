@@ -41,7 +41,7 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
       throw cause;
     }
   }
-  if (typeof source === 'string' || source instanceof URL) return instantiate(fetch(source));
+  if (typeof source === 'string' || source instanceof URL) return instantiate(await fetchModule(source));
   const response = await source;
   // A promise of bytes (init's own relaxed-SIMD choice) rather than of a Response.
   if (response instanceof ArrayBuffer || ArrayBuffer.isView(response)) return instantiate(response);
@@ -52,18 +52,50 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
   return instantiate(await response.arrayBuffer());
 }
 
-/** Instantiates the module once per realm; later calls return at once. */
-export function initialize(source: WasmSource | (() => WasmSource)): Promise<void> {
-  if (kernels) return Promise.resolve();
+/** Node's file system, imported only where it is used (a name bundlers for the browser leave alone). */
+const nodeFs = async () => (await import(/* @vite-ignore */ ['node', 'fs/promises'].join(':'))) as typeof import('node:fs/promises');
+
+/**
+ * The bytes at a URL or path. In Node, file: URLs and strings that are no absolute URL (paths, relative to the
+ * working directory) are read from the file system, since its fetch refuses them; everything else is fetched. A
+ * failure is a WasmeansError that names the source.
+ */
+async function fetchModule(source: string | URL): Promise<Response | Uint8Array> {
+  const where = String(source);
+  const inNode = typeof process === 'object' && typeof process.versions?.node === 'string' && typeof location !== 'object';
+  try {
+    if (inNode && typeof source === 'string' && !URL.canParse(source)) return new Uint8Array(await (await nodeFs()).readFile(source));
+    const url = new URL(source, typeof location === 'object' ? location.href : undefined);
+    if (inNode && url.protocol === 'file:') return new Uint8Array(await (await nodeFs()).readFile(url));
+    return await fetch(url);
+  } catch (cause) {
+    throw new WasmeansError('INVALID_INPUT', `init() could not load the wasm module from ${JSON.stringify(where)} (${String(cause)}); pass a path, a URL, the bytes or a WebAssembly.Module`);
+  }
+}
+
+/** An inlined build asked for by name (init's options): the plain one or relaxed SIMD. */
+export type BuildChoice = 'plain' | 'relaxed';
+let loaded: BuildChoice | undefined;
+
+/**
+ * Instantiates the module once per realm; later calls return at once, unless they insist on the other inlined build
+ * (init({ relaxedSimd })), which then replaces the instance: no state outlives a call but the module itself.
+ * `build` names the inlined build `source` is, if it is one.
+ */
+export function initialize(source: WasmSource | (() => WasmSource), build?: BuildChoice, insist = false): Promise<void> {
+  const switching = kernels !== undefined && insist && loaded !== undefined && build !== loaded;
+  if (kernels && !switching) return Promise.resolve();
   if (!pending) {
     pending = (async () => {
       assertWebAssembly();
       const instance = await instantiate(typeof source === 'function' ? source() : source);
       kernels = instance.exports as unknown as Kernels;
+      loaded = build;
     })();
-    pending.catch(() => {
-      pending = undefined;
-    });
+    pending.then(
+      () => (pending = undefined),
+      () => (pending = undefined),
+    );
   }
   return pending;
 }

@@ -316,7 +316,7 @@ describe('SpectralClustering', () => {
     expectWasmeansError(
       () => new SpectralClustering({ nClusters: 2, maxAffinityBytes: 1e6 }).fit(X),
       'OUT_OF_MEMORY',
-      /n_samples=300 needs a dense 300×300 affinity.*nearest_neighbors/,
+      /nSamples=300 needs a dense 300×300 affinity.*nearest_neighbors/,
     );
     expectWasmeansError(() => new SpectralClustering({ nClusters: 2, affinity: 'nearest_neighbors', nNeighbors: 301 }).fit(X), 'INVALID_PARAMETER', /nNeighbors.*301/);
     expectWasmeansError(() => new SpectralClustering({ nClusters: 400, affinity: 'nearest_neighbors' }).fit(X), 'INVALID_INPUT', /nSamples=300 should be >= nClusters=400/);

@@ -368,7 +368,7 @@ describe('validation', () => {
 
   test('the number of clusters must be 2 to n − 1', () => {
     for (const score of [silhouetteScore, silhouetteSamples, calinskiHarabaszScore, daviesBouldinScore]) {
-      expectWasmeansError(() => score(X, [3, 3, 3, 3]), 'INVALID_INPUT', /number of labels is 1; valid values are 2 to n_samples - 1 = 3/);
+      expectWasmeansError(() => score(X, [3, 3, 3, 3]), 'INVALID_INPUT', /number of labels is 1; valid values are 2 to nSamples − 1 = 3/);
       expectWasmeansError(() => score(X, [0, 1, 2, 3]), 'INVALID_INPUT', /number of labels is 4/);
     }
   });

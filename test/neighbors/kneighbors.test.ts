@@ -208,7 +208,8 @@ describe('kneighborsGraph validation', () => {
     expectWasmeansError(() => kneighborsGraph(X, 2.5), 'INVALID_PARAMETER', /got 2\.5/);
     // @ts-expect-error: a string is not a count
     expectWasmeansError(() => kneighborsGraph(X, '3'), 'INVALID_PARAMETER', /got "3"/);
-    expectWasmeansError(() => kneighborsGraph([[1, 2]], 1), 'INVALID_PARAMETER', /\[1, 0\].*got 1/);
+    expectWasmeansError(() => kneighborsGraph([[1, 2]], 1), 'INVALID_INPUT', /X has 1 row, which has no other rows.*includeSelf: true/);
+    expect(kneighborsGraph([[1, 2]], 1, { includeSelf: true }).indices).toEqual(new Int32Array([0]));
   });
 
   test('bad options and bad data', () => {

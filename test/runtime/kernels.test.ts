@@ -1,6 +1,6 @@
 // The module's own kernels and the way into wasm memory (assembly/runtime/), each against a direct reference.
 import { describe, expect, test } from 'vitest';
-import { allocate, f32View, f64View } from '../../src/runtime/arena';
+import { allocate, f64View } from '../../src/runtime/arena';
 import { f32, f64, i32, inWasm, integerData, kernels, useKernels } from '../kernels';
 import { testRng } from '../reference';
 
@@ -20,69 +20,71 @@ describe('heapBase, relaxedSimd', () => {
 });
 
 describe('scanColumns and writeShiftedRows (the way into wasm memory)', () => {
-  for (const [n, d] of [[1, 1], [7, 3], [33, 5], [64, 16]]) {
-    test(`n=${n} d=${d}`, () => {
+  for (const [n, d, scale] of [[1, 1, 1], [7, 3, 2 ** -20], [33, 5, 2 ** -19], [64, 16, 2 ** 3]]) {
+    test(`n=${n} d=${d}, scale ${scale}`, () => {
       const rng = testRng(n * 31 + d);
       const X = Array.from({ length: n }, () => Array.from({ length: d }, () => 1e6 + rng.normal() * 3));
-      const ptr = allocate(kernels, { src: n * d * 8, sums: d * 8, shift: d * 8, dst: n * d * 4, squares: d * 8 }, 'kernel test');
-      f64View(kernels, ptr.src, n * d).set(X.flat());
-      f64View(kernels, ptr.sums, d).fill(0);
-      expect(kernels.scanColumns(ptr.src, n, d, 1e18, ptr.sums)).toBe(-1);
-      const sums = Array.from({ length: d }, (_, t) => X.reduce((s, x) => s + x[t], 0));
-      expect(Array.from(f64View(kernels, ptr.sums, d))).toEqual(sums);
+      const ptr = inWasm({ src: Float64Array.from(X.flat()), sums: d * 8, maxAbs: 8, shift: d * 8, dst: n * d * 4, squares: d * 8 });
+      expect(kernels.scanColumns(ptr.src, n, d, scale, ptr.sums, ptr.maxAbs)).toBe(-1);
+      const sums = Array.from({ length: d }, (_, t) => X.reduce((s, x) => s + x[t] * scale, 0));
+      expect(f64(ptr.sums, d)).toEqual(sums);
+      expect(f64(ptr.maxAbs, 1)).toEqual([Math.max(...X.flat().map(Math.abs))]);
       const mean = sums.map((s) => s / n);
       f64View(kernels, ptr.shift, d).set(mean);
-      f64View(kernels, ptr.squares, d).fill(0);
-      kernels.writeShiftedRows(ptr.src, n, d, ptr.shift, ptr.dst, ptr.squares);
+      kernels.writeShiftedRows(ptr.src, n, d, scale, ptr.shift, ptr.dst, ptr.squares);
       // Shifting in float64 before rounding keeps what rounding 1e6-sized values to float32 would lose.
-      expect(Array.from(f32View(kernels, ptr.dst, n * d))).toEqual(Array.from(Float32Array.from(X.flatMap((x) => x.map((v, t) => v - mean[t])))));
-      const squares = mean.map((m, t) => X.reduce((s, x) => s + (x[t] - m) ** 2, 0));
-      expect(Array.from(f64View(kernels, ptr.squares, d))).toEqual(squares);
+      const shifted = X.flatMap((x) => x.map((v, t) => v * scale - mean[t]));
+      expect(f32(ptr.dst, n * d)).toEqual(Array.from(Float32Array.from(shifted)));
+      const squares = mean.map((_, t) => X.reduce((s, x) => s + (x[t] * scale - mean[t]) ** 2, 0));
+      expect(f64(ptr.squares, d)).toEqual(squares);
     });
   }
 
-  test('the first NaN, infinity or huge value is found by its flat index', () => {
-    const ptr = allocate(kernels, { src: 12 * 8, sums: 3 * 8 }, 'kernel test');
-    for (const [index, bad] of [[0, NaN], [5, Infinity], [11, -Infinity], [7, 2e18]] as const) {
-      const values = new Float64Array(12).fill(1);
+  test('the first NaN or infinity is found by its flat index; any finite value passes', () => {
+    for (const [index, bad] of [[0, NaN], [5, Infinity], [11, -Infinity]] as const) {
+      const values = new Float64Array(12).fill(1.7e308);
       values[index] = bad;
       values[Math.min(index + 1, 11)] = index === 11 ? bad : NaN; // a later bad value must not be reported first
-      f64View(kernels, ptr.src, 12).set(values);
-      expect(kernels.scanColumns(ptr.src, 4, 3, 1e18, ptr.sums)).toBe(index);
+      const ptr = inWasm({ src: values, sums: 3 * 8, maxAbs: 8 });
+      expect(kernels.scanColumns(ptr.src, 4, 3, 1, ptr.sums, ptr.maxAbs)).toBe(index);
     }
+    const ptr = inWasm({ src: Float64Array.of(-1.7e308, 5e-324, 1e-300), sums: 8, maxAbs: 8 });
+    expect(kernels.scanColumns(ptr.src, 3, 1, 2 ** -1000, ptr.sums, ptr.maxAbs)).toBe(-1);
+    expect(f64(ptr.maxAbs, 1)).toEqual([1.7e308]);
   });
 });
 
 describe('scanColumnsF32 and shiftRowsF32: float32 input checked and shifted in place', () => {
-  for (const [n, d] of [[1, 1], [7, 3], [33, 5], [64, 16]]) {
-    test(`n=${n} d=${d}: the values and sums of the float64 path`, () => {
+  for (const [n, d, scale] of [[1, 1, 1], [7, 3, 2 ** -10], [33, 5, 2 ** 4], [64, 16, 2 ** -9]]) {
+    test(`n=${n} d=${d}, scale ${scale}: the values and sums of the float64 path`, () => {
       const rng = testRng(n * 17 + d);
       const X = Float32Array.from({ length: n * d }, () => 1000 + rng.normal() * 3);
-      const ptr = inWasm({ x: X, sums: d * 8, shift: d * 8, squares: d * 8 });
-      expect(kernels.scanColumnsF32(ptr.x, n, d, 1e18, ptr.sums)).toBe(-1);
+      const ptr = inWasm({ x: X, sums: d * 8, maxAbs: 8, shift: d * 8, squares: d * 8 });
+      expect(kernels.scanColumnsF32(ptr.x, n, d, scale, ptr.sums, ptr.maxAbs)).toBe(-1);
       const sums = Array.from({ length: d }, (_, t) => {
         let s = 0;
-        for (let i = 0; i < n; i++) s += X[i * d + t];
+        for (let i = 0; i < n; i++) s += X[i * d + t] * scale;
         return s;
       });
       expect(f64(ptr.sums, d)).toEqual(sums);
+      expect(f64(ptr.maxAbs, 1)).toEqual([Math.max(...Array.from(X, Math.abs))]);
       const mean = sums.map((s) => s / n);
       f64View(kernels, ptr.shift, d).set(mean);
-      kernels.shiftRowsF32(ptr.x, n, d, ptr.shift, ptr.squares);
-      const shifted = Array.from(X, (v, i) => v - mean[i % d]);
+      kernels.shiftRowsF32(ptr.x, n, d, scale, ptr.shift, ptr.squares);
+      const shifted = Array.from(X, (v, i) => v * scale - mean[i % d]);
       expect(f32(ptr.x, n * d)).toEqual(Array.from(Float32Array.from(shifted)));
       const squares = mean.map((_, t) => shifted.filter((_, i) => i % d === t).reduce((s, v) => s + v * v, 0));
       expect(f64(ptr.squares, d)).toEqual(squares);
     });
   }
 
-  test('the first NaN or out-of-range value is found by its flat index', () => {
-    for (const [index, bad] of [[0, NaN], [5, Infinity], [7, 2e18]] as const) {
-      const values = new Float32Array(12).fill(1);
+  test('the first NaN or infinity is found by its flat index', () => {
+    for (const [index, bad] of [[0, NaN], [5, Infinity], [7, -Infinity]] as const) {
+      const values = new Float32Array(12).fill(3e38);
       values[index] = bad;
       values[11] = NaN;
-      const ptr = inWasm({ x: values, sums: 3 * 8 });
-      expect(kernels.scanColumnsF32(ptr.x, 4, 3, 1e18, ptr.sums)).toBe(index);
+      const ptr = inWasm({ x: values, sums: 3 * 8, maxAbs: 8 });
+      expect(kernels.scanColumnsF32(ptr.x, 4, 3, 1, ptr.sums, ptr.maxAbs)).toBe(index);
     }
   });
 });
