@@ -22,8 +22,9 @@ rmSync('build/chunks', { recursive: true, force: true });
 const CORE_BUDGET = 30 * 1024;
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { noEmit: false, declaration: false }, include: ['src/**/*.ts'] });
-// WasmeansError sets its own name, so mangled class names are safe; two passes shave a few more bytes.
-const minify = () => terser({ compress: { passes: 2 }, format: { comments: false } });
+// Class and function names kept, so that `KMeans.name` is 'KMeans' and an uncaught error prints as WasmeansError
+// with its stack's function names; lines cut short, so that the source line Node prints beside it stays readable.
+const minify = () => terser({ compress: { passes: 2 }, keep_classnames: true, keep_fnames: true, format: { comments: false, max_line_len: 160 } });
 const gzipped = (code) => gzipSync(code, { level: 9 }).length;
 
 /** The first download of a KMeans app bundled by esbuild from the built entry (lazy chunks, such as the threads', apart). */

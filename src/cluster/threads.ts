@@ -11,7 +11,7 @@ import { WasmeansError } from '../core/errors';
 import { wasmThreadsGzipBase64 } from '../generated/wasmThreadsBase64';
 import { allocate, f64View } from '../runtime/arena';
 import { inlinedBytes } from '../runtime/inline';
-import { type Kernels, moduleImports } from '../runtime/module';
+import { builtin, type Kernels, moduleImports } from '../runtime/module';
 import { addPartial, type Assign, type EStep, lloydChunkRows, partialLayout, sequentialEStep } from './lloyd';
 import type { Workspace } from './workspace';
 
@@ -121,17 +121,6 @@ self.onmessage = (first) => {
   const parentPort = { on: (_type, listener) => listeners.push(listener), postMessage: (message) => self.postMessage(message) };
   (${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, { parentPort, workerData: first.data });
 };`;
-
-/**
- * A Node built-in module, out of bundlers' and miniflare's sight (they refuse or rewrite computed imports): Node's
- * process.getBuiltinModule where it exists (20.16+), else an import() compiled at run time.
- */
-function builtin(name: string): Promise<any> {
-  const specifier = `node:${name}`;
-  const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  if (typeof getBuiltinModule === 'function') return Promise.resolve(getBuiltinModule(specifier));
-  return new Function('specifier', 'return import(specifier)')(specifier);
-}
 
 /** What the pool needs of a worker: Node's Worker, or a Web Worker behind webWorker(). */
 interface ThreadWorker {

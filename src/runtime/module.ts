@@ -52,8 +52,16 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
   return instantiate(await response.arrayBuffer());
 }
 
-/** Node's file system, imported only where it is used (a name bundlers for the browser leave alone). */
-const nodeFs = async () => (await import(/* @vite-ignore */ ['node', 'fs/promises'].join(':'))) as typeof import('node:fs/promises');
+/**
+ * A Node built-in module, out of bundlers' and miniflare's sight (they refuse or rewrite computed imports): Node's
+ * process.getBuiltinModule where it exists (20.16+), else an import() compiled at run time.
+ */
+export function builtin(name: string): Promise<any> {
+  const specifier = `node:${name}`;
+  const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof getBuiltinModule === 'function') return Promise.resolve(getBuiltinModule(specifier));
+  return new Function('specifier', 'return import(specifier)')(specifier);
+}
 
 /**
  * The bytes at a URL or path. In Node, file: URLs and strings that are no absolute URL (paths, relative to the
@@ -64,9 +72,9 @@ async function fetchModule(source: string | URL): Promise<Response | Uint8Array>
   const where = String(source);
   const inNode = typeof process === 'object' && typeof process.versions?.node === 'string' && typeof location !== 'object';
   try {
-    if (inNode && typeof source === 'string' && !URL.canParse(source)) return new Uint8Array(await (await nodeFs()).readFile(source));
+    if (inNode && typeof source === 'string' && !URL.canParse(source)) return new Uint8Array(await (await builtin('fs/promises')).readFile(source));
     const url = new URL(source, typeof location === 'object' ? location.href : undefined);
-    if (inNode && url.protocol === 'file:') return new Uint8Array(await (await nodeFs()).readFile(url));
+    if (inNode && url.protocol === 'file:') return new Uint8Array(await (await builtin('fs/promises')).readFile(url));
     return await fetch(url);
   } catch (cause) {
     throw new WasmeansError('INVALID_INPUT', `init() could not load the wasm module from ${JSON.stringify(where)} (${String(cause)}); pass a path, a URL, the bytes or a WebAssembly.Module`);

@@ -39,7 +39,7 @@ const { X } = makeBlobs({ nSamples: 20000, nFeatures: 32, centers: 64, randomSta
 const options = { nClusters: 64, randomState: 0 };
 const sync = new KMeans(options).fit(X);
 const threaded = await new KMeans(options).fitAsync(X, { threads: 2 });
-const result = await kmeansAsync(X, 64, { ...options, threads: 3 });
+const result = await kmeansAsync(X, 64, { randomState: 0, threads: 3 });
 console.log(JSON.stringify({
   sameLabels: sync.labels.every((label, i) => label === threaded.labels[i] && label === result.labels[i]),
   sameInertia: sync.inertia === threaded.inertia && sync.inertia === result.inertia,

@@ -122,7 +122,7 @@ describe("with wrangler's conditions: the workerd entry and a CompiledWasm modul
     X[17][1] = 'NaN';
     const { status, json } = await post(worker.mf, request(X));
     expect(status).toBe(400);
-    expect(json).toEqual({ error: 'X contains NaN at row 17, column 1', code: 'INVALID_INPUT' });
+    expect(json).toEqual({ error: 'X contains NaN at row 17, column 1; values must be finite', code: 'INVALID_INPUT' });
   });
 
   test('answers 400 to a body that is not JSON', async () => {
