@@ -23,7 +23,7 @@ const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, en
 export default function setup(project: TestProject): () => void {
   const repoDir = resolve(import.meta.dirname, '../..');
   const root = mkdtempSync(join(tmpdir(), 'wasmeans-dist-'));
-  // The build's own output would mix into pack's JSON, so it runs first and pack skips `prepare`.
+  // The build's own output would mix into pack's JSON, so it runs first and pack skips `prepack`.
   npm(['run', 'build'], repoDir);
   const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', root], repoDir)) as { filename: string }[];
   const tarball = join(root, packed[0].filename);

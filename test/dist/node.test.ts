@@ -1,6 +1,6 @@
 // Node, from the tarball: ESM import and CJS require of the installed package, each in a fresh process.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, inject, test } from 'vitest';
 
@@ -82,4 +82,26 @@ console.log(JSON.stringify({ ari: adjustedRandScore(y, labels), n: labels.length
   const cjs = `const { init, adjustedRandScore } = require('wasmeans');\nconst { SpectralClustering } = require('wasmeans/spectral');\nconst { makeMoons } = require('wasmeans/datasets');\n(async () => {${moons}})();`;
   expect(run('spectral.mjs', esm)).toEqual({ ari: 1, n: 200 });
   expect(run('spectral.cjs', cjs)).toEqual({ ari: 1, n: 200 });
+});
+
+test('the installed package: a LICENSE, no install script, names kept through minification', () => {
+  const installed = join(consumerDir, 'node_modules/wasmeans');
+  expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) expect(manifest.scripts?.[script]).toBeUndefined();
+  const names = `import { KMeans, MiniBatchKMeans, WasmeansError, kmeans } from 'wasmeans';
+console.log(JSON.stringify([KMeans.name, MiniBatchKMeans.name, WasmeansError.name, kmeans.name]));`;
+  expect(run('names.mjs', names)).toEqual(['KMeans', 'MiniBatchKMeans', 'WasmeansError', 'kmeans']);
+});
+
+test('an uncaught WasmeansError prints as one, with a short source line and its code', () => {
+  const dir = join(consumerDir, 'node');
+  writeFileSync(join(dir, 'uncaught.mjs'), `import { init, KMeans } from 'wasmeans';\nawait init();\nnew KMeans({ nClusters: 2 }).fit([[1, 2]]);\n`);
+  const result = spawnSync(process.execPath, [join(dir, 'uncaught.mjs')], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/^WasmeansError: nSamples=1 should be >= nClusters=2$/m);
+  expect(result.stderr).toMatch(/code: 'INVALID_INPUT'/);
+  expect(result.stderr).not.toMatch(/\[WasmeansError\]/);
+  // Node prints the throwing line of the package's source above the error: short, not kilobytes of one line.
+  expect(Math.max(...result.stderr.split('\n').map((line) => line.length))).toBeLessThan(400);
 });
