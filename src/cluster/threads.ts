@@ -50,16 +50,28 @@ const CONTROL = {
   partials: 10,
   stride: 11,
   weightsOffset: 12,
+  /** Workers that have exited (counted by their process 'exit' listener), and the last one's exit code. */
+  exits: 13,
+  exitCode: 14,
+  /** Bytes of the failed kernel's error text, which starts at word failureText and fills the rest of the block. */
+  failureLength: 15,
+  failureText: 16,
 } as const;
 type Control = typeof CONTROL;
-const CONTROL_WORDS = 16;
+const CONTROL_BYTES = CONTROL.failureText * 4 + 256;
+/** How long the calling thread waits for workers that make no progress before it gives the fit up: at least this… */
+const STALL_FLOOR_MS = 10_000;
+/** …and at least this many times its own slowest chunk. */
+const STALL_CHUNKS = 100;
+/** The calling thread wakes this often to look for workers that exited. */
+const WAIT_SLICE_MS = 100;
 
 /**
  * Claims chunks until none is left: the E-step, each chunk into its own partial sums (zeroed first), adding the
  * number of changed labels; or labels only. Pointers are read unsigned. Refers to nothing outside itself: workers
  * run its source text.
  */
-function claimChunks(control: Int32Array, C: Control, kernels: Kernels): void {
+function claimChunks(control: Int32Array, C: Control, kernels: Kernels): number {
   const args = control[C.args] >>> 0;
   const nSamples = control[C.nSamples];
   const rows = control[C.rows];
@@ -69,7 +81,8 @@ function claimChunks(control: Int32Array, C: Control, kernels: Kernels): void {
   const labelsOnly = control[C.labelsOnly] === 1;
   const nChunks = Math.ceil(nSamples / rows);
   let changed = 0;
-  for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1)) {
+  let claimed = 0;
+  for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1), claimed++) {
     const start = c * rows;
     const end = Math.min(nSamples, start + rows);
     if (labelsOnly) {
@@ -81,15 +94,22 @@ function claimChunks(control: Int32Array, C: Control, kernels: Kernels): void {
     changed += kernels.lloydChunk(args, start, end, sums, sums + weightsOffset);
   }
   Atomics.add(control, C.changed, changed);
+  return claimed;
 }
 
 /**
  * A worker: instantiates the module over the shared memory, then on each session message (the generation it
  * starts from) serves E-steps until the session ends, and goes back to its event loop (unref'd: idle workers
- * keep no process alive).
+ * keep no process alive). A kernel's error is written after the control words; `onExit` (Node's process 'exit')
+ * counts the worker's exit there, since the calling thread, blocked in Atomics.wait, sees no 'exit' event.
  */
-function workerMain(claim: typeof claimChunks, C: Control, { parentPort, workerData }: any): void {
+function workerMain(claim: typeof claimChunks, C: Control, { parentPort, workerData }: any, onExit?: (listener: (code: number) => void) => void): void {
   const control = new Int32Array(workerData.control);
+  onExit?.((code) => {
+    Atomics.store(control, C.exitCode, code);
+    Atomics.add(control, C.exits, 1);
+    Atomics.notify(control, C.done);
+  });
   const exports = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
   const kernels = { ...exports, memory: workerData.memory } as unknown as Kernels;
   parentPort.on('message', (start: number) => {
@@ -99,8 +119,11 @@ function workerMain(claim: typeof claimChunks, C: Control, { parentPort, workerD
       if (Atomics.load(control, C.active) === 0) break;
       try {
         claim(control, C, kernels);
-      } catch {
-        Atomics.store(control, C.failed, 1);
+      } catch (error) {
+        if (Atomics.compareExchange(control, C.failed, 0, 1) === 0) {
+          const { written } = new TextEncoder().encodeInto(String(error), new Uint8Array(control.buffer, C.failureText * 4));
+          Atomics.store(control, C.failureLength, written);
+        }
       }
       Atomics.add(control, C.done, 1);
       Atomics.notify(control, C.done);
@@ -111,7 +134,7 @@ function workerMain(claim: typeof claimChunks, C: Control, { parentPort, workerD
 }
 
 // The worker's require is in the text, out of bundlers' reach; their helpers (esbuild's __name) do not exist there.
-const workerSource = `const __name = (f) => f;\n(${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, require('node:worker_threads'));`;
+const workerSource = `const __name = (f) => f;\n(${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, require('node:worker_threads'), (listener) => process.on('exit', listener));`;
 
 // A Web Worker's version: its first message is the workerData, later ones go to workerMain's parentPort.
 const webWorkerSource = `const __name = (f) => f;
@@ -234,7 +257,7 @@ async function makePool(module: WebAssembly.Module, spawn: Pool['spawn'], defaul
   // Asynchronous: browsers refuse to instantiate modules over 4 KB synchronously on the main thread.
   const instance = await WebAssembly.instantiate(module, moduleImports(memory));
   const kernels = { ...instance.exports, memory } as unknown as Kernels;
-  const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  const control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
   return { kernels, module, control, workers: [], spawn, defaultThreads, canWait };
 }
 
@@ -260,11 +283,54 @@ async function grow(p: Pool, count: number): Promise<void> {
   await Promise.all(started);
 }
 
+/** How a session ended when it did not end well: a worker failed, exited, or stopped making progress. */
+interface Session {
+  /** Workers' exits counted before the session began. */
+  exitsBefore: number;
+  /** Set when a worker stopped answering: its pool is not to be used again. */
+  stalled: boolean;
+  /** The longest this thread took for one chunk, for the stall limit. */
+  slowestChunkMs: number;
+}
+
+const threadFailed = (message: string) => new WasmeansError('THREAD_FAILED', message);
+
+/**
+ * Waits until `nWorkers` workers are done with the pass. Blocked here, this thread sees no worker's 'exit' event:
+ * it wakes every WAIT_SLICE_MS to look at the exits the workers count themselves, and gives up on workers that
+ * make no progress (a worker killed from outside counts nothing) for STALL_FLOOR_MS and STALL_CHUNKS chunks.
+ */
+function awaitWorkers(p: Pool, nWorkers: number, session: Session): void {
+  const { control } = p;
+  const limit = Math.max(STALL_FLOOR_MS, STALL_CHUNKS * session.slowestChunkMs);
+  let progress = Atomics.load(control, CONTROL.done) + Atomics.load(control, CONTROL.next);
+  let since = performance.now();
+  for (let done = Atomics.load(control, CONTROL.done); done < nWorkers; done = Atomics.load(control, CONTROL.done)) {
+    if (Atomics.load(control, CONTROL.exits) !== session.exitsBefore) {
+      throw threadFailed(`a worker thread exited with code ${Atomics.load(control, CONTROL.exitCode)} during the fit; the fit is abandoned, and the next one starts a new worker`);
+    }
+    // A browser's main thread may not wait: it spins for the workers' last chunks.
+    if (p.canWait) Atomics.wait(control, CONTROL.done, done, WAIT_SLICE_MS);
+    const now = performance.now();
+    const seen = Atomics.load(control, CONTROL.done) + Atomics.load(control, CONTROL.next);
+    if (seen !== progress) {
+      progress = seen;
+      since = now;
+    } else if (now - since > limit) {
+      session.stalled = true;
+      throw threadFailed(
+        `${nWorkers - done} of ${nWorkers} worker threads made no progress for ${Math.round(limit / 1000)} s (exited, killed or starved); ` +
+          'the fit is abandoned and the threads replaced',
+      );
+    }
+  }
+}
+
 /**
  * The passes over the session's threads: this one and `nWorkers` workers claim the chunks; the E-step's partial
  * sums are then added here in chunk order.
  */
-function threadedPasses(p: Pool, nWorkers: number): Omit<Engine, 'kernels'> {
+function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engine, 'kernels'> {
   const partials = new WeakMap<Workspace, number>();
   const { control } = p;
   /** One pass: the arguments to the control block, the workers woken, chunks claimed, all done. */
@@ -277,12 +343,14 @@ function threadedPasses(p: Pool, nWorkers: number): Omit<Engine, 'kernels'> {
     for (const [name, value] of Object.entries(words)) Atomics.store(control, CONTROL[name as keyof Control], value);
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);
-    claimChunks(control, CONTROL, kernels);
-    for (let done = Atomics.load(control, CONTROL.done); done < nWorkers; done = Atomics.load(control, CONTROL.done)) {
-      // A browser's main thread may not wait: it spins for the workers' last chunks.
-      if (p.canWait) Atomics.wait(control, CONTROL.done, done);
+    const started = performance.now();
+    const claimed = claimChunks(control, CONTROL, kernels);
+    if (claimed > 0) session.slowestChunkMs = Math.max(session.slowestChunkMs, (performance.now() - started) / claimed);
+    awaitWorkers(p, nWorkers, session);
+    if (Atomics.load(control, CONTROL.failed)) {
+      const text = new TextDecoder().decode(new Uint8Array(control.buffer, CONTROL.failureText * 4, Atomics.load(control, CONTROL.failureLength)));
+      throw threadFailed(`a wasm kernel failed in a worker thread: ${text}`);
     }
-    if (Atomics.load(control, CONTROL.failed)) throw new WasmeansError('INVALID_INPUT', 'a wasm kernel failed in a worker thread');
   };
   const eStep: EStep = (ws) => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
@@ -314,12 +382,14 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
       pool = undefined;
       throw error;
     });
-    const p = await pool;
+    const current = pool;
+    const p = await current;
     const count = threads ?? p?.defaultThreads ?? 1;
     if (!p || count <= 1) return fit();
     await grow(p, count - 1);
     const workers = p.workers.slice(0, count - 1);
     const { control } = p;
+    const session: Session = { exitsBefore: Atomics.load(control, CONTROL.exits), stalled: false, slowestChunkMs: 0 };
     Atomics.store(control, CONTROL.active, 1);
     const start = Atomics.load(control, CONTROL.generation);
     // Each worker answers 'idle' when the session ends (or has exited).
@@ -337,11 +407,16 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
       worker.postMessage(start);
     }
     try {
-      return fit({ kernels: p.kernels, ...threadedPasses(p, workers.length) });
+      return fit({ kernels: p.kernels, ...threadedPasses(p, workers.length, session) });
     } finally {
       Atomics.store(control, CONTROL.active, 0);
       Atomics.add(control, CONTROL.generation, 1);
       Atomics.notify(control, CONTROL.generation);
+      // A worker that stopped answering may still write into the pool's memory: the pool goes, and with it the memory.
+      if (session.stalled) {
+        if (pool === current) pool = undefined;
+        await Promise.all(p.workers.map((worker) => worker.terminate()));
+      }
       await Promise.all(idle);
       for (const worker of workers) worker.unref();
     }

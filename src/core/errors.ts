@@ -5,6 +5,7 @@ export type WasmeansErrorCode =
   | 'NOT_FITTED'
   | 'NOT_INITIALIZED'
   | 'OUT_OF_MEMORY'
+  | 'THREAD_FAILED'
   | 'UNSUPPORTED';
 
 /** The one error type wasmeans throws; `code` is stable, the message names the offending value. */

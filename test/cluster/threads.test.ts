@@ -1,6 +1,7 @@
 // The threaded fit (Node worker_threads over a shared WebAssembly.Memory): bitwise the synchronous fit.
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init, KMeans, kmeans, kmeansAsync, shutdownThreads, WasmeansError } from '../../src/index';
@@ -24,7 +25,8 @@ function expectSameModel(a: KMeans, b: KMeans): void {
 }
 
 describe('fitAsync is fit, whatever the thread count', () => {
-  const options = { nClusters: 32, randomState: 0, tol: 1e-6, maxIter: 60, ...silent };
+  // Lloyd: the threads share its E-steps ('auto' would choose Hamerly here, which runs on one thread).
+  const options = { nClusters: 32, randomState: 0, tol: 1e-6, maxIter: 60, algorithm: 'lloyd' as const, ...silent };
   let sync: KMeans;
   beforeAll(() => {
     sync = new KMeans(options).fit(X, { sampleWeight });
@@ -98,4 +100,63 @@ test('a fit of fewer than 8192 rows (run on the calling thread) is the synchrono
   const threaded = await new KMeans({ nClusters: 6, randomState: 1 }).fitAsync(small, { threads: 2 });
   expect(Array.from(threaded.labels)).toEqual(Array.from(sync.labels));
   expect(threaded.inertia).toBe(sync.inertia);
+});
+
+describe('a worker that fails mid-fit: fitAsync rejects with THREAD_FAILED naming the cause, and the next fit works', () => {
+  // A preload (node --require) that, in the first worker thread to get there only, makes the module's lloydChunk
+  // do `action` on its second call: mid-fit, from outside wasmeans' code.
+  const preload = (marker: string, action: string) => `
+const { isMainThread } = require('node:worker_threads');
+const { writeFileSync } = require('node:fs');
+if (!isMainThread) {
+  const Instance = WebAssembly.Instance;
+  let calls = 0;
+  WebAssembly.Instance = function (module, imports) {
+    const exports = { ...new Instance(module, imports).exports };
+    const lloydChunk = exports.lloydChunk;
+    exports.lloydChunk = (...args) => {
+      if (++calls === 2) {
+        let first = true;
+        try { writeFileSync(${JSON.stringify(marker)}, '', { flag: 'wx' }); } catch { first = false; }
+        if (first) { ${action} }
+      }
+      return lloydChunk(...args);
+    };
+    return { exports };
+  };
+}`;
+  const script = `
+import { init, KMeans, makeBlobs } from './wasmeans.mjs';
+await init();
+const { X } = makeBlobs({ nSamples: 12000, nFeatures: 64, centers: 32, randomState: 0 });
+const options = { nClusters: 32, randomState: 0, maxIter: 20, algorithm: 'lloyd' };
+let failure;
+try {
+  await new KMeans(options).fitAsync(X, { threads: 3 });
+} catch (error) {
+  failure = { name: error.name, isWasmeansError: error.constructor.name === 'WasmeansError', code: error.code, message: error.message };
+}
+const sync = new KMeans(options).fit(X);
+const next = await new KMeans(options).fitAsync(X, { threads: 3 });
+console.log(JSON.stringify({ failure, nextIsFit: sync.labels.every((label, i) => label === next.labels[i]) && sync.inertia === next.inertia }));
+`;
+  const cases = [
+    ['exits (process.exit in the worker)', 'process.exit(7);', /worker thread exited with code 7 during the fit/],
+    ['throws', 'throw new RangeError("injected failure");', /a wasm kernel failed in a worker thread: RangeError: injected failure/],
+    // What a worker killed from outside looks like from here: no exit counted, no progress.
+    ['stops answering', 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);', /1 of 2 worker threads made no progress for 10 s/],
+  ] as const;
+  test.concurrent.each(cases)('a worker that %s', async (name, action, message) => {
+    const dir = bundleForNode('threads');
+    const tag = name.replace(/\W+/g, '-');
+    const marker = join(dir, `${tag}.marker`);
+    rmSync(marker, { force: true });
+    writeFileSync(join(dir, `${tag}.cjs`), preload(marker, action));
+    writeFileSync(join(dir, `${tag}.mjs`), script);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--require', join(dir, `${tag}.cjs`), join(dir, `${tag}.mjs`)], { encoding: 'utf8', timeout: 60_000 });
+    const out = JSON.parse(stdout);
+    expect(out.failure).toMatchObject({ name: 'WasmeansError', isWasmeansError: true, code: 'THREAD_FAILED' });
+    expect(out.failure.message).toMatch(message);
+    expect(out.nextIsFit).toBe(true);
+  });
 });
