@@ -12,9 +12,9 @@
 // Memory on top of the workspace, in the wasm arena: Hamerly 2 f64 per point; Yinyang 1 + t f64 per point
 // (t ≈ k/10 groups); Elkan 1 + k f64 per point and k² f64: Elkan refuses with OUT_OF_MEMORY when n·k bounds do
 // not fit in wasm32 (use 'hamerly' or 'yinyang' then), it never falls back silently.
-import { WasmeansError } from '../core/errors';
+import { formatBytes, WasmeansError } from '../core/errors';
 import { BOUNDS_ARGS_BYTES, type BoundsArgs, writeBoundsArgs } from '../generated/kernels';
-import { allocate, formatBytes, i32View, MAX_WASM_BYTES } from '../runtime/arena';
+import { allocate, i32View, MAX_WASM_BYTES } from '../runtime/arena';
 import { clearSums, type EStep, type LloydResult, lloydRun, sumsInChunkOrder } from './lloyd';
 import { BLOCK, type Workspace } from './workspace';
 

@@ -28,6 +28,12 @@ export function describe(value: unknown): string {
   return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value)})` : typeof value;
 }
 
+/** A size for a message: MiB, GiB or TiB. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 40) return `${(bytes / 2 ** 40).toFixed(2)} TiB`;
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
 export function assertUnreachable(value: never): never {
   throw new WasmeansError('INVALID_PARAMETER', `unexpected value ${describe(value)}`);
 }

@@ -3,7 +3,7 @@
 // Draw order as scikit-learn: blobs draw the centers, then each center's normal block row-major, then the
 // shuffle; moons and circles shuffle first, then draw the noise.
 import { type DataInput, type Matrix, readData, valueAt } from '../core/data';
-import { describe, WasmeansError } from '../core/errors';
+import { describe, formatBytes, WasmeansError } from '../core/errors';
 import { checkInteger, type OptionsOf, type ParamSpecs, type Resolved, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
 
@@ -118,13 +118,13 @@ export function makeBlobs(options?: MakeBlobsOptions): Blobs {
   const rng = RandomState.fromOptional(randomState);
 
   const d = fixedCenters ? fixedCenters.cols : nFeatures;
+  const n = sum(counts);
+  let X = samples(n, d, 'makeBlobs');
+  let y: Int32Array = new Int32Array(n);
   const centers = new Float64Array(nCenters * d);
   if (fixedCenters) centers.set(fixedCenters.data);
   else for (let i = 0; i < centers.length; i++) centers[i] = rng.uniform(centerBox[0], centerBox[1]);
 
-  const n = sum(counts);
-  let X: Float64Array = new Float64Array(n * d);
-  let y: Int32Array = new Int32Array(n);
   let row = 0;
   for (let c = 0; c < nCenters; c++) {
     for (let r = 0; r < counts[c]; r++, row++) {
@@ -133,6 +133,9 @@ export function makeBlobs(options?: MakeBlobsOptions): Blobs {
     }
   }
   if (shuffle) [X, y] = shuffleRows(X, y, d, rng);
+  const given = `makeBlobs: centerBox=${describeArray(centerBox)} and clusterStd=${typeof clusterStd === 'number' ? clusterStd : describe(clusterStd)}`;
+  checkFinite(centers, 'centers', given);
+  checkFinite(X, 'X', given);
   return { X: { data: X, rows: n, cols: d }, y, centers: { data: centers, rows: nCenters, cols: d } };
 }
 
@@ -140,10 +143,11 @@ export function makeBlobs(options?: MakeBlobsOptions): Blobs {
 export function makeMoons(options?: MakeMoonsOptions): LabeledPoints {
   const resolved = resolveParams(makeMoonsParams(), options, 'makeMoons');
   const [nOut, nIn] = readPair(resolved.nSamples);
+  samples(nOut + nIn, 2, 'makeMoons');
   const outer = linspace(0, Math.PI, nOut, true);
   const inner = linspace(0, Math.PI, nIn, true);
   return finishShapes(
-    resolved,
+    resolved, 'makeMoons',
     outer.map(Math.cos),
     outer.map(Math.sin),
     inner.map((t) => 1 - Math.cos(t)),
@@ -156,11 +160,12 @@ export function makeCircles(options?: MakeCirclesOptions): LabeledPoints {
   const resolved = resolveParams(makeCirclesParams(), options, 'makeCircles');
   const { factor } = resolved;
   const [nOut, nIn] = readPair(resolved.nSamples);
+  samples(nOut + nIn, 2, 'makeCircles');
   // endpoint=False, so that the first point is not also the last.
   const outer = linspace(0, 2 * Math.PI, nOut, false);
   const inner = linspace(0, 2 * Math.PI, nIn, false);
   return finishShapes(
-    resolved,
+    resolved, 'makeCircles',
     outer.map(Math.cos),
     outer.map(Math.sin),
     inner.map((t) => Math.cos(t) * factor),
@@ -170,7 +175,7 @@ export function makeCircles(options?: MakeCirclesOptions): LabeledPoints {
 
 /** Stacks the outer then the inner shape, shuffles, then adds the noise: scikit-learn's order of draws. */
 function finishShapes(
-  { noise, shuffle, randomState }: Resolved<ReturnType<typeof makeMoonsParams>>,
+  { noise, shuffle, randomState }: Resolved<ReturnType<typeof makeMoonsParams>>, where: string,
   outerX: Float64Array, outerY: Float64Array, innerX: Float64Array, innerY: Float64Array,
 ): LabeledPoints {
   const rng = RandomState.fromOptional(randomState);
@@ -186,7 +191,29 @@ function finishShapes(
   }
   if (shuffle) [X, y] = shuffleRows(X, y, 2, rng);
   if (noise !== undefined) for (let i = 0; i < X.length; i++) X[i] += rng.normal(0, noise);
+  checkFinite(X, 'X', `${where}: noise=${noise}`);
   return { X: { data: X, rows: n, cols: 2 }, y };
+}
+
+/**
+ * The n × d values of a generated X, refused with OUT_OF_MEMORY (not the engine's RangeError) where this
+ * JavaScript engine cannot hold them in one typed array.
+ */
+function samples(n: number, d: number, where: string): Float64Array {
+  try {
+    return new Float64Array(n * d);
+  } catch (cause) {
+    if (!(cause instanceof RangeError)) throw cause;
+    throw new WasmeansError('OUT_OF_MEMORY', `${where}: nSamples=${n} × ${d} features is ${n * d} float64 values (${formatBytes(n * d * 8)}), more than one typed array holds here (${cause.message})`);
+  }
+}
+
+/** Generated values beyond the float64 range are refused, naming the parameters that made them. */
+function checkFinite(values: Float64Array, name: string, given: string): void {
+  const at = values.findIndex((v) => !Number.isFinite(v));
+  if (at >= 0) {
+    throw new WasmeansError('INVALID_PARAMETER', `${given} put ${values[at]} into ${name} (index ${at}), beyond the float64 range; choose smaller values`);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 // One arena in wasm memory, reused by every call: regions are laid out from the module's heap base, the
 // memory grows only when a call needs more than it has, and typed-array views are made after any growth.
-import { WasmeansError } from '../core/errors';
+import { formatBytes, WasmeansError } from '../core/errors';
 import type { Kernels } from './module';
 
 const PAGE_BYTES = 65536;
@@ -61,10 +61,6 @@ export function allocate<T extends RegionSizes>(kernels: Kernels, sizes: T, what
   }
   arenaTop = end;
   return regions;
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /** Views over wasm memory; made anew on each call because `memory.grow` detaches the old buffer. */

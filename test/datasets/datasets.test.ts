@@ -9,7 +9,7 @@ import {
 } from '../../src/datasets';
 import { WasmeansError } from '../../src/core/errors';
 import { RandomState } from '../../src/core/random';
-import { fixture, repoPath } from '../reference';
+import { expectWasmeansError, fixture, repoPath } from '../reference';
 
 type Points = { X: number[][]; y: number[]; centers?: number[][] };
 const fixtures = fixture('sklearn-datasets.json');
@@ -117,6 +117,16 @@ describe('makeBlobs ≡ make_blobs', () => {
     expectError(() => makeBlobs({ randomState: -1 }), /randomState must be an integer in \[0, 4294967295\], got -1/);
     // @ts-expect-error shuffle is a boolean
     expectError(() => makeBlobs({ shuffle: 'yes' }), /shuffle must be true or false, got "yes"/);
+  });
+
+  test('more points than a typed array holds, and values beyond float64: WasmeansErrors, not RangeError or Infinity', () => {
+    expectWasmeansError(() => makeBlobs({ nSamples: 1e12 }), 'OUT_OF_MEMORY', /makeBlobs: nSamples=1000000000000 × 2 features .*\(14\.55 TiB\)/);
+    expectWasmeansError(() => makeMoons({ nSamples: 1e12 }), 'OUT_OF_MEMORY', /makeMoons: nSamples=1000000000000/);
+    expectWasmeansError(() => makeBlobs({ clusterStd: 1e308, randomState: 0 }), 'INVALID_PARAMETER', /clusterStd=1e\+308 put -?Infinity into X .* beyond the float64 range/);
+    expectWasmeansError(() => makeBlobs({ centerBox: [-1.7e308, 1.7e308], randomState: 0 }), 'INVALID_PARAMETER', /centerBox=\[-1\.7e\+308, 1\.7e\+308\] .* put -?Infinity into centers/);
+    expectWasmeansError(() => makeCircles({ noise: 1e308, randomState: 0 }), 'INVALID_PARAMETER', /makeCircles: noise=1e\+308 put -?Infinity into X/);
+    // Large but finite stays allowed.
+    expect(makeBlobs({ clusterStd: 1e300, centerBox: [-1e307, 1e307], randomState: 0 }).X.data.every(Number.isFinite)).toBe(true);
   });
 });
 
