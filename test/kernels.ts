@@ -27,7 +27,7 @@ type Placed = Float32Array | Float64Array | Int32Array | number;
 export function inWasm<T extends Record<string, Placed>>(arrays: T): { [K in keyof T]: number } {
   const sizes = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, typeof a === 'number' ? a : a.byteLength]));
   // After whatever the test laid out before (append), so that nothing it placed is overwritten.
-  const ptr = allocate(kernels, sizes, 'kernel test', true) as { [K in keyof T]: number };
+  const ptr = allocate(kernels, sizes, 'kernel test', 'none', true) as { [K in keyof T]: number };
   for (const [name, a] of Object.entries(arrays)) {
     const at = ptr[name as keyof T];
     if (typeof a === 'number') new Uint8Array(kernels.memory.buffer, at, a).fill(0);

@@ -12,9 +12,11 @@
 // Memory on top of the workspace, in the wasm arena: Hamerly 2 f64 per point; Yinyang 1 + t f64 per point
 // (t ≈ k/10 groups); Elkan 1 + k f64 per point and k² f64: Elkan refuses with OUT_OF_MEMORY when n·k bounds do
 // not fit in wasm32 (use 'hamerly' or 'yinyang' then), it never falls back silently.
-import { formatBytes, WasmeansError } from '../core/errors';
+import { assertUnreachable, formatBytes, WasmeansError } from '../core/errors';
 import { BOUNDS_ARGS_BYTES, type BoundsArgs, writeBoundsArgs } from '../generated/kernels';
-import { allocate, i32View, MAX_WASM_BYTES } from '../runtime/arena';
+import { allocate, arenaBytes, i32View, MAX_WASM_BYTES, refuseBeyondWasm32 } from '../runtime/arena';
+import type { Kernels } from '../runtime/module';
+import type { KMeansAlgorithm } from './fit';
 import { clearSums, type EStep, type LloydResult, lloydRun, sumsInChunkOrder } from './lloyd';
 import { BLOCK, type Workspace } from './workspace';
 
@@ -41,13 +43,23 @@ function regionsFor(ws: Workspace, key: string, sizes: Record<string, number>, w
   let byKey = regionCache.get(ws);
   if (!byKey) regionCache.set(ws, (byKey = new Map()));
   let regions = byKey.get(key);
-  if (!regions) byKey.set(key, (regions = allocate(ws.kernels, sizes, what, true)));
+  if (!regions) byKey.set(key, (regions = allocate(ws.kernels, sizes, what, ws.advice, true)));
   return regions;
 }
 
-function commonSizes(ws: Workspace) {
-  const { nSamples, nFeatures, nClusters } = ws;
-  return {
+/** Yinyang's t ≈ k/10 groups, and the lanes they take at most (yinyangLayout). */
+function yinyangShape(nClusters: number): { nGroups: number; maxSlots: number } {
+  const nGroups = Math.max(1, Math.round(nClusters / 10));
+  return { nGroups, maxSlots: maxSlotsFor(nClusters, nGroups) };
+}
+
+function maxSlotsFor(nClusters: number, nGroups: number): number {
+  return Math.ceil((nClusters + 3 * nGroups) / BLOCK) * BLOCK;
+}
+
+/** The regions an algorithm lays out after the workspace, by shape alone: a fit refuses before it allocates. */
+function boundsSizes(algorithm: AcceleratedAlgorithm, nSamples: number, nFeatures: number, nClusters: number): Record<string, number> {
+  const common = {
     block: BOUNDS_ARGS_BYTES,
     xNorms: nSamples * 8,
     upper: nSamples * 8,
@@ -57,6 +69,53 @@ function commonSizes(ws: Workspace) {
     scores: Math.ceil(nClusters / BLOCK) * BLOCK * 4,
     quads: Math.ceil(nClusters / BLOCK) * 4 * 4,
   };
+  switch (algorithm) {
+    case 'hamerly':
+      return { ...common, lower: nSamples * 8 };
+    case 'elkan':
+      return { ...common, lower: nSamples * nClusters * 8, cc: nClusters * nClusters * 8, drift: nClusters * 8 };
+    case 'yinyang': {
+      const { nGroups, maxSlots } = yinyangShape(nClusters);
+      return {
+        ...common,
+        lower: nSamples * nGroups * 8,
+        // By center in a first step, by slot after.
+        scores: Math.max(Math.ceil(nClusters / BLOCK) * BLOCK, maxSlots) * 4,
+        quads: Math.max(Math.ceil(nClusters / BLOCK) * 4, maxSlots / 4) * 4,
+        groupOf: nClusters * 4,
+        slotCenter: maxSlots * 4,
+        slotOf: nClusters * 4,
+        groupQuadStart: (nGroups + 1) * 4,
+        slotRows: maxSlots * nFeatures * 4,
+        slotT: maxSlots * nFeatures * 4,
+        slotNorms: maxSlots * 4,
+        groupScratch: nGroups * 20 + maxSlots,
+      };
+    }
+    default:
+      return assertUnreachable(algorithm);
+  }
+}
+
+/**
+ * Refuses with OUT_OF_MEMORY, before anything is allocated, a fit whose workspace and the algorithm's bounds
+ * (`workspaceBytes` of them) pass wasm32's 4 GiB; Elkan's n·k bounds with advice of their own.
+ */
+export function refuseBoundsTooLarge(
+  kernels: Kernels, algorithm: KMeansAlgorithm, shape: { nSamples: number; nFeatures: number; nClusters: number; workspaceBytes: number },
+  what: string, advice: string,
+): void {
+  if (algorithm === 'lloyd' || algorithm === 'auto') return refuseBeyondWasm32(kernels, shape.workspaceBytes, what, advice);
+  const { nSamples, nFeatures, nClusters } = shape;
+  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters);
+  if (algorithm === 'elkan' && shape.workspaceBytes + arenaBytes(sizes) > MAX_WASM_BYTES) {
+    throw new WasmeansError(
+      'OUT_OF_MEMORY',
+      `algorithm='elkan' keeps n·k = ${nSamples * nClusters} lower bounds (${formatBytes(sizes.lower)}), which with the data pass the 4 GiB ` +
+        `wasm32 can address; use algorithm='hamerly' or 'yinyang'`,
+    );
+  }
+  refuseBeyondWasm32(kernels, shape.workspaceBytes + arenaBytes(sizes), `${what} with algorithm='${algorithm}'`, advice);
 }
 
 /** What a BoundsArgs block holds when an algorithm does not use it. */
@@ -68,9 +127,9 @@ const UNUSED: Omit<BoundsArgs, 'xNorms' | 'upper' | 'lower' | 'oldCenters' | 'sh
  * Lays out an algorithm's regions (refusing with OUT_OF_MEMORY before touching memory), writes its BoundsArgs block
  * and fills the row norms. `block` overrides fields of the block (Elkan's cc and drift, Yinyang's groups).
  */
-function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, extra: Record<string, number>, block: (r: Record<string, number>) => Partial<BoundsArgs> = () => ({})): Bounds & { r: Record<string, number> } {
+function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, block: (r: Record<string, number>) => Partial<BoundsArgs> = () => ({})): Bounds & { r: Record<string, number> } {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-  const sizes = { ...commonSizes(ws), ...extra };
+  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters);
   const r = regionsFor(ws, algorithm, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
   writeBoundsArgs(kernels.memory, r.block, {
     ...UNUSED, xNorms: r.xNorms, upper: r.upper, lower: r.lower, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin,
@@ -83,20 +142,11 @@ function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, extra: Record<s
 }
 
 function hamerlyBounds(ws: Workspace): Bounds {
-  return prepare(ws, 'hamerly', { lower: ws.nSamples * 8 });
+  return prepare(ws, 'hamerly');
 }
 
 function elkanBounds(ws: Workspace): Bounds {
-  const { nSamples, nClusters } = ws;
-  const lowerBytes = nSamples * nClusters * 8;
-  if (lowerBytes + nClusters * nClusters * 8 > MAX_WASM_BYTES) {
-    throw new WasmeansError(
-      'OUT_OF_MEMORY',
-      `algorithm='elkan' keeps n·k = ${nSamples * nClusters} lower bounds (${formatBytes(lowerBytes)}), more than the 4 GiB wasm32 can ` +
-        `address; use algorithm='hamerly' or 'yinyang'`,
-    );
-  }
-  return prepare(ws, 'elkan', { lower: lowerBytes, cc: nClusters * nClusters * 8, drift: nClusters * 8 }, (r) => ({ cc: r.cc, drift: r.drift }));
+  return prepare(ws, 'elkan', (r) => ({ cc: r.cc, drift: r.drift }));
 }
 
 /** Yinyang's groups: t ≈ k/10 by a few f64 Lloyd iterations on the centers themselves, from evenly spaced ones. */
@@ -139,7 +189,7 @@ export function groupCenters(centers: Float64Array, nClusters: number, nFeatures
  */
 export function yinyangLayout(groupOf: Int32Array, nGroups: number) {
   const nClusters = groupOf.length;
-  const maxSlots = Math.ceil((nClusters + 3 * nGroups) / BLOCK) * BLOCK;
+  const maxSlots = maxSlotsFor(nClusters, nGroups);
   const slotCenter = new Int32Array(maxSlots).fill(-1);
   const slotOf = new Int32Array(nClusters);
   const groupQuadStart = new Int32Array(nGroups + 1);
@@ -159,26 +209,12 @@ export function yinyangLayout(groupOf: Int32Array, nGroups: number) {
 }
 
 function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
-  const { kernels, nSamples, nFeatures, nClusters } = ws;
-  const nGroups = Math.max(1, Math.round(nClusters / 10));
+  const { kernels, nFeatures, nClusters } = ws;
+  const { nGroups } = yinyangShape(nClusters);
   const groupOf = groupCenters(initialCenters, nClusters, nFeatures, nGroups);
   const { slotCenter, slotOf, groupQuadStart, nSlots, maxSlots } = yinyangLayout(groupOf, nGroups);
   const bounds = prepare(
     ws, 'yinyang',
-    {
-      lower: nSamples * nGroups * 8,
-      // By center in a first step, by slot after.
-      scores: Math.max(Math.ceil(nClusters / BLOCK) * BLOCK, maxSlots) * 4,
-      quads: Math.max(Math.ceil(nClusters / BLOCK) * 4, maxSlots / 4) * 4,
-      groupOf: nClusters * 4,
-      slotCenter: maxSlots * 4,
-      slotOf: nClusters * 4,
-      groupQuadStart: (nGroups + 1) * 4,
-      slotRows: maxSlots * nFeatures * 4,
-      slotT: maxSlots * nFeatures * 4,
-      slotNorms: maxSlots * 4,
-      groupScratch: nGroups * 20 + maxSlots,
-    },
     (r) => ({
       nGroups, groupOf: r.groupOf, slotCenter: r.slotCenter, slotOf: r.slotOf, groupQuadStart: r.groupQuadStart, nSlots,
       slotRows: r.slotRows, slotT: r.slotT, slotNorms: r.slotNorms, groupScratch: r.groupScratch,

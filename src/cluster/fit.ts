@@ -6,12 +6,12 @@ import { WasmeansError } from '../core/errors';
 import { RandomState } from '../core/random';
 import { type OptionsOf, type ParamSpecs, type Resolved } from '../core/params';
 import { getKernels } from '../runtime/module';
-import { elkanRun, hamerlyRun, yinyangRun } from './accelerated';
+import { elkanRun, hamerlyRun, refuseBoundsTooLarge, yinyangRun } from './accelerated';
 import { CENTER_MODEL_PARAMS, checkInit, N_CLUSTERS, readInitCenters } from './center-model';
 import { type LloydResult, lloydRun } from './lloyd';
 import { defaultLocalTrials, makeSeeder } from './seeding';
 import type { Engine } from './threads';
-import { centersOut, inertiaOut, prepareWorkspace, refuseTooLarge, rowsInWorkspace } from './workspace';
+import { centersOut, inertiaOut, prepareWorkspace, rowsInWorkspace, workspaceBytes } from './workspace';
 
 export type KMeansInit = 'k-means++' | 'random' | DataInput;
 export type KMeansAlgorithm = 'auto' | 'lloyd' | 'elkan' | 'hamerly' | 'yinyang';
@@ -104,7 +104,10 @@ export function fitKMeans(
   const { nClusters, init, maxIter } = options;
   checkEnoughSamples(nSamples, nClusters);
   const what = `KMeans.fit on ${nSamples}×${nFeatures} with nClusters=${nClusters}`;
-  refuseTooLarge(kernels, nSamples, nFeatures, nClusters, what);
+  const advice = 'fit MiniBatchKMeans with partialFit on chunks of the rows';
+  const algorithm = options.algorithm === 'auto' ? autoAlgorithm(nFeatures, nClusters, engine !== undefined) : options.algorithm;
+  const workspace = workspaceBytes(nSamples, nFeatures, nClusters);
+  refuseBoundsTooLarge(kernels, algorithm, { nSamples, nFeatures, nClusters, workspaceBytes: workspace }, what, advice);
   if (options.initSampleSize !== undefined && options.initSampleSize > nSamples) {
     throw new WasmeansError('INVALID_PARAMETER', `initSampleSize=${options.initSampleSize} must be <= nSamples=${nSamples}`);
   }
@@ -122,12 +125,11 @@ export function fitKMeans(
       throw new WasmeansError('INVALID_INPUT', `init='random' needs nClusters=${nClusters} rows of positive weight, but sampleWeight has ${positive}`);
     }
   }
-  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what });
+  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what, advice });
   const explicit = initData && rowsInWorkspace(ws, initData, allRows(nClusters));
   const tolerance = options.tol * ws.meanVariance;
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
   const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials });
-  const algorithm = options.algorithm === 'auto' ? autoAlgorithm(nFeatures, nClusters, engine !== undefined) : options.algorithm;
   const runOnce = { lloyd: lloydRun, elkan: elkanRun, hamerly: hamerlyRun, yinyang: yinyangRun }[algorithm];
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {

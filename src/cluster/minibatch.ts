@@ -72,7 +72,7 @@ export class MiniBatchKMeans extends CenterModel {
 
   fit(x: DataInput, options?: FitOptions): this {
     const o = this.options;
-    const { data, weights, initData } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.fit').sampleWeight, 'fit');
+    const { data, weights, initData, advice } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.fit').sampleWeight, 'fit');
     const nSamples = data.rows;
     const batchSize = Math.min(o.batchSize, nSamples);
     const initSize = this.initSize(batchSize, nSamples);
@@ -83,7 +83,7 @@ export class MiniBatchKMeans extends CenterModel {
     }
     const kernels = getKernels();
     const ws = prepareWorkspace(kernels, data, weights, o.nClusters, {
-      what: `MiniBatchKMeans.fit on ${nSamples}×${data.cols} with nClusters=${o.nClusters}`,
+      what: `MiniBatchKMeans.fit on ${nSamples}×${data.cols} with nClusters=${o.nClusters}`, advice,
     });
     const tolerance = o.tol * ws.meanVariance;
     const rng = RandomState.fromOptional(o.randomState);
@@ -137,12 +137,12 @@ export class MiniBatchKMeans extends CenterModel {
   /** One mini-batch step on X (all of it): for data that arrives in chunks or does not fit in memory at once. */
   partialFit(x: DataInput, options?: FitOptions): this {
     const o = this.options;
-    const { data, weights, initData } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.partialFit').sampleWeight, 'partialFit');
+    const { data, weights, initData, advice } = this.readInputs(x, resolveParams(fitParams(), options, 'MiniBatchKMeans.partialFit').sampleWeight, 'partialFit');
     if (this.fitted && data.cols !== this.fitted.centers.cols) {
       throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but MiniBatchKMeans was fitted with ${this.fitted.centers.cols}`);
     }
     const ws = prepareWorkspace(getKernels(), data, weights, o.nClusters, {
-      what: `MiniBatchKMeans.partialFit on ${data.rows}×${data.cols}`, advice: 'call partialFit on smaller chunks',
+      what: `MiniBatchKMeans.partialFit on ${data.rows}×${data.cols}`, advice,
     });
     let centers: Float64Array;
     if (!this.fitted) {
@@ -173,11 +173,11 @@ export class MiniBatchKMeans extends CenterModel {
     const { nClusters, init } = this.options;
     const data = readData(x);
     if (!this.fitted) checkEnoughSamples(data.rows, nClusters);
-    const advice = method === 'fit' ? undefined : 'call partialFit on smaller chunks';
+    const advice = method === 'fit' ? 'call partialFit on chunks of the rows instead' : 'call partialFit on smaller chunks';
     refuseTooLarge(getKernels(), data.rows, data.cols, nClusters, `MiniBatchKMeans.${method} on ${data.rows}×${data.cols}`, advice);
     const weights = readSampleWeight(sampleWeight, data.rows);
     const initData = typeof init === 'string' ? undefined : readInitCenters(init, nClusters, data.cols);
-    return { data, weights, initData };
+    return { data, weights, initData, advice };
   }
 
   /** scikit-learn's `_init_size`: 3 · batchSize by default, at least 3 · k, at most n. */

@@ -154,6 +154,7 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
       batchNorms: padded * 4,
     },
     `k-means|| seeding on ${nSamples}×${nFeatures}`,
+    ws.advice,
     true,
   );
   const pool = subsetWorkspace(ws, capacity, `k-means|| candidate pool of ${capacity} rows`);
@@ -247,8 +248,9 @@ export function kmeansPlusPlus(x: DataInput, nClusters: number, options?: KMeans
   const data = readData(x);
   checkEnoughSamples(data.rows, k);
   const what = `kmeansPlusPlus on ${data.rows}×${data.cols}`;
-  refuseTooLarge(kernels, data.rows, data.cols, k, what);
-  const ws = prepareWorkspace(kernels, data, readSampleWeight(sampleWeight, data.rows), k, { what });
+  const advice = 'seed from a sample of the rows';
+  refuseTooLarge(kernels, data.rows, data.cols, k, what, advice);
+  const ws = prepareWorkspace(kernels, data, readSampleWeight(sampleWeight, data.rows), k, { what, advice });
   const indices = kmeansPlusPlusIndices(ws, k, RandomState.fromOptional(randomState), nLocalTrials);
   return { centers: matrix(rowsOf(data, indices, new Float64Array(data.cols)), k, data.cols), indices };
 }

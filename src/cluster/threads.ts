@@ -359,7 +359,7 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
     const { stride, weightsOffset } = partialLayout(nClusters, nFeatures);
     let base = partials.get(ws);
     if (base === undefined) {
-      base = allocate(kernels, { partials: nChunks * stride }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, true).partials;
+      base = allocate(kernels, { partials: nChunks * stride }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, ws.advice, true).partials;
       partials.set(ws, base);
     }
     pass(ws, base, false);

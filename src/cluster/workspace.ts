@@ -3,7 +3,7 @@
 import { type Data, rowsOf } from '../core/data';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, arenaBytes, f32View, f64View, i32View, refuseBeyondWasm32 } from '../runtime/arena';
-import { ingest, powerOfTwoScale } from '../runtime/ingest';
+import { ingest, powerOfTwoScale, scalbn } from '../runtime/ingest';
 import type { Kernels } from '../runtime/module';
 
 /** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
@@ -30,6 +30,8 @@ export interface Workspace {
   readonly scale: number;
   /** Mean over features of the per-feature variances of X, in the workspace's coordinates: scales `tol`. */
   readonly meanVariance: number;
+  /** What the caller can do instead when the call's memory runs out (its later regions are refused with it too). */
+  readonly advice: string;
   readonly ptr: { x: number } & ClusterRegions;
 }
 
@@ -72,7 +74,7 @@ function writeArgs(kernels: Kernels, nSamples: number, nFeatures: number, nClust
 }
 
 /** Refuses a fit of this shape with OUT_OF_MEMORY before anything of it is made, in JavaScript or in wasm. */
-export function refuseTooLarge(kernels: Kernels, nSamples: number, nFeatures: number, nClusters: number, what: string, advice?: string): void {
+export function refuseTooLarge(kernels: Kernels, nSamples: number, nFeatures: number, nClusters: number, what: string, advice: string): void {
   refuseBeyondWasm32(kernels, workspaceBytes(nSamples, nFeatures, nClusters), what, advice);
 }
 
@@ -83,7 +85,7 @@ export function refuseTooLarge(kernels: Kernels, nSamples: number, nFeatures: nu
  */
 export function prepareWorkspace(
   kernels: Kernels, data: Data, givenWeights: Float64Array | undefined, nClusters: number,
-  { what, name, extraBytes = 0, advice }: { what: string; name?: string; extraBytes?: number; advice?: string },
+  { what, name, extraBytes = 0, advice }: { what: string; name?: string; extraBytes?: number; advice: string },
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
   const regions = clusterRegionSizes(nSamples, nFeatures, nClusters, extraBytes);
@@ -97,7 +99,7 @@ export function prepareWorkspace(
   else f64View(kernels, ptr.weights, nSamples).fill(1);
   writeArgs(kernels, nSamples, nFeatures, nClusters, ptr);
   const { shift, scale, meanVariance } = ingested;
-  return { kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, meanVariance, ptr };
+  return { kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, meanVariance, advice, ptr };
 }
 
 /** Rows `indices` of the caller's data in a workspace's coordinates: (x − shift) · scale, as X was stored. */
@@ -119,7 +121,7 @@ export function centersOut(ws: Workspace, centers: Float64Array): Float64Array {
 
 /** An inertia (Σ weight · squared distance) in a workspace's units back to the caller's. */
 export function inertiaOut(ws: Workspace, inertia: number): number {
-  return inertia / ws.weightScale / (ws.scale * ws.scale);
+  return scalbn(inertia, -Math.round(Math.log2(ws.weightScale)) - 2 * Math.round(Math.log2(ws.scale)));
 }
 
 /** Writes centers (float64, shifted coordinates) as float32 and packs them for the E-step. */
@@ -153,7 +155,7 @@ export function inertiaOf(ws: Workspace, keepDistances = false): number {
  */
 export function subsetWorkspace(parent: Workspace, nRows: number, what: string): Workspace {
   const { kernels, nFeatures, nClusters } = parent;
-  const ptr = allocate(kernels, { x: nRows * nFeatures * 4, ...clusterRegionSizes(nRows, nFeatures, nClusters, nRows * 4) }, what, true);
+  const ptr = allocate(kernels, { x: nRows * nFeatures * 4, ...clusterRegionSizes(nRows, nFeatures, nClusters, nRows * 4) }, what, parent.advice, true);
   writeArgs(kernels, nRows, nFeatures, nClusters, ptr);
   return { ...parent, nSamples: nRows, weights: new Float64Array(nRows), ptr };
 }

@@ -182,6 +182,7 @@ function lanczosEigenpairs(lap: Laplacian, count: number, start: Float64Array, t
       ritz: basisSize * basisSize * 8, restart: Math.max(keep, count) * n * 8, chebyshev: 2 * n * 8,
     },
     `spectralEmbedding on ${n} nodes (${nnz} edges, ${count} eigenvectors)`,
+    'embed fewer nodes, or a sparser graph (affinity: nearest_neighbors with fewer neighbours)',
   );
   new Int32Array(kernels.memory.buffer, r.indptr, n + 1).set(normalized.indptr);
   new Int32Array(kernels.memory.buffer, r.indices, nnz).set(normalized.indices);

@@ -19,7 +19,7 @@ export function pairwiseDistancesArgmin(x: DataInput, y: DataInput): Int32Array 
   checkValues(targets, 'Y');
   const nTargets = targets.rows;
   const ws = prepareWorkspace(getKernels(), data, undefined, nTargets, {
-    what: `pairwiseDistancesArgmin on ${data.rows}×${data.cols} against ${nTargets} rows`,
+    what: `pairwiseDistancesArgmin on ${data.rows}×${data.cols} against ${nTargets} row${nTargets === 1 ? "" : "s"}`, advice: 'call it on chunks of the rows of X',
   });
   return nearestCenters(ws, rowsInWorkspace(ws, targets, allRows(nTargets)));
 }

@@ -66,7 +66,7 @@ function silhouetteOf({ x, rows: n, cols: d, labels }: Clustered): Float64Array 
   checkNumberOfLabels(nLabels, n);
   const kernels = getKernels();
   const chunk = Math.min(n, chunkRows(nLabels));
-  const ptr = allocate(kernels, { x: n * d * 8, labels: n * 4, sums: chunk * nLabels * 8 }, `silhouette of ${n}×${d} with ${nLabels} clusters`);
+  const ptr = allocate(kernels, { x: n * d * 8, labels: n * 4, sums: chunk * nLabels * 8 }, `silhouette of ${n}×${d} with ${nLabels} clusters`, 'score a sample of the rows (silhouetteScore\'s sampleSize)');
   f64View(kernels, ptr.x, n * d).set(x);
   i32View(kernels, ptr.labels, n).set(labels.codes);
   const freqs = classCounts(labels);

@@ -45,7 +45,7 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
   }
   // Neighbours other than the row itself.
   const nOthers = includeSelf ? nNeighbors - 1 : nNeighbors;
-  const others = nOthers > 0 ? searchOthers(data, nOthers) : new Int32Array(0);
+  const { others, scale } = nOthers > 0 ? searchOthers(data, nOthers) : { others: new Int32Array(0), scale: 1 };
 
   const indptr = new Int32Array(n + 1);
   const indices = new Int32Array(n * nNeighbors);
@@ -63,12 +63,13 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
       values[out++] = 0;
     }
     // Exact float64 distances; the float32 order is refined with them, so each row is sorted by (distance, index).
+    // Taken of X scaled by the ingest's power of two (exact), so that they neither overflow nor underflow.
     copyRows(data, i, 1, a);
     for (let s = 0; s < nOthers; s++) {
       copyRows(data, others[i * nOthers + s], 1, b);
       let sum = 0;
-      for (let t = 0; t < d; t++) sum += (a[t] - b[t]) ** 2;
-      dist[s] = Math.sqrt(sum);
+      for (let t = 0; t < d; t++) sum += (a[t] * scale - b[t] * scale) ** 2;
+      dist[s] = Math.sqrt(sum) / scale;
       order[s] = s;
     }
     order.sort((p, q) => dist[p] - dist[q] || others[i * nOthers + p] - others[i * nOthers + q]);
@@ -95,8 +96,11 @@ export type NeighborsMethod = 'auto' | 'brute' | 'grid';
 /** Below this many rows the brute force is as fast as building a grid. */
 const GRID_MIN_SAMPLES = 2048;
 
-/** Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm. */
-export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): Int32Array {
+/**
+ * Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm; and the power of
+ * two the ingest scaled X by.
+ */
+export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): { others: Int32Array; scale: number } {
   const kernels = getKernels();
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
@@ -112,7 +116,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
   };
   // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
   // integer, so that its exact ties stay exact.
-  const { x, regions: ptr } = ingest(kernels, data, { what, roundShift: true, regions });
+  const { x, scale, regions: ptr } = ingest(kernels, data, { what, roundShift: true, regions, advice: 'use fewer rows or a smaller nNeighbors' });
   if (useGrid) {
     buildGrid(kernels, x, n, d, k, ptr);
     for (let start = 0; start < n; start += QUERY_CHUNK) {
@@ -124,7 +128,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
       kernels.kneighborsChunk(x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
     }
   }
-  return i32View(kernels, ptr.indices, n * k).slice();
+  return { others: i32View(kernels, ptr.indices, n * k).slice(), scale };
 }
 
 /**

@@ -23,10 +23,11 @@ export function arenaBytes(sizes: RegionSizes): number {
 // End of the regions handed out since the arena was last reset (each top-level call resets it).
 let arenaTop = 0;
 
-const DEFAULT_ADVICE = 'use fewer samples, or MiniBatchKMeans.partialFit on chunks of them';
-
-/** Refuses with OUT_OF_MEMORY when `bytes` past the heap base cannot fit in wasm32: estimate first, allocate after. */
-export function refuseBeyondWasm32(kernels: Kernels, bytes: number, what: string, advice = DEFAULT_ADVICE): void {
+/**
+ * Refuses with OUT_OF_MEMORY when `bytes` past the heap base cannot fit in wasm32: estimate first, allocate after.
+ * `advice` says what the caller can do instead (each call has its own: partialFit helps a fit, not a predict).
+ */
+export function refuseBeyondWasm32(kernels: Kernels, bytes: number, what: string, advice: string): void {
   const end = Math.ceil(kernels.heapBase() / ALIGN) * ALIGN + bytes;
   if (end > MAX_WASM_BYTES) {
     throw new WasmeansError('OUT_OF_MEMORY', `${what} needs ${formatBytes(end)} of wasm memory, more than the 4 GiB wasm32 can address; ${advice}`);
@@ -38,7 +39,7 @@ export function refuseBeyondWasm32(kernels: Kernels, bytes: number, what: string
  * when they cannot fit in wasm32, and when the engine refuses to grow. By default the arena starts over at
  * the heap base; `append` keeps the regions handed out since then (a fit's batch and subsample buffers).
  */
-export function allocate<T extends RegionSizes>(kernels: Kernels, sizes: T, what: string, append = false, advice = DEFAULT_ADVICE): Regions<T> {
+export function allocate<T extends RegionSizes>(kernels: Kernels, sizes: T, what: string, advice: string, append = false): Regions<T> {
   const heap = Math.ceil(kernels.heapBase() / ALIGN) * ALIGN;
   const base = append ? arenaTop : heap;
   const end = base + arenaBytes(sizes);

@@ -31,12 +31,16 @@ export interface IngestOptions<T extends RegionSizes> {
   name?: string;
   /** The offset to subtract, in the input's units; default the column means. */
   shift?: Float64Array;
-  /** Round the column means to integers (integer data stays integer, so that its exact ties stay exact). */
+  /**
+   * Round the column means to multiples of 2^−20 of the scaled data (whose largest magnitude is in [1, 2)): data
+   * on a coarser grid, integers below 2^20 among them, stays exact in float32, so that its exact ties stay exact;
+   * and the rounding, relative to the data's magnitude, does not change when X is scaled by a power of two.
+   */
   roundShift?: boolean;
   /** The caller's own regions, allocated with X's. */
   regions: T;
   /** What to do instead, when X does not fit in wasm32's memory. */
-  advice?: string;
+  advice: string;
 }
 
 /** Rows per block staged as float64 on the way into wasm memory: about 256 KiB, at least one row. */
@@ -53,6 +57,22 @@ export function powerOfTwoScale(m: number): number {
   return 2 ** -exponent;
 }
 
+/**
+ * x · 2^n with one rounding, for any integer n (musl's scalbn): the steps before the last keep x a normal number,
+ * so that undoing two scalings (weights', X's squared) cannot round twice on the way down to a subnormal result.
+ */
+export function scalbn(x: number, n: number): number {
+  for (let step = 0; step < 2 && n > 1023; step++) {
+    x *= 2 ** 1023;
+    n -= 1023;
+  }
+  for (let step = 0; step < 2 && n < -1022; step++) {
+    x *= 2 ** -969; // 2^−1022 · 2^53: stays normal
+    n += 969;
+  }
+  return x * 2 ** Math.max(-1022, Math.min(1023, n));
+}
+
 /** Copies validated data into wasm memory once, as float32, scaled and shifted; throws INVALID_INPUT naming a bad value. */
 export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, options: IngestOptions<T>): Ingested<T> {
   const { rows: nSamples, cols: nFeatures } = data;
@@ -61,7 +81,7 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
     x: nSamples * nFeatures * 4, staging: f32 ? 0 : stagingRows(nFeatures) * nFeatures * 8, columnSums: nFeatures * 8, maxAbs: 8,
     shift: nFeatures * 8, squares: nFeatures * 8,
   };
-  const all = allocate(kernels, { ...own, ...options.regions }, options.what, false, options.advice);
+  const all = allocate(kernels, { ...own, ...options.regions }, options.what, options.advice);
   const badAt = (index: number) => {
     const row = Math.floor(index / nFeatures);
     const col = index % nFeatures;
@@ -96,7 +116,7 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
   // them is exact.
   if (scale !== 1) sums = sums.every(Number.isFinite) && scale < 2 ** 900 ? sums.map((sum) => sum * scale) : scan(scale);
   let shift = options.shift ? options.shift.map((v) => v * scale) : sums.map((sum) => sum / nSamples);
-  if (options.roundShift) shift = shift.map((v) => Math.round(v / scale) * scale);
+  if (options.roundShift) shift = shift.map((v) => Math.round(v * 2 ** 20) / 2 ** 20);
   f64View(kernels, all.shift, nFeatures).set(shift);
   f64View(kernels, all.squares, nFeatures).fill(0);
   overRows((src, start, count) => {

@@ -29,7 +29,7 @@ function compare(algorithm: AcceleratedAlgorithm, { X, init: initRows, weights, 
   const kernels = getKernels();
   const data = readData(X);
   const w = Float64Array.from(weights ?? X.map(() => 1));
-  const ws = prepareWorkspace(kernels, data, w, initRows.length, { what: 'test' });
+  const ws = prepareWorkspace(kernels, data, w, initRows.length, { what: 'test', advice: 'none' });
   const centers = rowsOf(readData(initRows), allRows(initRows.length), ws.shift);
   const tolerance = tol * ws.meanVariance;
   const lloyd = lloydRun(ws, centers, maxIter, tolerance);

@@ -19,7 +19,7 @@ function setup(X: number[][], C: number[][]) {
     x: n * d * 4, weights: n * 8, labels: n * 4, sqDist: n * 8, centers: k * d * 4, centersT: nPadded * d * 4,
     norms: nPadded * 4, sums: k * d * 8, weightInClusters: k * 8, candidates: 64 * 4, potentials: 64 * 8, out: n * k * 8,
     args: CLUSTER_ARGS_BYTES,
-  }, 'kernel test');
+  }, 'kernel test', 'none');
   f32View(kernels, ptr.x, n * d).set(X.flat());
   f32View(kernels, ptr.centers, k * d).set(C.flat());
   const weights = X.map((_, i) => 1 + (i % 3) * 0.5);

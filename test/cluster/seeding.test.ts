@@ -14,7 +14,7 @@ beforeAll(() => init());
 function seedRows(X: Rows, k: number, seed: number, options: Partial<SeedingOptions> = {}, sampleWeight?: number[]): Int32Array {
   const data = readData(X);
   const weights = readSampleWeight(sampleWeight, data.rows);
-  const ws = prepareWorkspace(getKernels(), data, weights, k, { what: 'test' });
+  const ws = prepareWorkspace(getKernels(), data, weights, k, { what: 'test', advice: 'none' });
   const seeder = makeSeeder(ws, k, {
     init: 'k-means||', nLocalTrials: 2 + Math.floor(Math.log(k)), oversamplingFactor: 2 * k, initRounds: 2, initSampleSize: undefined, ...options,
   });

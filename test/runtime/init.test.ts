@@ -47,7 +47,7 @@ describe('the arena', () => {
     const d = 64;
     expect(workspaceBytes(n, d, 8)).toBeGreaterThan(MAX_WASM_BYTES);
     const sizes = { x: n * d * 4, weights: n * 8 };
-    expect(() => allocate(kernels, sizes, 'KMeans.fit on 20000000×64')).toThrowError(
+    expect(() => allocate(kernels, sizes, 'KMeans.fit on 20000000×64', 'use fewer rows')).toThrowError(
       expect.objectContaining({ code: 'OUT_OF_MEMORY', message: expect.stringMatching(/KMeans.fit on 20000000×64 needs 4\.92 GiB/) }),
     );
     expect(kernels.memory.buffer.byteLength).toBe(before);

@@ -11,7 +11,7 @@ describe('heapBase, relaxedSimd', () => {
     const base = kernels.heapBase();
     expect(base).toBeGreaterThan(0);
     expect(base).toBeLessThan(kernels.memory.buffer.byteLength);
-    expect(allocate(kernels, { first: 8 }, 'kernel test').first).toBe(Math.ceil(base / 16) * 16);
+    expect(allocate(kernels, { first: 8 }, 'kernel test', 'none').first).toBe(Math.ceil(base / 16) * 16);
   });
 
   test('the plain build says so (Node 20 has no relaxed SIMD without a flag)', () => {
