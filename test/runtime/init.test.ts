@@ -1,11 +1,14 @@
 // Module loading and the arena. This file is its own module realm in vitest, so it starts uninitialized.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { allocate, MAX_WASM_BYTES } from '../../src/runtime/arena';
 import { init, KMeans, kmeans, WasmeansError } from '../../src/index';
 import { getKernels } from '../../src/runtime/module';
 import { workspaceBytes } from '../../src/cluster/workspace';
-import { blobs, repoPath } from '../reference';
+import { blobs, bundleForNode, repoPath } from '../reference';
 
 describe('init', () => {
   test('calls before init() throw NOT_INITIALIZED', () => {
@@ -15,6 +18,32 @@ describe('init', () => {
 
   test('refuses what is no wasm source, naming it, and stays loadable', async () => {
     await expect(init(new Date() as never)).rejects.toMatchObject({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/\[object Date\]/) });
+  });
+
+  test('a path or file: URL that does not load is a WasmeansError naming it, not a TypeError', async () => {
+    await expect(init('./nope.wasm')).rejects.toMatchObject({
+      name: 'WasmeansError', code: 'INVALID_INPUT', message: expect.stringMatching(/could not load the wasm module from "\.\/nope\.wasm" \(Error: ENOENT/),
+    });
+    await expect(init(new URL('file:///nope/wasmeans.wasm'))).rejects.toMatchObject({
+      name: 'WasmeansError', code: 'INVALID_INPUT', message: expect.stringMatching(/from "file:\/\/\/nope\/wasmeans\.wasm" \(Error: ENOENT/),
+    });
+    await expect(init('https://localhost:1/wasmeans.wasm')).rejects.toMatchObject({ name: 'WasmeansError', code: 'INVALID_INPUT' });
+    expect(() => getKernels()).toThrowError(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
+  });
+
+  test('in Node a path (from the working directory) or a file: URL loads the module', () => {
+    const dir = bundleForNode('init');
+    const script = join(dir, 'load.mjs');
+    writeFileSync(script, `
+import { init, KMeans } from './wasmeans.mjs';
+await init(process.argv[2] === 'url' ? new URL(${JSON.stringify(pathToFileURL(repoPath('build/wasmeans.wasm')).href)}) : 'build/wasmeans.wasm');
+console.log(JSON.stringify(Array.from(new KMeans({ nClusters: 2, randomState: 0 }).fit([[0], [0.1], [5], [5.1]]).labels)));
+`);
+    for (const form of ['path', 'url']) {
+      const out = execFileSync(process.execPath, [script, form], { cwd: repoPath('.'), encoding: 'utf8' });
+      const [a, b, c, d] = JSON.parse(out);
+      expect([a === b, b !== c, c === d]).toEqual([true, true, true]);
+    }
   });
 
   test('accepts a precompiled WebAssembly.Module (the Cloudflare Workers path) and is idempotent', async () => {

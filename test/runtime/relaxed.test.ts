@@ -35,3 +35,27 @@ console.log(JSON.stringify({ build: simdBuild(), hamerly: same(fit('hamerly')), 
   const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', script], { encoding: 'utf8', timeout: 60_000 });
   expect(JSON.parse(out)).toEqual({ build: 'relaxed-simd', hamerly: true, elkan: true, yinyang: true, fitAsync: true });
 });
+
+test('init({ relaxedSimd }) after an init() of the other build switches to it, and fits go on (node --experimental-wasm-relaxed-simd)', () => {
+  const dir = bundleForNode('relaxed');
+  const script = join(dir, 'switch.mjs');
+  writeFileSync(script, `
+import { init, KMeans, makeBlobs, simdBuild } from './wasmeans.mjs';
+const { X } = makeBlobs({ nSamples: 500, centers: 3, randomState: 1 });
+const fit = () => new KMeans({ nClusters: 3, randomState: 0 }).fit(X).labels;
+const builds = [];
+await init();
+builds.push(simdBuild());
+const plain = fit();
+await init({ relaxedSimd: true });
+builds.push(simdBuild());
+const relaxed = fit();
+await init({ relaxedSimd: false });
+builds.push(simdBuild());
+await init();
+builds.push(simdBuild());
+console.log(JSON.stringify({ builds, same: relaxed.every((label, i) => label === plain[i]) }));
+`);
+  const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(JSON.parse(out)).toEqual({ builds: ['simd', 'relaxed-simd', 'simd', 'simd'], same: true });
+});
