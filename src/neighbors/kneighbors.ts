@@ -7,7 +7,7 @@ import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import type { CsrMatrix } from '../core/sparse';
 import { GRID_ARGS_BYTES, writeGridArgs } from '../generated/kernels';
 import { f32View, i32View } from '../runtime/arena';
-import { ingest } from '../runtime/ingest';
+import { ingest, powerOfTwoScale, scalbn } from '../runtime/ingest';
 import { getKernels, type Kernels } from '../runtime/module';
 
 
@@ -45,7 +45,7 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
   }
   // Neighbours other than the row itself.
   const nOthers = includeSelf ? nNeighbors - 1 : nNeighbors;
-  const { others, scale } = nOthers > 0 ? searchOthers(data, nOthers) : { others: new Int32Array(0), scale: 1 };
+  const others = nOthers > 0 ? searchOthers(data, nOthers) : new Int32Array(0);
 
   const indptr = new Int32Array(n + 1);
   const indices = new Int32Array(n * nNeighbors);
@@ -55,6 +55,7 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
   const b = new Float64Array(d);
   const order = Array.from({ length: nOthers }, (_, s) => s);
   const dist = new Float64Array(nOthers);
+  const diff = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     indptr[i + 1] = (i + 1) * nNeighbors;
     let out = i * nNeighbors;
@@ -63,13 +64,10 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
       values[out++] = 0;
     }
     // Exact float64 distances; the float32 order is refined with them, so each row is sorted by (distance, index).
-    // Taken of X scaled by the ingest's power of two (exact), so that they neither overflow nor underflow.
     copyRows(data, i, 1, a);
     for (let s = 0; s < nOthers; s++) {
       copyRows(data, others[i * nOthers + s], 1, b);
-      let sum = 0;
-      for (let t = 0; t < d; t++) sum += (a[t] * scale - b[t] * scale) ** 2;
-      dist[s] = Math.sqrt(sum) / scale;
+      dist[s] = distance(a, b, diff);
       order[s] = s;
     }
     order.sort((p, q) => dist[p] - dist[q] || others[i * nOthers + p] - others[i * nOthers + q]);
@@ -90,17 +88,34 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
   return { indptr, indices, data: values, rows: n, cols: n };
 }
 
+/**
+ * ‖a − b‖ in float64: the bits of the plain sum of squares wherever that neither overflows nor underflows, and
+ * neither anywhere. The differences are squared scaled by a power of two of their largest; differences beyond
+ * float64 (of values near ±1.8e308) are taken of the halves.
+ */
+function distance(a: Float64Array, b: Float64Array, diff: Float64Array): number {
+  let half = 1;
+  let largest = 0;
+  for (let t = 0; t < a.length; t++) largest = Math.max(largest, Math.abs((diff[t] = a[t] - b[t])));
+  if (largest === Infinity) {
+    half = 0.5;
+    largest = 0;
+    for (let t = 0; t < a.length; t++) largest = Math.max(largest, Math.abs((diff[t] = a[t] * half - b[t] * half)));
+  }
+  const own = powerOfTwoScale(largest);
+  let sum = 0;
+  for (let t = 0; t < a.length; t++) sum += (diff[t] * own) ** 2;
+  return scalbn(Math.sqrt(sum), -Math.round(Math.log2(own * half)));
+}
+
 /** How the neighbours are searched: 'auto' picks the grid for d ≤ 3 and n ≥ GRID_MIN_SAMPLES. */
 export type NeighborsMethod = 'auto' | 'brute' | 'grid';
 
 /** Below this many rows the brute force is as fast as building a grid. */
 const GRID_MIN_SAMPLES = 2048;
 
-/**
- * Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm; and the power of
- * two the ingest scaled X by.
- */
-export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): { others: Int32Array; scale: number } {
+/** Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm. */
+export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): Int32Array {
   const kernels = getKernels();
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
@@ -116,7 +131,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
   };
   // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
   // integer, so that its exact ties stay exact.
-  const { x, scale, regions: ptr } = ingest(kernels, data, { what, roundShift: true, regions, advice: 'use fewer rows or a smaller nNeighbors' });
+  const { x, regions: ptr } = ingest(kernels, data, { what, roundShift: true, regions, advice: 'use fewer rows or a smaller nNeighbors' });
   if (useGrid) {
     buildGrid(kernels, x, n, d, k, ptr);
     for (let start = 0; start < n; start += QUERY_CHUNK) {
@@ -128,7 +143,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
       kernels.kneighborsChunk(x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
     }
   }
-  return { others: i32View(kernels, ptr.indices, n * k).slice(), scale };
+  return i32View(kernels, ptr.indices, n * k).slice();
 }
 
 /**
