@@ -212,8 +212,14 @@ describe('small things that were wrong', () => {
     }
   });
 
-  test('quantize refuses null and true inside a plain pixel array', () => {
-    for (const bad of [null, true]) {
+  test('a fit that stops at maxIter says so, through onWarning', () => {
+    const warnings: [string, string][] = [];
+    new KMeans({ nClusters: 4, randomState: 0, maxIter: 1, onWarning: (message, kind) => warnings.push([message, kind]) }).fit(blobsX);
+    expect(warnings).toEqual([[expect.stringMatching(/did not converge within maxIter=1 iterations; raise maxIter or tol/), 'CONVERGENCE']]);
+  });
+
+  test("quantize refuses null, true and values outside [0, 255] inside a plain pixel array (fractions are colours too)", () => {
+    for (const bad of [null, true, 300, -1]) {
       const pixels: unknown[] = Array(48).fill(1);
       pixels[5] = bad;
       expectWasmeansError(() => quantize(pixels as number[], { width: 4, height: 4, channels: 3, nColors: 2 }), 'INVALID_INPUT', new RegExp(`pixel 1 channel 2 is ${bad}`));
