@@ -89,21 +89,25 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
 }
 
 /**
- * ‖a − b‖ in float64: the bits of the plain sum of squares wherever that neither overflows nor underflows, and
- * neither anywhere. The differences are squared scaled by a power of two of their largest; differences beyond
- * float64 (of values near ±1.8e308) are taken of the halves.
+ * ‖a − b‖ in float64: the plain sum of squares where it neither overflows nor underflows, and otherwise the same
+ * free of both: the differences squared scaled by a power of two of their largest (of the halves, for differences
+ * beyond float64, of values near ±1.8e308).
  */
 function distance(a: Float64Array, b: Float64Array, diff: Float64Array): number {
+  let sum = 0;
+  for (let t = 0; t < a.length; t++) sum += (diff[t] = a[t] - b[t]) ** 2;
+  // Terms lost to underflow are then below the sum's last bit.
+  if (sum >= 2 ** -969 && sum < Infinity) return Math.sqrt(sum);
   let half = 1;
   let largest = 0;
-  for (let t = 0; t < a.length; t++) largest = Math.max(largest, Math.abs((diff[t] = a[t] - b[t])));
+  for (let t = 0; t < a.length; t++) largest = Math.max(largest, Math.abs(diff[t]));
   if (largest === Infinity) {
     half = 0.5;
     largest = 0;
     for (let t = 0; t < a.length; t++) largest = Math.max(largest, Math.abs((diff[t] = a[t] * half - b[t] * half)));
   }
   const own = powerOfTwoScale(largest);
-  let sum = 0;
+  sum = 0;
   for (let t = 0; t < a.length; t++) sum += (diff[t] * own) ** 2;
   return scalbn(Math.sqrt(sum), -Math.round(Math.log2(own * half)));
 }
