@@ -92,7 +92,7 @@ export default [
     // One build for every entry: the modules they share (errors, RandomState, the wasm instance) go to shared
     // chunks, so that a WasmeansError thrown by wasmeans/datasets is an instance of the core's WasmeansError and
     // wasmeans/spectral runs on the instance that init() from 'wasmeans' (or its workerd entry) set up.
-    input: { index: 'src/index.ts', workerd: 'src/workerd.ts', datasets: 'src/datasets.ts', spectral: 'src/spectral.ts' },
+    input: { index: 'src/index.ts', workerd: 'src/workerd.ts', datasets: 'src/datasets.ts', spectral: 'src/spectral.ts', manifold: 'src/manifold.ts' },
     external: ['./wasmeans.wasm'],
     output: [
       { dir: 'build', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks },
@@ -105,4 +105,5 @@ export default [
   declarations('src/workerd.ts', 'workerd', ['./wasmeans.wasm']),
   declarations('src/datasets.ts', 'datasets'),
   declarations('src/spectral.ts', 'spectral'),
+  declarations('src/manifold.ts', 'manifold'),
 ];

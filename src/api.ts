@@ -23,3 +23,5 @@ export {
   SpectralClustering, type SpectralClusteringOptions, type SpectralAffinity, type SpectralAssignLabels,
 } from './cluster/spectral';
 export { spectralEmbedding, type SpectralEmbeddingOptions, type EigenSolver } from './manifold/spectral-embedding';
+export { TSNE, type TSNEOptions, type TSNEMethod, type TSNEProgress } from './manifold/tsne';
+export { trustworthiness, type TrustworthinessOptions } from './manifold/trustworthiness';

@@ -129,28 +129,42 @@ export function addTranspose(a: CsrMatrix, alpha: number, beta: number): CsrMatr
       }
     }
   }
-  const indptr = new Int32Array(n + 1);
+  // Each row's entries into column order by a stable counting sort over columns (rows visited in order), so that
+  // equal columns meet in the order they were listed and are summed in it.
+  const byColumn = new Int32Array(n + 1);
+  for (let e = 0; e < total; e++) byColumn[cols[e] + 1]++;
+  for (let j = 0; j < n; j++) byColumn[j + 1] += byColumn[j];
+  const sortedRow = new Int32Array(total);
+  const sortedEntry = new Int32Array(total);
+  const at = byColumn.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    for (let e = count[i]; e < count[i + 1]; e++) {
+      const slot = at[cols[e]]++;
+      sortedRow[slot] = i;
+      sortedEntry[slot] = e;
+    }
+  }
   const indices = new Int32Array(total);
   const data = new Float64Array(total);
-  let out = 0;
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const start = count[i];
-    const end = count[i + 1];
-    order.length = 0;
-    for (let e = start; e < end; e++) order.push(e);
-    // Stable, so equal columns are summed in the order they were listed.
-    order.sort((p, q) => cols[p] - cols[q] || p - q);
-    for (const e of order) {
-      if (out > indptr[i] && indices[out - 1] === cols[e]) data[out - 1] += vals[e];
-      else {
-        indices[out] = cols[e];
-        data[out++] = vals[e];
-      }
+  const end = count.slice(0, n);
+  for (let slot = 0; slot < total; slot++) {
+    const i = sortedRow[slot];
+    const e = sortedEntry[slot];
+    if (end[i] > count[i] && indices[end[i] - 1] === cols[e]) data[end[i] - 1] += vals[e];
+    else {
+      indices[end[i]] = cols[e];
+      data[end[i]++] = vals[e];
     }
-    indptr[i + 1] = out;
   }
-  return { indptr, indices: indices.slice(0, out), data: data.slice(0, out), rows: n, cols: n };
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i] + (end[i] - count[i]);
+  const outIndices = new Int32Array(indptr[n]);
+  const outData = new Float64Array(indptr[n]);
+  for (let i = 0; i < n; i++) {
+    outIndices.set(indices.subarray(count[i], end[i]), indptr[i]);
+    outData.set(data.subarray(count[i], end[i]), indptr[i]);
+  }
+  return { indptr, indices: outIndices, data: outData, rows: n, cols: n };
 }
 
 /** The largest |A[i, j] − A[j, i]| and where, from A's canonical form and its symmetric part S (A − S = (A − Aᵀ)/2). */

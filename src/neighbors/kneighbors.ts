@@ -45,7 +45,7 @@ export function kneighborsGraph(x: DataInput, nNeighbors: number, options?: KNei
   }
   // Neighbours other than the row itself.
   const nOthers = includeSelf ? nNeighbors - 1 : nNeighbors;
-  const others = nOthers > 0 ? searchOthers(data, nOthers) : new Int32Array(0);
+  const others = nOthers > 0 ? searchOthers(data, nOthers).indices : new Int32Array(0);
 
   const indptr = new Int32Array(n + 1);
   const indices = new Int32Array(n * nNeighbors);
@@ -118,8 +118,11 @@ export type NeighborsMethod = 'auto' | 'brute' | 'grid';
 /** Below this many rows the brute force is as fast as building a grid. */
 const GRID_MIN_SAMPLES = 2048;
 
-/** Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm. */
-export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): Int32Array {
+/**
+ * Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm, with their
+ * float32 squared distances in X's units times a power of two (the ingest's scale, squared).
+ */
+export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): { indices: Int32Array; sqDistances: Float32Array } {
   const kernels = getKernels();
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
@@ -147,7 +150,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
       kernels.kneighborsChunk(x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
     }
   }
-  return i32View(kernels, ptr.indices, n * k).slice();
+  return { indices: i32View(kernels, ptr.indices, n * k).slice(), sqDistances: f32View(kernels, ptr.sqDist, n * k).slice() };
 }
 
 /**

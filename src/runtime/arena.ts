@@ -41,7 +41,7 @@ export function refuseBeyondWasm32(kernels: Kernels, bytes: number, what: string
  */
 export function allocate<T extends RegionSizes>(kernels: Kernels, sizes: T, what: string, advice: string, append = false): Regions<T> {
   const heap = Math.ceil(kernels.heapBase() / ALIGN) * ALIGN;
-  const base = append ? arenaTop : heap;
+  const base = append ? Math.max(arenaTop, heap) : heap;
   const end = base + arenaBytes(sizes);
   refuseBeyondWasm32(kernels, end - heap, what, advice);
   const memory = kernels.memory;

@@ -105,3 +105,16 @@ test('an uncaught WasmeansError prints as one, with a short source line and its 
   // Node prints the throwing line of the package's source above the error: short, not kilobytes of one line.
   expect(Math.max(...result.stderr.split('\n').map((line) => line.length))).toBeLessThan(400);
 });
+
+test('wasmeans/manifold runs t-SNE on the instance init() from wasmeans set up, in ESM and CJS', () => {
+  const body = `
+await init();
+const { X, y } = makeBlobs({ nSamples: 120, nFeatures: 5, centers: 3, randomState: 0 });
+const embedded = new TSNE({ perplexity: 15, randomState: 0 }).fitTransform(X);
+console.log(JSON.stringify({ rows: embedded.rows, cols: embedded.cols, trusted: trustworthiness(X, embedded) > 0.9 }));
+`;
+  const esm = `import { init } from 'wasmeans';\nimport { TSNE, trustworthiness } from 'wasmeans/manifold';\nimport { makeBlobs } from 'wasmeans/datasets';\n${body}`;
+  const cjs = `const { init } = require('wasmeans');\nconst { TSNE, trustworthiness } = require('wasmeans/manifold');\nconst { makeBlobs } = require('wasmeans/datasets');\n(async () => {${body}})();`;
+  expect(run('manifold.mjs', esm)).toEqual({ rows: 120, cols: 2, trusted: true });
+  expect(run('manifold.cjs', cjs)).toEqual({ rows: 120, cols: 2, trusted: true });
+});

@@ -1,7 +1,7 @@
 // The Lanczos iteration's kernels (assembly/manifold/krylov.ts) against naive float64 loops, on lengths that hit
 // the odd last element and counts that hit the odd last vector.
 import { describe, expect, test } from 'vitest';
-import { f64, inWasm, kernels, useKernels } from '../kernels';
+import { f32, f64, inWasm, kernels, useKernels } from '../kernels';
 import { testRng } from '../reference';
 
 useKernels();
@@ -70,4 +70,169 @@ describe('dotColumns, subtractColumns, combineColumns', () => {
       close(f64(ptr.out, 2 * n), combined);
     });
   }
+});
+
+// t-SNE's kernels (assembly/manifold/tsne.ts) against naive float64 loops.
+describe('t-SNE kernels', () => {
+  const points = (n: number, dim: number, seed: number, spread = 3) => {
+    const rng = testRng(seed);
+    return Float32Array.from({ length: n * dim }, () => rng.normal() * spread);
+  };
+  const studentT = (d2: number, dof: number) => (dof / (dof + d2)) ** ((dof + 1) / 2);
+
+  test('perplexityRows: each row sums to 1 at the desired entropy; the diagonal left out when asked', () => {
+    const rng = testRng(5);
+    for (const [nRows, nCols, skip] of [[6, 9, 0], [9, 9, 1]]) {
+      const d = Float32Array.from({ length: nRows * nCols }, () => rng.int(50) + rng.normal() ** 2);
+      const ptr = inWasm({ d, p: nRows * nCols * 8 });
+      kernels.perplexityRows(ptr.d, nRows, nCols, skip, 4, ptr.p);
+      const p = f64(ptr.p, nRows * nCols);
+      for (let i = 0; i < nRows; i++) {
+        const row = p.slice(i * nCols, (i + 1) * nCols);
+        if (skip) expect(row[i]).toBe(0);
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+        const entropy = -row.reduce((a, v) => a + (v > 0 ? v * Math.log(v) : 0), 0);
+        expect(Math.abs(entropy - Math.log(4))).toBeLessThan(1e-4);
+      }
+    }
+  });
+
+  for (const dim of [1, 2, 3]) {
+    test(`tsneAttractive, bhGradient: ${dim} dimensions`, () => {
+      const n = 23;
+      const rng = testRng(dim);
+      const y = points(n, dim, 10 + dim);
+      const indptr = [0];
+      const indices: number[] = [];
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) if (j !== i && rng.int(3) === 0) indices.push(j);
+        indptr.push(indices.length);
+      }
+      const values = Float32Array.from(indices, () => rng.int(100) / 1000 + 0.001);
+      const dof = Math.max(dim - 1, 1);
+      const sumQ = 17.5;
+      const ptr = inWasm({ indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values, y, force: n * dim * 4, repulse: points(n, dim, 3), grad: n * dim * 4 });
+      for (const computeError of [0, 1]) {
+        const error = kernels.tsneAttractive(ptr.indptr, ptr.indices, ptr.values, ptr.y, dim, 0, n, dof, sumQ, computeError, ptr.force);
+        const force = f32(ptr.force, n * dim);
+        let expectedError = 0;
+        for (let i = 0; i < n; i++) {
+          const expected = new Array(dim).fill(0);
+          for (let e = indptr[i]; e < indptr[i + 1]; e++) {
+            const j = indices[e];
+            let d2 = 0;
+            for (let t = 0; t < dim; t++) d2 += (y[i * dim + t] - y[j * dim + t]) ** 2;
+            const q = studentT(d2, dof);
+            for (let t = 0; t < dim; t++) expected[t] += values[e] * q * (y[i * dim + t] - y[j * dim + t]);
+            expectedError += values[e] * Math.log(values[e] / (q / sumQ));
+          }
+          for (let t = 0; t < dim; t++) expect(force[i * dim + t]).toBeCloseTo(expected[t], 5);
+        }
+        if (computeError) expect(error).toBeCloseTo(expectedError, 5);
+      }
+      kernels.bhGradient(ptr.force, ptr.repulse, n * dim, sumQ, 4, ptr.grad);
+      const force = f32(ptr.force, n * dim);
+      const repulse = f32(ptr.repulse, n * dim);
+      f32(ptr.grad, n * dim).forEach((g, k) => expect(g).toBeCloseTo((force[k] - repulse[k] / sumQ) * 4, 5));
+    });
+
+    test(`bhBuild and bhRepulsive: ${dim} dimensions, exact at angle 0, duplicates left out, room refused`, () => {
+      const n = 150;
+      const y = points(n, dim, 20 + dim);
+      // Two duplicates of point 0 and a cluster of near points (deep cells).
+      for (let t = 0; t < dim; t++) {
+        y[dim + t] = y[t];
+        y[2 * dim + t] = y[t] + 1e-7;
+        for (let k = 3; k < 12; k++) y[k * dim + t] = 5 + k * 1e-3 * (t + 1);
+      }
+      const capacity = 4 * n;
+      const slots = n + 3 * capacity;
+      const ptr = inWasm({
+        y, tree: capacity * 136, packed: capacity * Math.ceil((1 << dim) / 4) * 96, next: n * 4, ordered: slots * (dim + 1) * 4, index: slots * 4,
+        stack: 64 * (1 << dim) * 4, list: 16 * (capacity + 4) + 16 * slots + 4 * capacity, neg: n * dim * 4,
+      });
+      expect(kernels.bhBuild(ptr.y, n, dim, 3, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index)).toBe(-1);
+      const cells = kernels.bhBuild(ptr.y, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index);
+      expect(cells).toBeGreaterThan(1);
+      const dof = Math.max(dim - 1, 1);
+      const sumQ = kernels.bhRepulsive(ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, cells, dim, dof, 0, capacity, ptr.stack, ptr.list, ptr.neg);
+      const neg = f32(ptr.neg, n * dim);
+      let expectedSum = 0;
+      for (let i = 0; i < n; i++) {
+        const expected = new Array(dim).fill(0);
+        for (let j = 0; j < n; j++) {
+          let d2 = 0;
+          let duplicate = true;
+          for (let t = 0; t < dim; t++) {
+            const dt = y[i * dim + t] - y[j * dim + t];
+            d2 += dt * dt;
+            duplicate &&= Math.abs(dt) <= 1e-6;
+          }
+          if (duplicate) continue;
+          const q = studentT(d2, dof);
+          expectedSum += q;
+          for (let t = 0; t < dim; t++) expected[t] += q * q * (y[i * dim + t] - y[j * dim + t]);
+        }
+        for (let t = 0; t < dim; t++) expect(neg[i * dim + t]).toBeCloseTo(expected[t], 4);
+      }
+      expect(sumQ / expectedSum).toBeCloseTo(1, 5);
+    });
+  }
+
+  test('tsneExactGradient: the naive float64 gradient and KL', () => {
+    for (const dim of [2, 4]) {
+      const n = 12;
+      const rng = testRng(dim + 40);
+      const y = points(n, dim, dim + 41);
+      const P = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) P[i * n + j] = P[j * n + i] = rng.int(20) / 1000 + 1e-4;
+      const dof = Math.max(dim - 1, 1);
+      const ptr = inWasm({ P, y, grad: n * dim * 4 });
+      const kl = kernels.tsneExactGradient(ptr.P, ptr.y, n, dim, dof, 2, ptr.grad);
+      const w = (i: number, j: number) => {
+        let d2 = 0;
+        for (let t = 0; t < dim; t++) d2 += (y[i * dim + t] - y[j * dim + t]) ** 2;
+        return (1 + d2 / dof) ** (-(dof + 1) / 2);
+      };
+      let total = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) total += w(i, j);
+      let expectedKl = 0;
+      const grad = f32(ptr.grad, n * dim);
+      for (let i = 0; i < n; i++) {
+        const expected = new Array(dim).fill(0);
+        for (let j = 0; j < n; j++) {
+          if (j === i) continue;
+          const q = w(i, j) / total;
+          if (j > i) expectedKl += 2 * 2 * P[i * n + j] * Math.log((2 * P[i * n + j]) / q);
+          for (let t = 0; t < dim; t++) expected[t] += ((2 * (dof + 1)) / dof) * (2 * P[i * n + j] - q) * w(i, j) * (y[i * dim + t] - y[j * dim + t]);
+        }
+        for (let t = 0; t < dim; t++) expect(grad[i * dim + t]).toBeCloseTo(expected[t], 5);
+      }
+      expect(kl).toBeCloseTo(expectedKl, 10);
+    }
+  });
+
+  test('tsneStep: gains, momentum and the step in float32', () => {
+    const count = 11;
+    const rng = testRng(77);
+    const grad = Float32Array.from({ length: count }, () => rng.normal());
+    const update = Float32Array.from({ length: count }, () => rng.normal());
+    const gains = Float32Array.from({ length: count }, () => (rng.int(3) === 0 ? 0.011 : 1 + rng.int(5) / 10));
+    const pos = Float32Array.from({ length: count }, () => rng.normal());
+    const ptr = inWasm({ grad, update, gains, pos });
+    const norm2 = kernels.tsneStep(ptr.grad, ptr.update, ptr.gains, ptr.pos, count, Math.fround(0.8), Math.fround(150), Math.fround(0.01));
+    const f = Math.fround;
+    let expectedNorm = 0;
+    for (let k = 0; k < count; k++) {
+      let gain = update[k] * grad[k] < 0 ? f(gains[k] + f(0.2)) : f(gains[k] * f(0.8));
+      gain = Math.max(gain, f(0.01));
+      const g = f(grad[k] * gain);
+      const u = f(f(f(0.8) * update[k]) - f(f(150) * g));
+      expect(f32(ptr.gains, count)[k]).toBe(gain);
+      expect(f32(ptr.update, count)[k]).toBe(u);
+      expect(f32(ptr.pos, count)[k]).toBe(f(pos[k] + u));
+      expectedNorm += g * g;
+    }
+    expect(norm2).toBeCloseTo(expectedNorm, 10);
+  });
 });

@@ -1,0 +1,311 @@
+// scikit-learn 1.2's TSNE: input similarities P (tsne-affinities.ts), an initial embedding ('pca', 'random' or
+// given), then gradient descent with gains and momentum in two stages, 250 iterations with P exaggerated at
+// momentum 0.5 and the rest at 0.8, stopping on scikit-learn's rules. The gradient is Barnes-Hut's (a tree over
+// the embedding, wasm), or exact (O(n²), for small n and to test the others against). Positions, gradients and
+// the optimiser's state are float32, as scikit-learn's are.
+import { checkValues, type DataInput, type Matrix, matrix, readData, type Data, copyRows } from '../core/data';
+import { WasmeansError } from '../core/errors';
+import { type OptionsOf, type ParamSpecs, positional, type Resolved, resolveParams } from '../core/params';
+import { RandomState } from '../core/random';
+import { type CsrMatrix } from '../core/sparse';
+import { allocate, f32View, f64View, i32View } from '../runtime/arena';
+import { getKernels, type Kernels } from '../runtime/module';
+import { exactAffinities, nearestNeighbourAffinities } from './tsne-affinities';
+import { symmetricEigen } from './linalg';
+
+export type TSNEMethod = 'barnes_hut' | 'exact';
+
+/** What onProgress receives every 50 iterations (when scikit-learn checks its stopping rules). */
+export interface TSNEProgress {
+  /** 0-based, as scikit-learn's n_iter_. */
+  iteration: number;
+  /** KL divergence at that iteration (with P exaggerated during the first 250). */
+  klDivergence: number;
+  /** ‖gradient‖ after the gains. */
+  gradientNorm: number;
+}
+
+export function tsneParams() {
+  return {
+    /** Dimensions of the embedding; Barnes-Hut takes at most 3. */
+    nComponents: { kind: 'integer', min: 1, fallback: 2 },
+    /** The effective number of neighbours each point's Gaussian is fitted to; less than nSamples. */
+    perplexity: { kind: 'number', min: 0, exclusive: true, fallback: 30 },
+    /** How much P is multiplied by for the first 250 iterations. */
+    earlyExaggeration: { kind: 'number', min: 1, fallback: 12 },
+    /** Step size; 'auto': max(nSamples / earlyExaggeration / 4, 50), as scikit-learn. */
+    learningRate: { kind: 'number', min: 0, exclusive: true, literal: 'auto', fallback: 'auto' },
+    /** Iterations at most, the 250 exaggerated ones included. */
+    maxIter: { kind: 'integer', min: 250, fallback: 1000 },
+    /** Stop after this many iterations without a lower KL divergence (checked every 50, after the first 250). */
+    nIterWithoutProgress: { kind: 'integer', min: -1, fallback: 300 },
+    /** Stop when the gradient's norm falls to this (checked every 50 iterations). */
+    minGradNorm: { kind: 'number', min: 0, fallback: 1e-7 },
+    /** The start: 'pca' (exact principal components, scaled to a standard deviation of 1e-4 in the first), 'random' (N(0, 1e-4²)), or an nSamples × nComponents Matrix. */
+    init: {
+      check: (value: unknown, name: string): 'pca' | 'random' | DataInput => {
+        if (value === 'pca' || value === 'random') return value;
+        if (typeof value === 'string') {
+          throw new WasmeansError('INVALID_PARAMETER', `${name} must be 'pca', 'random' or an nSamples × nComponents matrix, got ${JSON.stringify(value)}`);
+        }
+        readData(value as DataInput, name);
+        return value as DataInput;
+      },
+      fallback: 'pca',
+    },
+    /** 'barnes_hut' (O(n log n), nComponents ≤ 3) or 'exact' (O(n²)). */
+    method: { values: ['barnes_hut', 'exact'] satisfies TSNEMethod[], fallback: 'barnes_hut' },
+    /** Barnes-Hut's trade-off: a cell stands for its points when its width is below angle × its distance. */
+    angle: { kind: 'number', min: 0, max: 1, fallback: 0.5 },
+    /** Seed of the 'random' init: the same draws as scikit-learn's for the same seed. @default random */
+    randomState: { kind: 'seed' },
+    /** Called with { iteration, klDivergence, gradientNorm } every 50 iterations, when scikit-learn checks its stopping rules. @default none */
+    onProgress: { kind: 'function', fallback: undefined as ((progress: TSNEProgress) => void) | undefined },
+  } as const satisfies ParamSpecs;
+}
+export type TSNEOptions = OptionsOf<ReturnType<typeof tsneParams>>;
+type TSNEParams = Resolved<ReturnType<typeof tsneParams>>;
+
+const EXPLORATION_ITERATIONS = 250;
+const CHECK_EVERY = 50;
+const MIN_GAIN = 0.01;
+
+/** scikit-learn's sklearn.manifold.TSNE. */
+export class TSNE {
+  private readonly options: TSNEParams;
+  /** The embedding of the last fit: nSamples × nComponents. */
+  embedding: Matrix | undefined;
+  /** KL divergence after the optimisation, as scikit-learn's kl_divergence_. */
+  klDivergence = NaN;
+  /** The last iteration run (0-based), as scikit-learn's n_iter_. */
+  nIter = 0;
+  nFeaturesIn = 0;
+  /** The learning rate used, as scikit-learn's learning_rate_. */
+  learningRate = NaN;
+
+  /** `options` or, as scikit-learn's first positional argument, nComponents. */
+  constructor(options?: TSNEOptions | number) {
+    this.options = resolveParams(tsneParams(), positional('nComponents', options), 'TSNE');
+  }
+
+  fit(x: DataInput): this {
+    const data = readData(x);
+    checkValues(data, 'X');
+    const o = this.options;
+    const n = data.rows;
+    if (n < 2) throw new WasmeansError('INVALID_INPUT', `TSNE needs at least 2 samples, got ${n}`);
+    if (o.perplexity >= n) throw new WasmeansError('INVALID_PARAMETER', `perplexity must be less than nSamples=${n}, got ${o.perplexity}`);
+    if (o.method === 'barnes_hut' && o.nComponents > 3) {
+      throw new WasmeansError('INVALID_PARAMETER', `method 'barnes_hut' takes nComponents <= 3 (its tree splits each cell in 2^nComponents), got ${o.nComponents}; use method 'exact'`);
+    }
+    const rng = RandomState.fromOptional(o.randomState);
+    const learningRate = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration / 4, 50) : o.learningRate;
+    const start = initialEmbedding(data, o, rng);
+    const P = o.method === 'exact' ? { dense: exactAffinities(data, o.perplexity) } : { sparse: nearestNeighbourAffinities(data, o.perplexity) };
+    const result = optimise(P, start, n, o, learningRate);
+    this.embedding = matrix(Float64Array.from(result.positions), n, o.nComponents);
+    this.klDivergence = result.klDivergence;
+    this.nIter = result.nIter;
+    this.nFeaturesIn = data.cols;
+    this.learningRate = learningRate;
+    return this;
+  }
+
+  fitTransform(x: DataInput): Matrix {
+    return this.fit(x).embedding as Matrix;
+  }
+}
+
+/** The start of the descent, float32: scikit-learn's 'pca' (scaled) or 'random' init, or the given matrix. */
+function initialEmbedding(data: Data, o: TSNEParams, rng: RandomState): Float32Array {
+  const n = data.rows;
+  const k = o.nComponents;
+  // scikit-learn: 1e-4 * standard_normal(...).astype(float32), a float32 product.
+  if (o.init === 'random') return Float32Array.from({ length: n * k }, () => Math.fround(1e-4) * Math.fround(rng.normal(0, 1)));
+  if (o.init === 'pca') {
+    if (k > data.cols) throw new WasmeansError('INVALID_PARAMETER', `init 'pca' needs nComponents <= nFeatures=${data.cols}, got ${k}; use init 'random'`);
+    const projected = Float32Array.from(principalComponents(data, k));
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += projected[i * k];
+    mean /= n;
+    let variance = 0;
+    for (let i = 0; i < n; i++) variance += (projected[i * k] - mean) ** 2;
+    const std = Math.sqrt(variance / n);
+    return projected.map((v) => (v / std) * 1e-4);
+  }
+  const given = readData(o.init, 'init');
+  if (given.rows !== n || given.cols !== k) {
+    throw new WasmeansError('INVALID_INPUT', `init must be nSamples × nComponents = ${n} × ${k}, got ${given.rows} × ${given.cols}`);
+  }
+  checkValues(given, 'init');
+  const out = new Float64Array(n * k);
+  copyRows(given, 0, n, out);
+  return Float32Array.from(out);
+}
+
+/**
+ * X centred and projected on its first k principal axes (the covariance's top eigenvectors), each axis signed as
+ * scikit-learn's svd_flip signs it: the projection largest in magnitude is positive.
+ */
+function principalComponents(data: Data, k: number): Float64Array {
+  const { rows: n, cols: d } = data;
+  const x = new Float64Array(n * d);
+  copyRows(data, 0, n, x);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t] += x[i * d + t];
+  for (let t = 0; t < d; t++) mean[t] /= n;
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) x[i * d + t] -= mean[t];
+  const covariance = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    for (let s = 0; s < d; s++) {
+      const xs = x[i * d + s];
+      if (xs === 0) continue;
+      for (let t = s; t < d; t++) covariance[s * d + t] += xs * x[i * d + t];
+    }
+  }
+  for (let s = 0; s < d; s++) for (let t = 0; t < s; t++) covariance[s * d + t] = covariance[t * d + s];
+  const { values, vectors } = symmetricEigen(covariance, d);
+  const order = Array.from({ length: d }, (_, c) => c).sort((a, b) => values[b] - values[a]).slice(0, k);
+  const out = new Float64Array(n * k);
+  order.forEach((c, at) => {
+    let largest = 0;
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      for (let t = 0; t < d; t++) v += x[i * d + t] * vectors[t * d + c];
+      out[i * k + at] = v;
+      if (Math.abs(v) > Math.abs(largest)) largest = v;
+    }
+    if (largest < 0) for (let i = 0; i < n; i++) out[i * k + at] = -out[i * k + at];
+  });
+  return out;
+}
+
+/** P: a symmetric CSR over the nearest neighbours (Barnes-Hut), or all pairs as a dense n × n matrix (exact). */
+export interface Affinities {
+  sparse?: CsrMatrix;
+  dense?: Float64Array;
+}
+
+/** The KL divergence and its gradient (times scikit-learn's c) at the given positions, as one step sees them. */
+export function klGradientAt(P: Affinities, positions: Float32Array, n: number, dim: number, angle: number, exaggeration: number) {
+  const work = workspace(getKernels(), P, n, dim, angle);
+  work.positions().set(positions);
+  const kl = work.gradient(exaggeration, true);
+  return { kl, grad: work.gradients().slice() };
+}
+
+/** Gradient descent in two stages, as scikit-learn's _tsne and _gradient_descent. */
+function optimise(P: Affinities, start: Float32Array, n: number, o: TSNEParams, learningRate: number) {
+  const kernels = getKernels();
+  const dim = o.nComponents;
+  const count = n * dim;
+  const work = workspace(kernels, P, n, dim, o.angle);
+  work.positions().set(start);
+  const lr = Math.fround(learningRate);
+  let klDivergence = NaN;
+  let iteration = 0;
+  // Stage 1: exaggerated P at momentum 0.5 for 250 iterations; stage 2: the rest at 0.8.
+  const stages = [
+    { exaggeration: o.earlyExaggeration, momentum: 0.5, first: 0, last: EXPLORATION_ITERATIONS, withoutProgress: EXPLORATION_ITERATIONS },
+    { exaggeration: 1, momentum: 0.8, first: 0, last: o.maxIter, withoutProgress: o.nIterWithoutProgress },
+  ];
+  for (const [index, stage] of stages.entries()) {
+    if (index === 1) {
+      if (!(iteration < EXPLORATION_ITERATIONS || o.maxIter - EXPLORATION_ITERATIONS > 0)) break;
+      stage.first = iteration + 1;
+    }
+    let bestError = Number.MAX_VALUE;
+    let bestIteration = stage.first;
+    let i = stage.first;
+    for (; i < stage.last; i++) {
+      const check = (i + 1) % CHECK_EVERY === 0;
+      const error = work.gradient(stage.exaggeration, check || i === stage.last - 1);
+      const norm = Math.sqrt(work.step(Math.fround(stage.momentum), lr));
+      if (!Number.isNaN(error)) klDivergence = error;
+      if (check) {
+        o.onProgress?.({ iteration: i, klDivergence: error, gradientNorm: norm });
+        if (error < bestError) {
+          bestError = error;
+          bestIteration = i;
+        } else if (i - bestIteration > stage.withoutProgress) {
+          break;
+        }
+        if (norm <= o.minGradNorm) break;
+      }
+    }
+    iteration = Math.min(i, stage.last - 1);
+  }
+  return { positions: work.positions().slice(), klDivergence, nIter: iteration };
+}
+
+/**
+ * t-SNE's regions in wasm memory, laid out in one go: P, the optimiser's state, and for Barnes-Hut the forces and
+ * the tree. A tree that outgrows its room (deep chains of close points) gets twice as much, everything else
+ * carried over.
+ */
+function workspace(kernels: Kernels, P: Affinities, n: number, dim: number, angle: number) {
+  const count = n * dim;
+  const dof = Math.max(dim - 1, 1);
+  const c = Math.fround((2 * (dof + 1)) / dof);
+  const theta2 = Math.fround(angle * angle);
+  const csr = P.sparse;
+  const nnz = csr ? csr.indptr[n] : 0;
+  const packedBytes = Math.ceil((1 << dim) / 4) * 96;
+  let capacity = csr ? Math.ceil(n / 2) + 64 : 0;
+  const slots = () => n + 3 * capacity;
+  const what = `t-SNE on ${n} samples`;
+  const advice = csr ? 'use fewer samples' : "use fewer samples, or method 'barnes_hut'";
+  const layout = () => allocate(kernels, {
+    dense: P.dense ? n * n * 8 : 0, indptr: csr ? (n + 1) * 4 : 0, indices: nnz * 4, values: nnz * 4,
+    grad: count * 4, update: count * 4, gains: count * 4, pos: count * 4,
+    attract: csr ? count * 4 : 0, repulse: csr ? count * 4 : 0, stack: csr ? 64 * (1 << dim) * 4 : 0,
+    tree: capacity * 136, packed: capacity * packedBytes, next: csr ? n * 4 : 0,
+    ordered: csr ? slots() * (dim + 1) * 4 : 0, index: csr ? slots() * 4 : 0,
+    list: csr ? 16 * (capacity + 4) + 16 * (n + 4) + 4 * capacity : 0,
+  }, what, advice);
+  let ptr = layout();
+  if (P.dense) f64View(kernels, ptr.dense, n * n).set(P.dense);
+  if (csr) {
+    i32View(kernels, ptr.indptr, n + 1).set(csr.indptr);
+    i32View(kernels, ptr.indices, nnz).set(csr.indices);
+  }
+  f32View(kernels, ptr.update, count).fill(0);
+  f32View(kernels, ptr.gains, count).fill(1);
+  let exaggerated = NaN;
+
+  const grow = () => {
+    const saved = ['indptr', 'indices', 'values', 'update', 'gains', 'pos'] as const;
+    const sizes = { indptr: (n + 1) * 4, indices: nnz * 4, values: nnz * 4, update: count * 4, gains: count * 4, pos: count * 4 };
+    const bytes = saved.map((name) => new Uint8Array(kernels.memory.buffer, ptr[name], sizes[name]).slice());
+    capacity *= 2;
+    ptr = layout();
+    saved.forEach((name, k) => new Uint8Array(kernels.memory.buffer, ptr[name], bytes[k].length).set(bytes[k]));
+  };
+
+  return {
+    positions: () => f32View(kernels, ptr.pos, count),
+    gradients: () => f32View(kernels, ptr.grad, count),
+    /** The gradient into grad; the KL divergence when asked, else NaN. */
+    gradient(exaggeration: number, computeError: boolean): number {
+      if (P.dense) {
+        const kl = kernels.tsneExactGradient(ptr.dense, ptr.pos, n, dim, dof, exaggeration, ptr.grad);
+        return computeError ? kl : NaN;
+      }
+      if (exaggeration !== exaggerated) {
+        // scikit-learn's float32 copy of P times the exaggeration.
+        f32View(kernels, ptr.values, nnz).set((csr as CsrMatrix).data.map((v) => v * exaggeration));
+        exaggerated = exaggeration;
+      }
+      let cells: number;
+      while ((cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index)) < 0) grow();
+      const sumQ = kernels.bhRepulsive(
+        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), cells, dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse,
+      );
+      const error = kernels.tsneAttractive(ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, 0, n, Math.fround(dof), sumQ, computeError ? 1 : 0, ptr.attract);
+      kernels.bhGradient(ptr.attract, ptr.repulse, count, Math.fround(sumQ), c, ptr.grad);
+      return computeError ? error : NaN;
+    },
+    /** One step of the descent; returns ‖gradient‖² after the gains. */
+    step: (momentum: number, learningRate: number) => kernels.tsneStep(ptr.grad, ptr.update, ptr.gains, ptr.pos, count, momentum, learningRate, Math.fround(MIN_GAIN)),
+  };
+}
