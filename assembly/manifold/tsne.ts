@@ -95,8 +95,8 @@ function studentT(d2: f32, dof: f32): f32 {
  * OUT forcePtr (rows start..end of n × dim f32).
  */
 export function tsneAttractive(
-  indptrPtr: usize, indicesPtr: usize, valuesPtr: usize, posPtr: usize, dim: i32, start: i32, end: i32,
-  dof: f32, sumQ: f64, computeError: i32, forcePtr: usize,
+  indptrPtr: usize, indicesPtr: usize, valuesPtr: usize, posPtr: usize, dim: i32, dof: f32, sumQ: f64, computeError: i32, forcePtr: usize,
+  start: i32, end: i32,
 ): f64 {
   if (dim == 2 && dof == 1 && !computeError) {
     attractive2(indptrPtr, indicesPtr, valuesPtr, posPtr, start, end, forcePtr);
@@ -437,7 +437,7 @@ function packCells(treePtr: usize, packedPtr: usize, cells: i32, dim: i32): void
 }
 
 /**
- * The repulsive forces by Barnes-Hut, leaf by leaf: one walk of the tree per leaf collects the cells that may stand
+ * The repulsive forces by Barnes-Hut, leaf by leaf for the leaves among cells [startCell, endCell): one walk of the tree per leaf collects the cells that may stand
  * for their points (squared width below angle² times the squared distance from the cell's barycentre to the leaf's
  * bounding box: for every point of the leaf at least as strict as scikit-learn's per-point test) and the points of
  * the leaves too near for that; then each point of the leaf sums over both lists in f32 lanes. Points within 1e-6
@@ -447,8 +447,8 @@ function packCells(treePtr: usize, packedPtr: usize, cells: i32, dim: i32): void
  * scratch: stackPtr (64 · 2^dim i32), listPtr (16·(capacity + 4) + 16·slots + 4·capacity bytes).
  */
 export function bhRepulsive(
-  treePtr: usize, packedPtr: usize, orderedPtr: usize, indexPtr: usize, n: i32, slots: i32, cells: i32, dim: i32, dof: f32, theta2: f32,
-  capacity: i32, stackPtr: usize, listPtr: usize, negPtr: usize,
+  treePtr: usize, packedPtr: usize, orderedPtr: usize, indexPtr: usize, n: i32, slots: i32, dim: i32, dof: f32, theta2: f32,
+  capacity: i32, stackPtr: usize, listPtr: usize, negPtr: usize, startCell: i32, endCell: i32,
 ): f64 {
   const groups = ((1 << dim) + 3) >> 2;
   const stride = packedBytes(dim);
@@ -464,7 +464,7 @@ export function bhRepulsive(
   const theta2v = f32x4.splat(theta2);
   const zero = f32x4.splat(0);
   let sumQ: f64 = 0;
-  for (let leafId = 0; leafId < cells; leafId++) {
+  for (let leafId = startCell; leafId < endCell; leafId++) {
     const leaf = node(treePtr, leafId);
     if (load<i32>(leaf + HEAD) < 0) continue;
     const start = load<i32>(leaf + START);

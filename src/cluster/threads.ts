@@ -12,6 +12,7 @@ import { wasmThreadsGzipBase64 } from '../generated/wasmThreadsBase64';
 import { allocate, f64View } from '../runtime/arena';
 import { inlinedBytes } from '../runtime/inline';
 import { builtin, type Kernels, moduleImports } from '../runtime/module';
+import { MAPPED_KERNELS, type MapChunks } from '../runtime/chunks';
 import { addPartial, type Assign, type EStep, lloydChunkRows, partialLayout, sequentialEStep } from './lloyd';
 import type { Workspace } from './workspace';
 
@@ -20,6 +21,10 @@ export interface Engine {
   kernels: Kernels;
   eStep: EStep;
   assign: Assign;
+  /** Runs a kernel over chunks of a range, each chunk's f64 result to its slot of partials (runtime/chunks.ts). */
+  map: MapChunks;
+  /** Threads that may run a mapped kernel at once: the scratch slots it needs. */
+  slots: number;
 }
 
 /**
@@ -39,8 +44,8 @@ const CONTROL = {
   changed: 4,
   /** 1 when a kernel failed in a worker. */
   failed: 5,
-  /** The pass: 0 the E-step (labels and partial sums), 1 labels only. */
-  labelsOnly: 6,
+  /** The pass: 0 the E-step (labels and partial sums), 1 labels only, 2 a kernel over chunks (MAPPED_KERNELS). */
+  task: 6,
   /** The workspace's ClusterArgs block. */
   args: 7,
   nSamples: 8,
@@ -55,7 +60,15 @@ const CONTROL = {
   exitCode: 14,
   /** Bytes of the failed kernel's error text, which starts at word failureText and fills the rest of the block. */
   failureLength: 15,
-  failureText: 16,
+  /** Task 2: the kernel (an index into MAPPED_KERNELS), its arguments (f64 at `args`), where its chunk's start and
+   * end go, and its scratch pair (−1 for none), moved by a stride per thread slot. */
+  kernel: 16,
+  nArgs: 17,
+  startAt: 18,
+  scratchAt: 19,
+  stackStride: 20,
+  listStride: 21,
+  failureText: 22,
 } as const;
 type Control = typeof CONTROL;
 const CONTROL_BYTES = CONTROL.failureText * 4 + 256;
@@ -68,20 +81,38 @@ const WAIT_SLICE_MS = 100;
 
 /**
  * Claims chunks until none is left: the E-step, each chunk into its own partial sums (zeroed first), adding the
- * number of changed labels; or labels only. Pointers are read unsigned. Refers to nothing outside itself: workers
- * run its source text.
+ * number of changed labels; labels only; or a kernel of MAPPED_KERNELS over chunks of a range, each chunk's f64
+ * result to its slot of partials, with the scratch of this thread's slot. Pointers are read unsigned. Refers to
+ * nothing outside itself: workers run its source text.
  */
-function claimChunks(control: Int32Array, C: Control, kernels: Kernels): number {
+function claimChunks(control: Int32Array, C: Control, kernels: Kernels, slot: number, mapped: readonly string[]): number {
   const args = control[C.args] >>> 0;
   const nSamples = control[C.nSamples];
   const rows = control[C.rows];
   const partials = control[C.partials] >>> 0;
   const stride = control[C.stride];
   const weightsOffset = control[C.weightsOffset];
-  const labelsOnly = control[C.labelsOnly] === 1;
+  const task = control[C.task];
+  const labelsOnly = task === 1;
   const nChunks = Math.ceil(nSamples / rows);
   let changed = 0;
   let claimed = 0;
+  if (task === 2) {
+    const kernel = (kernels as unknown as Record<string, (...values: number[]) => number>)[mapped[control[C.kernel]]];
+    const values = Array.from(new Float64Array(kernels.memory.buffer, args, control[C.nArgs]));
+    const startAt = control[C.startAt];
+    const scratchAt = control[C.scratchAt];
+    if (scratchAt >= 0) {
+      values[scratchAt] += slot * control[C.stackStride];
+      values[scratchAt + 1] += slot * control[C.listStride];
+    }
+    for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1), claimed++) {
+      values[startAt] = c * rows;
+      values[startAt + 1] = Math.min(nSamples, (c + 1) * rows);
+      new Float64Array(kernels.memory.buffer, partials + c * 8, 1)[0] = kernel(...values);
+    }
+    return claimed;
+  }
   for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1), claimed++) {
     const start = c * rows;
     const end = Math.min(nSamples, start + rows);
@@ -103,7 +134,9 @@ function claimChunks(control: Int32Array, C: Control, kernels: Kernels): number 
  * keep no process alive). A kernel's error is written after the control words; `onExit` (Node's process 'exit')
  * counts the worker's exit there, since the calling thread, blocked in Atomics.wait, sees no 'exit' event.
  */
-function workerMain(claim: typeof claimChunks, C: Control, { parentPort, workerData }: any, onExit?: (listener: (code: number) => void) => void): void {
+function workerMain(
+  claim: typeof claimChunks, C: Control, mapped: readonly string[], { parentPort, workerData }: any, onExit?: (listener: (code: number) => void) => void,
+): void {
   const control = new Int32Array(workerData.control);
   onExit?.((code) => {
     Atomics.store(control, C.exitCode, code);
@@ -112,13 +145,13 @@ function workerMain(claim: typeof claimChunks, C: Control, { parentPort, workerD
   });
   const exports = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
   const kernels = { ...exports, memory: workerData.memory } as unknown as Kernels;
-  parentPort.on('message', (start: number) => {
+  parentPort.on('message', ({ start, slot }: { start: number; slot: number }) => {
     for (let seen = start; ; ) {
       Atomics.wait(control, C.generation, seen);
       seen = Atomics.load(control, C.generation);
       if (Atomics.load(control, C.active) === 0) break;
       try {
-        claim(control, C, kernels);
+        claim(control, C, kernels, slot, mapped);
       } catch (error) {
         if (Atomics.compareExchange(control, C.failed, 0, 1) === 0) {
           const { written } = new TextEncoder().encodeInto(String(error), new Uint8Array(control.buffer, C.failureText * 4));
@@ -134,7 +167,7 @@ function workerMain(claim: typeof claimChunks, C: Control, { parentPort, workerD
 }
 
 // The worker's require is in the text, out of bundlers' reach; their helpers (esbuild's __name) do not exist there.
-const workerSource = `const __name = (f) => f;\n(${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, require('node:worker_threads'), (listener) => process.on('exit', listener));`;
+const workerSource = `const __name = (f) => f;\n(${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, ${JSON.stringify(MAPPED_KERNELS)}, require('node:worker_threads'), (listener) => process.on('exit', listener));`;
 
 // A Web Worker's version: its first message is the workerData, later ones go to workerMain's parentPort.
 const webWorkerSource = `const __name = (f) => f;
@@ -142,7 +175,7 @@ self.onmessage = (first) => {
   const listeners = [];
   self.onmessage = (event) => listeners.forEach((listener) => listener(event.data));
   const parentPort = { on: (_type, listener) => listeners.push(listener), postMessage: (message) => self.postMessage(message) };
-  (${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, { parentPort, workerData: first.data });
+  (${workerMain})(${claimChunks}, ${JSON.stringify(CONTROL)}, ${JSON.stringify(MAPPED_KERNELS)}, { parentPort, workerData: first.data });
 };`;
 
 /** What the pool needs of a worker: Node's Worker, or a Web Worker behind webWorker(). */
@@ -333,24 +366,37 @@ function awaitWorkers(p: Pool, nWorkers: number, session: Session): void {
 function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engine, 'kernels'> {
   const partials = new WeakMap<Workspace, number>();
   const { control } = p;
-  /** One pass: the arguments to the control block, the workers woken, chunks claimed, all done. */
-  const pass = (ws: Workspace, partials: number, labelsOnly: boolean): void => {
-    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-    const words: Partial<Record<keyof Control, number>> = {
-      next: 0, done: 0, changed: 0, failed: 0, labelsOnly: labelsOnly ? 1 : 0, args: ptr.args, nSamples,
-      rows: lloydChunkRows(nSamples, nFeatures, nClusters), partials, ...partialLayout(nClusters, nFeatures),
-    };
-    for (const [name, value] of Object.entries(words)) Atomics.store(control, CONTROL[name as keyof Control], value);
+  /** One pass: the task's words to the control block, the workers woken, chunks claimed, all done. */
+  const run = (kernels: Kernels, words: Partial<Record<keyof Control, number>>): void => {
+    for (const [name, value] of Object.entries({ next: 0, done: 0, changed: 0, failed: 0, ...words })) {
+      Atomics.store(control, CONTROL[name as keyof Control], value);
+    }
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);
     const started = performance.now();
-    const claimed = claimChunks(control, CONTROL, kernels);
+    const claimed = claimChunks(control, CONTROL, kernels, 0, MAPPED_KERNELS);
     if (claimed > 0) session.slowestChunkMs = Math.max(session.slowestChunkMs, (performance.now() - started) / claimed);
     awaitWorkers(p, nWorkers, session);
     if (Atomics.load(control, CONTROL.failed)) {
       const text = new TextDecoder().decode(new Uint8Array(control.buffer, CONTROL.failureText * 4, Atomics.load(control, CONTROL.failureLength)));
       throw threadFailed(`a wasm kernel failed in a worker thread: ${text}`);
     }
+  };
+  const pass = (ws: Workspace, partials: number, labelsOnly: boolean): void => {
+    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+    run(kernels, {
+      task: labelsOnly ? 1 : 0, args: ptr.args, nSamples, rows: lloydChunkRows(nSamples, nFeatures, nClusters), partials,
+      ...partialLayout(nClusters, nFeatures),
+    });
+  };
+  const map: MapChunks = (kernels, kernel, args, { startAt, items, chunk, partials, argsPtr, scratch }) => {
+    // The arguments as f64 in the shared memory, for the workers to read.
+    f64View(kernels, argsPtr, args.length).set(args);
+    run(kernels, {
+      task: 2, kernel: MAPPED_KERNELS.indexOf(kernel), args: argsPtr, nArgs: args.length, startAt, nSamples: items, rows: chunk, partials,
+      scratchAt: scratch ? scratch.at : -1, stackStride: scratch?.stackStride ?? 0, listStride: scratch?.listStride ?? 0,
+    });
+    return new Float64Array(kernels.memory.buffer, partials, Math.ceil(items / chunk));
   };
   const eStep: EStep = (ws) => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
@@ -368,7 +414,7 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
     for (let c = 1; c < nChunks; c++) addPartial(kernels, ws, base + c * stride, base + c * stride + weightsOffset);
     return Atomics.load(control, CONTROL.changed);
   };
-  return { eStep, assign: (ws) => pass(ws, 0, true) };
+  return { eStep, assign: (ws) => pass(ws, 0, true), map, slots: nWorkers + 1 };
 }
 
 /**
@@ -402,10 +448,11 @@ export function withThreads<T>(threads: number | undefined, fit: (engine?: Engin
       worker.on('message', done);
       worker.on('exit', done);
     }));
-    for (const worker of workers) {
+    workers.forEach((worker, k) => {
       worker.ref();
-      worker.postMessage(start);
-    }
+      // Slot 0 is this thread's: a mapped kernel's scratch is per slot.
+      worker.postMessage({ start, slot: k + 1 });
+    });
     try {
       return fit({ kernels: p.kernels, ...threadedPasses(p, workers.length, session) });
     } finally {

@@ -9,7 +9,9 @@ import { type OptionsOf, type ParamSpecs, positional, type Resolved, resolvePara
 import { RandomState } from '../core/random';
 import { type CsrMatrix } from '../core/sparse';
 import { allocate, f32View, f64View, i32View } from '../runtime/arena';
-import { getKernels, type Kernels } from '../runtime/module';
+import { getKernels } from '../runtime/module';
+import { mapChunks } from '../runtime/chunks';
+import type { Engine } from '../cluster/threads';
 import { exactAffinities, nearestNeighbourAffinities } from './tsne-affinities';
 import { symmetricEigen } from './linalg';
 
@@ -64,9 +66,31 @@ export function tsneParams() {
   } as const satisfies ParamSpecs;
 }
 export type TSNEOptions = OptionsOf<ReturnType<typeof tsneParams>>;
+
+/** fitAsync's options. */
+export function tsneFitAsyncParams() {
+  return {
+    /**
+     * Threads sharing each gradient (worker_threads, or Web Workers on a crossOriginIsolated page; this thread counts
+     * as one). The embedding is identical whatever the count.
+     * @default the cores available
+     */
+    threads: { kind: 'integer', min: 1, max: 1024 },
+  } as const satisfies ParamSpecs;
+}
 type TSNEParams = Resolved<ReturnType<typeof tsneParams>>;
 
 const EXPLORATION_ITERATIONS = 250;
+/** Chunks of the parallel passes: cells of the tree walked, rows of the attractive forces. */
+const CELLS_A_CHUNK = 64;
+const ROWS_A_CHUNK = 256;
+
+/** Chunk results added in chunk order. */
+function total(partials: Float64Array): number {
+  let sum = 0;
+  for (const v of partials) sum += v;
+  return sum;
+}
 const CHECK_EVERY = 50;
 const MIN_GAIN = 0.01;
 
@@ -89,6 +113,21 @@ export class TSNE {
   }
 
   fit(x: DataInput): this {
+    return this.finish(this.prepare(x));
+  }
+
+  /** fit with each gradient shared by `threads` threads: the same embedding, bit for bit. */
+  async fitAsync(x: DataInput, options?: OptionsOf<ReturnType<typeof tsneFitAsyncParams>>): Promise<this> {
+    const { threads } = resolveParams(tsneFitAsyncParams(), options, 'TSNE.fitAsync');
+    const prepared = this.prepare(x);
+    // The threads run the plain build: with the relaxed-SIMD one loaded they would round differently from fit.
+    const count = getKernels().relaxedSimd() === 1 ? 1 : threads;
+    const { withThreads } = await import('../cluster/threads');
+    return withThreads(count, (engine) => this.finish(prepared, engine));
+  }
+
+  /** Everything before the descent: checks, P, the start. */
+  private prepare(x: DataInput) {
     const data = readData(x);
     checkValues(data, 'X');
     const o = this.options;
@@ -102,11 +141,17 @@ export class TSNE {
     const learningRate = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration / 4, 50) : o.learningRate;
     const start = initialEmbedding(data, o, rng);
     const P = o.method === 'exact' ? { dense: exactAffinities(data, o.perplexity) } : { sparse: nearestNeighbourAffinities(data, o.perplexity) };
-    const result = optimise(P, start, n, o, learningRate);
+    return { P, start, n, nFeatures: data.cols, learningRate };
+  }
+
+  /** The descent, on this thread or with an engine's threads, and the results. */
+  private finish({ P, start, n, nFeatures, learningRate }: ReturnType<TSNE['prepare']>, engine?: Engine): this {
+    const o = this.options;
+    const result = optimise(P, start, n, o, learningRate, engine);
     this.embedding = matrix(Float64Array.from(result.positions), n, o.nComponents);
     this.klDivergence = result.klDivergence;
     this.nIter = result.nIter;
-    this.nFeaturesIn = data.cols;
+    this.nFeaturesIn = nFeatures;
     this.learningRate = learningRate;
     return this;
   }
@@ -188,18 +233,16 @@ export interface Affinities {
 
 /** The KL divergence and its gradient (times scikit-learn's c) at the given positions, as one step sees them. */
 export function klGradientAt(P: Affinities, positions: Float32Array, n: number, dim: number, angle: number, exaggeration: number) {
-  const work = workspace(getKernels(), P, n, dim, angle);
+  const work = workspace(P, n, dim, angle);
   work.positions().set(positions);
   const kl = work.gradient(exaggeration, true);
   return { kl, grad: work.gradients().slice() };
 }
 
 /** Gradient descent in two stages, as scikit-learn's _tsne and _gradient_descent. */
-function optimise(P: Affinities, start: Float32Array, n: number, o: TSNEParams, learningRate: number) {
-  const kernels = getKernels();
+function optimise(P: Affinities, start: Float32Array, n: number, o: TSNEParams, learningRate: number, engine?: Engine) {
   const dim = o.nComponents;
-  const count = n * dim;
-  const work = workspace(kernels, P, n, dim, o.angle);
+  const work = workspace(P, n, dim, o.angle, engine);
   work.positions().set(start);
   const lr = Math.fround(learningRate);
   let klDivergence = NaN;
@@ -243,7 +286,10 @@ function optimise(P: Affinities, start: Float32Array, n: number, o: TSNEParams, 
  * the tree. A tree that outgrows its room (deep chains of close points) gets twice as much, everything else
  * carried over.
  */
-function workspace(kernels: Kernels, P: Affinities, n: number, dim: number, angle: number) {
+function workspace(P: Affinities, n: number, dim: number, angle: number, engine?: Engine) {
+  const kernels = engine?.kernels ?? getKernels();
+  const map = engine?.map ?? mapChunks;
+  const threadSlots = engine?.slots ?? 1;
   const count = n * dim;
   const dof = Math.max(dim - 1, 1);
   const c = Math.fround((2 * (dof + 1)) / dof);
@@ -255,13 +301,15 @@ function workspace(kernels: Kernels, P: Affinities, n: number, dim: number, angl
   const slots = () => n + 3 * capacity;
   const what = `t-SNE on ${n} samples`;
   const advice = csr ? 'use fewer samples' : "use fewer samples, or method 'barnes_hut'";
+  const stackBytes = 64 * (1 << dim) * 4;
+  const listBytes = () => 16 * (capacity + 4) + 16 * slots() + 4 * capacity;
   const layout = () => allocate(kernels, {
     dense: P.dense ? n * n * 8 : 0, indptr: csr ? (n + 1) * 4 : 0, indices: nnz * 4, values: nnz * 4,
     grad: count * 4, update: count * 4, gains: count * 4, pos: count * 4,
-    attract: csr ? count * 4 : 0, repulse: csr ? count * 4 : 0, stack: csr ? 64 * (1 << dim) * 4 : 0,
+    attract: csr ? count * 4 : 0, repulse: csr ? count * 4 : 0, stack: csr ? threadSlots * stackBytes : 0,
     tree: capacity * 136, packed: capacity * packedBytes, next: csr ? n * 4 : 0,
-    ordered: csr ? slots() * (dim + 1) * 4 : 0, index: csr ? slots() * 4 : 0,
-    list: csr ? 16 * (capacity + 4) + 16 * (n + 4) + 4 * capacity : 0,
+    ordered: csr ? slots() * (dim + 1) * 4 : 0, index: csr ? slots() * 4 : 0, list: csr ? threadSlots * listBytes() : 0,
+    partials: csr ? (Math.ceil(capacity / CELLS_A_CHUNK) + Math.ceil(n / ROWS_A_CHUNK)) * 8 : 0, args: csr ? 16 * 8 : 0,
   }, what, advice);
   let ptr = layout();
   if (P.dense) f64View(kernels, ptr.dense, n * n).set(P.dense);
@@ -298,10 +346,13 @@ function workspace(kernels: Kernels, P: Affinities, n: number, dim: number, angl
       }
       let cells: number;
       while ((cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index)) < 0) grow();
-      const sumQ = kernels.bhRepulsive(
-        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), cells, dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse,
-      );
-      const error = kernels.tsneAttractive(ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, 0, n, Math.fround(dof), sumQ, computeError ? 1 : 0, ptr.attract);
+      // Both halves over fixed chunks, their sums added in chunk order: the same bits on any number of threads.
+      const sumQ = total(map(kernels, 'bhRepulsive', [
+        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse, 0, 0,
+      ], { startAt: 13, items: cells, chunk: CELLS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
+      const error = total(map(kernels, 'tsneAttractive', [
+        ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, Math.fround(dof), sumQ, computeError ? 1 : 0, ptr.attract, 0, 0,
+      ], { startAt: 9, items: n, chunk: ROWS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args }));
       kernels.bhGradient(ptr.attract, ptr.repulse, count, Math.fround(sumQ), c, ptr.grad);
       return computeError ? error : NaN;
     },

@@ -1,8 +1,8 @@
 // TSNE against scikit-learn 1.2.1 (test/fixtures/make_tsne_fixtures.py): P, the exact and Barnes-Hut gradients and
 // KL divergences at fixed embeddings, trustworthiness; and the optimiser's own properties.
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { readData } from '../../src/core/data';
-import { init, KMeans, matchLabels, accuracyScore, TSNE, trustworthiness } from '../../src/index';
+import { init, KMeans, matchLabels, accuracyScore, shutdownThreads, TSNE, trustworthiness } from '../../src/index';
 import { loadDigits, makeBlobs } from '../../src/datasets';
 import { exactAffinities, nearestNeighbourAffinities } from '../../src/manifold/tsne-affinities';
 import { klGradientAt } from '../../src/manifold/tsne';
@@ -123,6 +123,22 @@ describe('TSNE', () => {
     expectWasmeansError(() => new TSNE({ init: 'spectral' as never }), 'INVALID_PARAMETER', /init must be 'pca', 'random' or an nSamples × nComponents matrix, got "spectral"/);
     expectWasmeansError(() => new TSNE({ init: [[0, 0]] }).fit(X), 'INVALID_INPUT', /init must be nSamples × nComponents = 150 × 2, got 1 × 2/);
     expectWasmeansError(() => new TSNE().fit([[0, NaN], [1, 1]]), 'INVALID_INPUT', /NaN at row 0, column 1/);
+  });
+});
+
+describe('TSNE.fitAsync is fit, whatever the thread count', () => {
+  afterAll(() => shutdownThreads());
+  const { X } = makeBlobs({ nSamples: 700, nFeatures: 10, centers: 5, randomState: 2 });
+  const options = { randomState: 0, init: 'random' as const, maxIter: 300 };
+  const sync = new TSNE(options).fit(X);
+  test.each([1, 2, 3])('threads: %i', async (threads) => {
+    const threaded = await new TSNE(options).fitAsync(X, { threads });
+    expect(new Uint8Array(Float64Array.from(threaded.embedding?.data ?? []).buffer)).toEqual(new Uint8Array(Float64Array.from(sync.embedding?.data ?? []).buffer));
+    expect(threaded.klDivergence).toBe(sync.klDivergence);
+    expect(threaded.nIter).toBe(sync.nIter);
+  });
+  test('a bad thread count is refused', async () => {
+    await expect(new TSNE().fitAsync(X, { threads: 0 })).rejects.toMatchObject({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/threads must be an integer in \[1, 1024\], got 0/) });
   });
 });
 

@@ -1,0 +1,44 @@
+// A kernel over chunks of a range, each chunk's f64 result kept apart: the one shape of parallel work besides
+// Lloyd's E-step. Chunks depend on the range and the chunk length alone, and the caller adds the results in chunk
+// order, so that a fit gives the same bits on one thread (mapChunks) as on several (the threads' map).
+import type { Kernels } from './module';
+
+/** The kernels run this way; the threads' workers get the list with their source. */
+export const MAPPED_KERNELS = ['bhRepulsive', 'tsneAttractive'] as const;
+export type MappedKernel = (typeof MAPPED_KERNELS)[number];
+
+/** Per-thread scratch: the pair of arguments at `at` (a stack and a list) moved by these strides per thread. */
+export interface Scratch {
+  at: number;
+  stackStride: number;
+  listStride: number;
+}
+
+/**
+ * Where a map's chunks go: [start, end) at args[startAt], args[startAt + 1]; chunk c's result at partials + 8c.
+ * The caller's regions: partials (8 bytes a chunk) and argsPtr (8 bytes an argument, where the threads read them).
+ */
+export interface MapRange {
+  startAt: number;
+  items: number;
+  chunk: number;
+  partials: number;
+  argsPtr: number;
+  scratch?: Scratch;
+}
+
+export type MapChunks = (kernels: Kernels, kernel: MappedKernel, args: number[], range: MapRange) => Float64Array;
+
+/** The chunks one after another on this thread (scratch slot 0). */
+export const mapChunks: MapChunks = (kernels, kernel, args, { startAt, items, chunk, partials }) => {
+  const run = kernels[kernel] as (...values: number[]) => number;
+  const values = args.slice();
+  const nChunks = Math.ceil(items / chunk);
+  const out = new Float64Array(kernels.memory.buffer, partials, nChunks);
+  for (let c = 0; c < nChunks; c++) {
+    values[startAt] = c * chunk;
+    values[startAt + 1] = Math.min(items, (c + 1) * chunk);
+    out[c] = run(...values);
+  }
+  return new Float64Array(kernels.memory.buffer, partials, nChunks);
+};
