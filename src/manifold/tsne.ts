@@ -82,8 +82,8 @@ type TSNEParams = Resolved<ReturnType<typeof tsneParams>>;
 
 const EXPLORATION_ITERATIONS = 250;
 /** Chunks of the parallel passes: cells of the tree walked, rows of the attractive forces. */
-const CELLS_A_CHUNK = 64;
-const ROWS_A_CHUNK = 256;
+const CELLS_A_CHUNK = 32;
+const ROWS_A_CHUNK = 128;
 
 /** Chunk results added in chunk order. */
 function total(partials: Float64Array): number {
@@ -309,7 +309,7 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
     attract: csr ? count * 4 : 0, repulse: csr ? count * 4 : 0, stack: csr ? threadSlots * stackBytes : 0,
     tree: capacity * 136, packed: capacity * packedBytes, next: csr ? n * 4 : 0,
     ordered: csr ? slots() * (dim + 1) * 4 : 0, index: csr ? slots() * 4 : 0, list: csr ? threadSlots * listBytes() : 0,
-    partials: csr ? (Math.ceil(capacity / CELLS_A_CHUNK) + Math.ceil(n / ROWS_A_CHUNK)) * 8 : 0, args: csr ? 16 * 8 : 0,
+    partials: csr ? (Math.ceil(capacity / CELLS_A_CHUNK) + Math.ceil(n / ROWS_A_CHUNK)) * 8 : 0, args: csr ? 32 * 8 : 0,
   }, what, advice);
   let ptr = layout();
   if (P.dense) f64View(kernels, ptr.dense, n * n).set(P.dense);
@@ -346,13 +346,19 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
       }
       let cells: number;
       while ((cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index)) < 0) grow();
-      // Both halves over fixed chunks, their sums added in chunk order: the same bits on any number of threads.
-      const sumQ = total(map(kernels, 'bhRepulsive', [
-        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse, 0, 0,
-      ], { startAt: 13, items: cells, chunk: CELLS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
-      const error = total(map(kernels, 'tsneAttractive', [
-        ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, Math.fround(dof), sumQ, computeError ? 1 : 0, ptr.attract, 0, 0,
-      ], { startAt: 9, items: n, chunk: ROWS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args }));
+      // Both halves as one list of fixed tasks, their sums added in task order: the same bits on any number of threads.
+      const nCellChunks = Math.ceil(cells / CELLS_A_CHUNK);
+      const tasks = nCellChunks + Math.ceil(n / ROWS_A_CHUNK);
+      const sumQ = total(map(kernels, 'tsneForces', [
+        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse,
+        ptr.indptr, ptr.indices, ptr.values, ptr.pos, ptr.attract, cells, CELLS_A_CHUNK, ROWS_A_CHUNK, 0, 0,
+      ], { startAt: 21, items: tasks, chunk: 1, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
+      // The KL divergence (every 50 iterations) needs Σq first: the attractive half again, with it.
+      const error = computeError
+        ? total(map(kernels, 'tsneAttractive', [ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, Math.fround(dof), sumQ, 1, ptr.attract, 0, 0], {
+          startAt: 9, items: n, chunk: ROWS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args,
+        }))
+        : NaN;
       kernels.bhGradient(ptr.attract, ptr.repulse, count, Math.fround(sumQ), c, ptr.grad);
       return computeError ? error : NaN;
     },

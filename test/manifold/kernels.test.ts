@@ -113,7 +113,7 @@ describe('t-SNE kernels', () => {
       const sumQ = 17.5;
       const ptr = inWasm({ indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values, y, force: n * dim * 4, repulse: points(n, dim, 3), grad: n * dim * 4 });
       for (const computeError of [0, 1]) {
-        const error = kernels.tsneAttractive(ptr.indptr, ptr.indices, ptr.values, ptr.y, dim, 0, n, dof, sumQ, computeError, ptr.force);
+        const error = kernels.tsneAttractive(ptr.indptr, ptr.indices, ptr.values, ptr.y, dim, dof, sumQ, computeError, ptr.force, 0, n);
         const force = f32(ptr.force, n * dim);
         let expectedError = 0;
         for (let i = 0; i < n; i++) {
@@ -155,7 +155,7 @@ describe('t-SNE kernels', () => {
       const cells = kernels.bhBuild(ptr.y, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index);
       expect(cells).toBeGreaterThan(1);
       const dof = Math.max(dim - 1, 1);
-      const sumQ = kernels.bhRepulsive(ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, cells, dim, dof, 0, capacity, ptr.stack, ptr.list, ptr.neg);
+      const sumQ = kernels.bhRepulsive(ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, dim, dof, 0, capacity, ptr.stack, ptr.list, ptr.neg, 0, cells);
       const neg = f32(ptr.neg, n * dim);
       let expectedSum = 0;
       for (let i = 0; i < n; i++) {
@@ -176,6 +176,22 @@ describe('t-SNE kernels', () => {
         for (let t = 0; t < dim; t++) expect(neg[i * dim + t]).toBeCloseTo(expected[t], 4);
       }
       expect(sumQ / expectedSum).toBeCloseTo(1, 5);
+      // tsneForces: the same walk in tasks of 7 cells, then the attractive forces of a one-edge-per-row P in rows of 5.
+      const indptr = Int32Array.from({ length: n + 1 }, (_, i) => i);
+      const indices = Int32Array.from({ length: n }, (_, i) => (i + 1) % n);
+      const more = inWasm({ indptr, indices, values: new Float32Array(n).fill(0.5), neg2: n * dim * 4, force: n * dim * 4, force2: n * dim * 4 });
+      const tasks = Math.ceil(cells / 7) + Math.ceil(n / 5);
+      const split = kernels.tsneForces(
+        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, dim, dof, 0, capacity, ptr.stack, ptr.list, more.neg2,
+        more.indptr, more.indices, more.values, ptr.y, more.force, cells, 7, 5, 0, 3,
+      ) + kernels.tsneForces(
+        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, dim, dof, 0, capacity, ptr.stack, ptr.list, more.neg2,
+        more.indptr, more.indices, more.values, ptr.y, more.force, cells, 7, 5, 3, tasks,
+      );
+      expect(split / sumQ).toBeCloseTo(1, 6);
+      expect(f32(more.neg2, n * dim)).toEqual(neg);
+      kernels.tsneAttractive(more.indptr, more.indices, more.values, ptr.y, dim, dof, 1, 0, more.force2, 0, n);
+      expect(f32(more.force, n * dim)).toEqual(f32(more.force2, n * dim));
     });
   }
 
