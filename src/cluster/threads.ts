@@ -109,7 +109,7 @@ function claimChunks(control: Int32Array, C: Control, kernels: Kernels, slot: nu
     for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1), claimed++) {
       values[startAt] = c * rows;
       values[startAt + 1] = Math.min(nSamples, (c + 1) * rows);
-      new Float64Array(kernels.memory.buffer, partials + c * 8, 1)[0] = kernel(...values);
+      new Float64Array(kernels.memory.buffer, partials + c * 8, 1)[0] = kernel(...values) ?? 0;
     }
     return claimed;
   }

@@ -11,6 +11,7 @@ import { allocate, f32View, f64View } from '../runtime/arena';
 import { powerOfTwoScale } from '../runtime/ingest';
 import { getKernels } from '../runtime/module';
 import { searchOthers } from '../neighbors/kneighbors';
+import type { Engine } from '../cluster/threads';
 
 const MACHINE_EPSILON = 2.220446049250313e-16;
 
@@ -50,10 +51,10 @@ function conditional(sqDistances: Float32Array, nRows: number, nCols: number, sk
  * scaled by a power of two), as scikit-learn's float32 copy of its squared distances; a row's neighbours come
  * nearest first rather than in index order, which changes the bisection's sums in their last bits only.
  */
-export function nearestNeighbourAffinities(data: Data, perplexity: number): CsrMatrix {
+export function nearestNeighbourAffinities(data: Data, perplexity: number, engine?: Engine): CsrMatrix {
   const n = data.rows;
   const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
-  const { indices, sqDistances } = searchOthers(data, k);
+  const { indices, sqDistances } = searchOthers(data, k, 'auto', engine);
   const p = conditional(sqDistances, n, k, false, perplexity);
   const indptr = Int32Array.from({ length: n + 1 }, (_, i) => i * k);
   const joint = addTranspose({ indptr, indices, data: p, rows: n, cols: n }, 1, 1);

@@ -119,15 +119,15 @@ export class TSNE {
   /** fit with each gradient shared by `threads` threads: the same embedding, bit for bit. */
   async fitAsync(x: DataInput, options?: OptionsOf<ReturnType<typeof tsneFitAsyncParams>>): Promise<this> {
     const { threads } = resolveParams(tsneFitAsyncParams(), options, 'TSNE.fitAsync');
-    const prepared = this.prepare(x);
     // The threads run the plain build: with the relaxed-SIMD one loaded they would round differently from fit.
     const count = getKernels().relaxedSimd() === 1 ? 1 : threads;
     const { withThreads } = await import('../cluster/threads');
-    return withThreads(count, (engine) => this.finish(prepared, engine));
+    // The neighbour search too is shared.
+    return withThreads(count, (engine) => this.finish(this.prepare(x, engine), engine));
   }
 
   /** Everything before the descent: checks, P, the start. */
-  private prepare(x: DataInput) {
+  private prepare(x: DataInput, engine?: Engine) {
     const data = readData(x);
     checkValues(data, 'X');
     const o = this.options;
@@ -140,7 +140,7 @@ export class TSNE {
     const rng = RandomState.fromOptional(o.randomState);
     const learningRate = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration / 4, 50) : o.learningRate;
     const start = initialEmbedding(data, o, rng);
-    const P = o.method === 'exact' ? { dense: exactAffinities(data, o.perplexity) } : { sparse: nearestNeighbourAffinities(data, o.perplexity) };
+    const P = o.method === 'exact' ? { dense: exactAffinities(data, o.perplexity) } : { sparse: nearestNeighbourAffinities(data, o.perplexity, engine) };
     return { P, start, n, nFeatures: data.cols, learningRate };
   }
 

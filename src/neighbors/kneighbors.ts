@@ -7,6 +7,8 @@ import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import type { CsrMatrix } from '../core/sparse';
 import { GRID_ARGS_BYTES, writeGridArgs } from '../generated/kernels';
 import { f32View, i32View } from '../runtime/arena';
+import { mapChunks } from '../runtime/chunks';
+import type { Engine } from '../cluster/threads';
 import { ingest, powerOfTwoScale, scalbn } from '../runtime/ingest';
 import { getKernels, type Kernels } from '../runtime/module';
 
@@ -122,8 +124,9 @@ const GRID_MIN_SAMPLES = 2048;
  * Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm, with their
  * float32 squared distances in X's units times a power of two (the ingest's scale, squared).
  */
-export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto'): { indices: Int32Array; sqDistances: Float32Array } {
-  const kernels = getKernels();
+export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto', engine?: Engine): { indices: Int32Array; sqDistances: Float32Array } {
+  const kernels = engine?.kernels ?? getKernels();
+  const map = engine?.map ?? mapChunks;
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
   const useGrid = method === 'grid' || (method === 'auto' && d <= 3 && n >= GRID_MIN_SAMPLES);
@@ -135,20 +138,20 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
     cellRows: useGrid ? n * 4 : 0,
     cellX: useGrid ? n * d * 4 : 0,
     cellStart: useGrid ? (4 * n + 2) * 4 : 0,
+    partials: Math.ceil(n / QUERY_CHUNK) * 8,
+    args: 16 * 8,
   };
   // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
   // integer, so that its exact ties stay exact.
   const { x, regions: ptr } = ingest(kernels, data, { what, roundShift: true, regions, advice: 'use fewer rows or a smaller nNeighbors' });
+  // Query rows in chunks, shared by the engine's threads when there is one.
+  const queries = { items: n, chunk: QUERY_CHUNK, partials: ptr.partials, argsPtr: ptr.args };
   if (useGrid) {
     buildGrid(kernels, x, n, d, k, ptr);
-    for (let start = 0; start < n; start += QUERY_CHUNK) {
-      kernels.kneighborsGrid(x, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.grid, ptr.sqDist, ptr.indices);
-    }
+    map(kernels, 'kneighborsGrid', [x, n, d, 0, 0, k, ptr.grid, ptr.sqDist, ptr.indices], { startAt: 3, ...queries });
   } else {
     kernels.packRows4(x, n, d, ptr.xT);
-    for (let start = 0; start < n; start += QUERY_CHUNK) {
-      kernels.kneighborsChunk(x, ptr.xT, n, d, start, Math.min(n, start + QUERY_CHUNK), k, ptr.sqDist, ptr.indices);
-    }
+    map(kernels, 'kneighborsChunk', [x, ptr.xT, n, d, 0, 0, k, ptr.sqDist, ptr.indices], { startAt: 4, ...queries });
   }
   return { indices: i32View(kernels, ptr.indices, n * k).slice(), sqDistances: f32View(kernels, ptr.sqDist, n * k).slice() };
 }

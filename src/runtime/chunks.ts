@@ -4,7 +4,7 @@
 import type { Kernels } from './module';
 
 /** The kernels run this way; the threads' workers get the list with their source. */
-export const MAPPED_KERNELS = ['tsneForces', 'tsneAttractive'] as const;
+export const MAPPED_KERNELS = ['tsneForces', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid'] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 
 /** Per-thread scratch: the pair of arguments at `at` (a stack and a list) moved by these strides per thread. */
@@ -38,7 +38,7 @@ export const mapChunks: MapChunks = (kernels, kernel, args, { startAt, items, ch
   for (let c = 0; c < nChunks; c++) {
     values[startAt] = c * chunk;
     values[startAt + 1] = Math.min(items, (c + 1) * chunk);
-    out[c] = run(...values);
+    out[c] = run(...values) ?? 0;
   }
   return new Float64Array(kernels.memory.buffer, partials, nChunks);
 };
