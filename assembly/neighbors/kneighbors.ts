@@ -85,7 +85,53 @@ export function kneighborsChunk(
 ): void {
   const nBlocks = (nSamples + LANES - 1) / LANES;
   const blockBytes = <usize>nFeatures << 4;
-  for (let i = rowStart; i < rowEnd; i++) {
+  let i = rowStart;
+  // Four query rows at a time: each block of candidates is loaded once for all four (the candidates stream from
+  // memory once per four rows, not once per row), and the four independent sums hide the add's latency. Each
+  // lane's sum runs over the features in the same order as for one row alone, so the distances are the same bits.
+  for (; i + 4 <= rowEnd; i += 4) {
+    const row0 = xPtr + (<usize>(i * nFeatures) << 2);
+    const row1 = row0 + (<usize>nFeatures << 2);
+    const row2 = row1 + (<usize>nFeatures << 2);
+    const row3 = row2 + (<usize>nFeatures << 2);
+    const list0 = <usize>(i * nNeighbors) << 2;
+    const list1 = list0 + (<usize>nNeighbors << 2);
+    const list2 = list1 + (<usize>nNeighbors << 2);
+    const list3 = list2 + (<usize>nNeighbors << 2);
+    clearList(sqDistPtr + list0, indicesPtr + list0, nNeighbors);
+    clearList(sqDistPtr + list1, indicesPtr + list1, nNeighbors);
+    clearList(sqDistPtr + list2, indicesPtr + list2, nNeighbors);
+    clearList(sqDistPtr + list3, indicesPtr + list3, nNeighbors);
+    let worst0: f32 = Infinity;
+    let worst1: f32 = Infinity;
+    let worst2: f32 = Infinity;
+    let worst3: f32 = Infinity;
+    let p = xTPtr;
+    for (let b = 0; b < nBlocks; b++) {
+      let acc0 = f32x4.splat(0);
+      let acc1 = f32x4.splat(0);
+      let acc2 = f32x4.splat(0);
+      let acc3 = f32x4.splat(0);
+      for (let t: usize = 0; t < blockBytes; t += 16) {
+        const c = v128.load(p + t);
+        const d0 = f32x4.sub(v128.load32_splat(row0 + (t >> 2)), c);
+        const d1 = f32x4.sub(v128.load32_splat(row1 + (t >> 2)), c);
+        const d2 = f32x4.sub(v128.load32_splat(row2 + (t >> 2)), c);
+        const d3 = f32x4.sub(v128.load32_splat(row3 + (t >> 2)), c);
+        acc0 = f32x4.add(acc0, f32x4.mul(d0, d0));
+        acc1 = f32x4.add(acc1, f32x4.mul(d1, d1));
+        acc2 = f32x4.add(acc2, f32x4.mul(d2, d2));
+        acc3 = f32x4.add(acc3, f32x4.mul(d3, d3));
+      }
+      p += blockBytes;
+      const j = b * LANES;
+      worst0 = offer(sqDistPtr + list0, indicesPtr + list0, nNeighbors, nSamples, i, j, acc0, worst0);
+      worst1 = offer(sqDistPtr + list1, indicesPtr + list1, nNeighbors, nSamples, i + 1, j, acc1, worst1);
+      worst2 = offer(sqDistPtr + list2, indicesPtr + list2, nNeighbors, nSamples, i + 2, j, acc2, worst2);
+      worst3 = offer(sqDistPtr + list3, indicesPtr + list3, nNeighbors, nSamples, i + 3, j, acc3, worst3);
+    }
+  }
+  for (; i < rowEnd; i++) {
     const row = xPtr + (<usize>(i * nFeatures) << 2);
     const distRow = sqDistPtr + (<usize>(i * nNeighbors) << 2);
     const indexRow = indicesPtr + (<usize>(i * nNeighbors) << 2);
@@ -99,16 +145,24 @@ export function kneighborsChunk(
         acc = f32x4.add(acc, f32x4.mul(diff, diff));
       }
       p += blockBytes;
-      if (v128.any_true(f32x4.lt(acc, f32x4.splat(worst)))) {
-        const j = b * LANES;
-        // Self and padding lanes are skipped; the rest go in lane order, that is in increasing index.
-        if (j != i && j < nSamples) worst = insert(distRow, indexRow, nNeighbors, f32x4.extract_lane(acc, 0), j);
-        if (j + 1 != i && j + 1 < nSamples) worst = insert(distRow, indexRow, nNeighbors, f32x4.extract_lane(acc, 1), j + 1);
-        if (j + 2 != i && j + 2 < nSamples) worst = insert(distRow, indexRow, nNeighbors, f32x4.extract_lane(acc, 2), j + 2);
-        if (j + 3 != i && j + 3 < nSamples) worst = insert(distRow, indexRow, nNeighbors, f32x4.extract_lane(acc, 3), j + 3);
-      }
+      worst = offer(distRow, indexRow, nNeighbors, nSamples, i, b * LANES, acc, worst);
     }
   }
+}
+
+/**
+ * A block's four candidates (rows j..j+3, squared distances in lanes) to row i's list, in index order, skipping row
+ * i itself and padding; returns the list's new k-th distance.
+ */
+// @ts-ignore: decorator
+@inline
+function offer(distRow: usize, indexRow: usize, k: i32, nSamples: i32, i: i32, j: i32, acc: v128, worst: f32): f32 {
+  if (!v128.any_true(f32x4.lt(acc, f32x4.splat(worst)))) return worst;
+  if (j != i && j < nSamples) worst = insert(distRow, indexRow, k, f32x4.extract_lane(acc, 0), j);
+  if (j + 1 != i && j + 1 < nSamples) worst = insert(distRow, indexRow, k, f32x4.extract_lane(acc, 1), j + 1);
+  if (j + 2 != i && j + 2 < nSamples) worst = insert(distRow, indexRow, k, f32x4.extract_lane(acc, 2), j + 2);
+  if (j + 3 != i && j + 3 < nSamples) worst = insert(distRow, indexRow, k, f32x4.extract_lane(acc, 3), j + 3);
+  return worst;
 }
 
 /** Inserts (dist, index) in (distance, index) order, for candidates that arrive in any index order. */
