@@ -320,6 +320,8 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
   f32View(kernels, ptr.update, count).fill(0);
   f32View(kernels, ptr.gains, count).fill(1);
   let exaggerated = NaN;
+  // Σ of P's float32 values as exaggerated, for the KL divergence.
+  let sumP = 0;
 
   const grow = () => {
     const saved = ['indptr', 'indices', 'values', 'update', 'gains', 'pos'] as const;
@@ -341,24 +343,24 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
       }
       if (exaggeration !== exaggerated) {
         // scikit-learn's float32 copy of P times the exaggeration.
-        f32View(kernels, ptr.values, nnz).set((csr as CsrMatrix).data.map((v) => v * exaggeration));
+        const values = f32View(kernels, ptr.values, nnz);
+        values.set((csr as CsrMatrix).data.map((v) => v * exaggeration));
+        sumP = values.reduce((sum, v) => sum + v, 0);
         exaggerated = exaggeration;
       }
       let cells: number;
       while ((cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index)) < 0) grow();
       // Both halves as one list of fixed tasks, their sums added in task order: the same bits on any number of threads.
+      // The walk's tasks give Σq; with computeError the attractive ones give Σ p·log(p/q), and
+      // KL = Σ p·log(p/(q/Σq)) = that + Σp·log Σq.
       const nCellChunks = Math.ceil(cells / CELLS_A_CHUNK);
       const tasks = nCellChunks + Math.ceil(n / ROWS_A_CHUNK);
-      const sumQ = total(map(kernels, 'tsneForces', [
+      const partials = map(kernels, 'tsneForces', [
         ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse,
-        ptr.indptr, ptr.indices, ptr.values, ptr.pos, ptr.attract, cells, CELLS_A_CHUNK, ROWS_A_CHUNK, 0, 0,
-      ], { startAt: 21, items: tasks, chunk: 1, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
-      // The KL divergence (every 50 iterations) needs Σq first: the attractive half again, with it.
-      const error = computeError
-        ? total(map(kernels, 'tsneAttractive', [ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, Math.fround(dof), sumQ, 1, ptr.attract, 0, 0], {
-          startAt: 9, items: n, chunk: ROWS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args,
-        }))
-        : NaN;
+        ptr.indptr, ptr.indices, ptr.values, ptr.pos, ptr.attract, cells, CELLS_A_CHUNK, ROWS_A_CHUNK, computeError ? 1 : 0, 0, 0,
+      ], { startAt: 22, items: tasks, chunk: 1, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } });
+      const sumQ = total(partials.subarray(0, nCellChunks));
+      const error = computeError ? total(partials.subarray(nCellChunks)) + sumP * Math.log(sumQ) : NaN;
       kernels.bhGradient(ptr.attract, ptr.repulse, count, Math.fround(sumQ), c, ptr.grad);
       return computeError ? error : NaN;
     },

@@ -183,10 +183,10 @@ describe('t-SNE kernels', () => {
       const tasks = Math.ceil(cells / 7) + Math.ceil(n / 5);
       const split = kernels.tsneForces(
         ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, dim, dof, 0, capacity, ptr.stack, ptr.list, more.neg2,
-        more.indptr, more.indices, more.values, ptr.y, more.force, cells, 7, 5, 0, 3,
+        more.indptr, more.indices, more.values, ptr.y, more.force, cells, 7, 5, 0, 0, 3,
       ) + kernels.tsneForces(
         ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, dim, dof, 0, capacity, ptr.stack, ptr.list, more.neg2,
-        more.indptr, more.indices, more.values, ptr.y, more.force, cells, 7, 5, 3, tasks,
+        more.indptr, more.indices, more.values, ptr.y, more.force, cells, 7, 5, 0, 3, tasks,
       );
       expect(split / sumQ).toBeCloseTo(1, 6);
       expect(f32(more.neg2, n * dim)).toEqual(neg);
