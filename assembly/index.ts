@@ -13,5 +13,5 @@ export { yinyangStep } from './cluster/yinyang';
 export { seedingPotentials, updateClosest } from './cluster/seeding';
 export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors/kneighbors';
 export { csrMatvec, csrChebyshevStep, dotColumns, subtractColumns, combineColumns } from './manifold/krylov';
-export { perplexityRows, tsneAttractive, bhBuild, bhRepulsive, tsneForces, bhGradient, tsneExactGradient, tsneStep } from './manifold/tsne';
+export { perplexityRows, tsneAttractive, bhBuild, bhRepulsive, bhGradient, tsneExactGradient, tsneStep } from './manifold/tsne';
 export { clusterDistanceSums } from './metrics/silhouette';

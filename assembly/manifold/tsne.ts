@@ -721,30 +721,3 @@ export function bhGradient(attractPtr: usize, repulsePtr: usize, count: i32, sum
     store<f32>(gradPtr + at, (load<f32>(attractPtr + at) - load<f32>(repulsePtr + at) / sumQ) * c);
   }
 }
-
-/**
- * Both halves of a Barnes-Hut gradient as one list of tasks, so that threads share them in one pass: tasks below
- * nCellChunks walk the tree for cells [t·cellChunk, (t+1)·cellChunk) (bhRepulsive, returning its part of Σq), the
- * rest take the attractive forces of rows [u·rowChunk, (u+1)·rowChunk) (tsneAttractive; with computeError their
- * Σ p·log(p/q), the KL divergence but for Σp·log Σq, else 0). Tasks [startTask, endTask). IN/OUT as bhRepulsive and
- * tsneAttractive.
- */
-export function tsneForces(
-  treePtr: usize, packedPtr: usize, orderedPtr: usize, indexPtr: usize, n: i32, slots: i32, dim: i32, dof: f32, theta2: f32,
-  capacity: i32, stackPtr: usize, listPtr: usize, negPtr: usize, indptrPtr: usize, indicesPtr: usize, valuesPtr: usize, posPtr: usize,
-  forcePtr: usize, cells: i32, cellChunk: i32, rowChunk: i32, computeError: i32, startTask: i32, endTask: i32,
-): f64 {
-  const nCellChunks = (cells + cellChunk - 1) / cellChunk;
-  // Σq for walk tasks, the error's part for attractive ones: callers keep them apart by task.
-  let sumQ: f64 = 0;
-  for (let task = startTask; task < endTask; task++) {
-    if (task < nCellChunks) {
-      const first = task * cellChunk;
-      sumQ += bhRepulsive(treePtr, packedPtr, orderedPtr, indexPtr, n, slots, dim, dof, theta2, capacity, stackPtr, listPtr, negPtr, first, min(cells, first + cellChunk));
-    } else {
-      const first = (task - nCellChunks) * rowChunk;
-      sumQ += tsneAttractive(indptrPtr, indicesPtr, valuesPtr, posPtr, dim, dof, 1, computeError, forcePtr, first, min(n, first + rowChunk));
-    }
-  }
-  return sumQ;
-}

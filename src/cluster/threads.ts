@@ -12,7 +12,7 @@ import { wasmThreadsGzipBase64 } from '../generated/wasmThreadsBase64';
 import { allocate, f64View } from '../runtime/arena';
 import { inlinedBytes } from '../runtime/inline';
 import { builtin, type Kernels, moduleImports } from '../runtime/module';
-import { MAPPED_KERNELS, type MapChunks } from '../runtime/chunks';
+import { type BeginChunks, MAPPED_KERNELS, type MapChunks } from '../runtime/chunks';
 import { addPartial, type Assign, type EStep, lloydChunkRows, partialLayout, sequentialEStep } from './lloyd';
 import type { Workspace } from './workspace';
 
@@ -23,6 +23,8 @@ export interface Engine {
   assign: Assign;
   /** Runs a kernel over chunks of a range, each chunk's f64 result to its slot of partials (runtime/chunks.ts). */
   map: MapChunks;
+  /** The same, started: the workers take chunks while this thread does something else, until it joins. */
+  begin: BeginChunks;
   /** Threads that may run a mapped kernel at once: the scratch slots it needs. */
   slots: number;
 }
@@ -367,21 +369,26 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
   const partials = new WeakMap<Workspace, number>();
   const { control } = p;
   /** One pass: the task's words to the control block, the workers woken, chunks claimed, all done. */
-  const run = (kernels: Kernels, words: Partial<Record<keyof Control, number>>): void => {
+  /** Starts a pass: the task's words to the control block, the workers woken; the returned function joins it. */
+  const start = (kernels: Kernels, words: Partial<Record<keyof Control, number>>): (() => void) => {
     for (const [name, value] of Object.entries({ next: 0, done: 0, changed: 0, failed: 0, ...words })) {
       Atomics.store(control, CONTROL[name as keyof Control], value);
     }
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);
-    const started = performance.now();
-    const claimed = claimChunks(control, CONTROL, kernels, 0, MAPPED_KERNELS);
-    if (claimed > 0) session.slowestChunkMs = Math.max(session.slowestChunkMs, (performance.now() - started) / claimed);
-    awaitWorkers(p, nWorkers, session);
-    if (Atomics.load(control, CONTROL.failed)) {
-      const text = new TextDecoder().decode(new Uint8Array(control.buffer, CONTROL.failureText * 4, Atomics.load(control, CONTROL.failureLength)));
-      throw threadFailed(`a wasm kernel failed in a worker thread: ${text}`);
-    }
+    return () => {
+      // This thread claims what is left, then waits for the workers.
+      const started = performance.now();
+      const claimed = claimChunks(control, CONTROL, kernels, 0, MAPPED_KERNELS);
+      if (claimed > 0) session.slowestChunkMs = Math.max(session.slowestChunkMs, (performance.now() - started) / claimed);
+      awaitWorkers(p, nWorkers, session);
+      if (Atomics.load(control, CONTROL.failed)) {
+        const text = new TextDecoder().decode(new Uint8Array(control.buffer, CONTROL.failureText * 4, Atomics.load(control, CONTROL.failureLength)));
+        throw threadFailed(`a wasm kernel failed in a worker thread: ${text}`);
+      }
+    };
   };
+  const run = (kernels: Kernels, words: Partial<Record<keyof Control, number>>): void => start(kernels, words)();
   const pass = (ws: Workspace, partials: number, labelsOnly: boolean): void => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
     run(kernels, {
@@ -389,15 +396,19 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
       ...partialLayout(nClusters, nFeatures),
     });
   };
-  const map: MapChunks = (kernels, kernel, args, { startAt, items, chunk, partials, argsPtr, scratch }) => {
+  const begin: BeginChunks = (kernels, kernel, args, { startAt, items, chunk, partials, argsPtr, scratch }) => {
     // The arguments as f64 in the shared memory, for the workers to read.
     f64View(kernels, argsPtr, args.length).set(args);
-    run(kernels, {
+    const join = start(kernels, {
       task: 2, kernel: MAPPED_KERNELS.indexOf(kernel), args: argsPtr, nArgs: args.length, startAt, nSamples: items, rows: chunk, partials,
       scratchAt: scratch ? scratch.at : -1, stackStride: scratch?.stackStride ?? 0, listStride: scratch?.listStride ?? 0,
     });
-    return new Float64Array(kernels.memory.buffer, partials, Math.ceil(items / chunk));
+    return () => {
+      join();
+      return new Float64Array(kernels.memory.buffer, partials, Math.ceil(items / chunk));
+    };
   };
+  const map: MapChunks = (kernels, kernel, args, range) => begin(kernels, kernel, args, range)();
   const eStep: EStep = (ws) => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
     const nChunks = Math.ceil(nSamples / lloydChunkRows(nSamples, nFeatures, nClusters));
@@ -414,7 +425,7 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
     for (let c = 1; c < nChunks; c++) addPartial(kernels, ws, base + c * stride, base + c * stride + weightsOffset);
     return Atomics.load(control, CONTROL.changed);
   };
-  return { eStep, assign: (ws) => pass(ws, 0, true), map, slots: nWorkers + 1 };
+  return { eStep, assign: (ws) => pass(ws, 0, true), map, begin, slots: nWorkers + 1 };
 }
 
 /**

@@ -10,7 +10,7 @@ import { RandomState } from '../core/random';
 import { type CsrMatrix } from '../core/sparse';
 import { allocate, f32View, f64View, i32View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
-import { mapChunks } from '../runtime/chunks';
+import { beginChunks, mapChunks } from '../runtime/chunks';
 import type { Engine } from '../cluster/threads';
 import { exactAffinities, nearestNeighbourAffinities } from './tsne-affinities';
 import { symmetricEigen } from './linalg';
@@ -289,6 +289,7 @@ function optimise(P: Affinities, start: Float32Array, n: number, o: TSNEParams, 
 function workspace(P: Affinities, n: number, dim: number, angle: number, engine?: Engine) {
   const kernels = engine?.kernels ?? getKernels();
   const map = engine?.map ?? mapChunks;
+  const begin = engine?.begin ?? beginChunks;
   const threadSlots = engine?.slots ?? 1;
   const count = n * dim;
   const dof = Math.max(dim - 1, 1);
@@ -309,7 +310,8 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
     attract: csr ? count * 4 : 0, repulse: csr ? count * 4 : 0, stack: csr ? threadSlots * stackBytes : 0,
     tree: capacity * 136, packed: capacity * packedBytes, next: csr ? n * 4 : 0,
     ordered: csr ? slots() * (dim + 1) * 4 : 0, index: csr ? slots() * 4 : 0, list: csr ? threadSlots * listBytes() : 0,
-    partials: csr ? (Math.ceil(capacity / CELLS_A_CHUNK) + Math.ceil(n / ROWS_A_CHUNK)) * 8 : 0, args: csr ? 32 * 8 : 0,
+    partials: csr ? Math.ceil(capacity / CELLS_A_CHUNK) * 8 : 0, args: csr ? 16 * 8 : 0,
+    attractPartials: csr ? Math.ceil(n / ROWS_A_CHUNK) * 8 : 0, attractArgs: csr ? 16 * 8 : 0,
   }, what, advice);
   let ptr = layout();
   if (P.dense) f64View(kernels, ptr.dense, n * n).set(P.dense);
@@ -324,8 +326,8 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
   let sumP = 0;
 
   const grow = () => {
-    const saved = ['indptr', 'indices', 'values', 'update', 'gains', 'pos'] as const;
-    const sizes = { indptr: (n + 1) * 4, indices: nnz * 4, values: nnz * 4, update: count * 4, gains: count * 4, pos: count * 4 };
+    const saved = ['indptr', 'indices', 'values', 'update', 'gains', 'pos', 'attract'] as const;
+    const sizes = { indptr: (n + 1) * 4, indices: nnz * 4, values: nnz * 4, update: count * 4, gains: count * 4, pos: count * 4, attract: count * 4 };
     const bytes = saved.map((name) => new Uint8Array(kernels.memory.buffer, ptr[name], sizes[name]).slice());
     capacity *= 2;
     ptr = layout();
@@ -348,19 +350,22 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
         sumP = values.reduce((sum, v) => sum + v, 0);
         exaggerated = exaggeration;
       }
-      let cells: number;
-      while ((cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index)) < 0) grow();
-      // Both halves as one list of fixed tasks, their sums added in task order: the same bits on any number of threads.
-      // The walk's tasks give Σq; with computeError the attractive ones give Σ p·log(p/q), and
-      // KL = Σ p·log(p/(q/Σq)) = that + Σp·log Σq.
-      const nCellChunks = Math.ceil(cells / CELLS_A_CHUNK);
-      const tasks = nCellChunks + Math.ceil(n / ROWS_A_CHUNK);
-      const partials = map(kernels, 'tsneForces', [
-        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse,
-        ptr.indptr, ptr.indices, ptr.values, ptr.pos, ptr.attract, cells, CELLS_A_CHUNK, ROWS_A_CHUNK, computeError ? 1 : 0, 0, 0,
-      ], { startAt: 22, items: tasks, chunk: 1, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } });
-      const sumQ = total(partials.subarray(0, nCellChunks));
-      const error = computeError ? total(partials.subarray(nCellChunks)) + sumP * Math.log(sumQ) : NaN;
+      // The attractive half needs no tree: the threads take it while this thread builds the tree, then all walk it.
+      // Each half runs over fixed chunks whose sums are added in chunk order: the same bits on any number of threads.
+      const attractive = begin(kernels, 'tsneAttractive', [ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, Math.fround(dof), 1, computeError ? 1 : 0, ptr.attract, 0, 0], {
+        startAt: 9, items: n, chunk: ROWS_A_CHUNK, partials: ptr.attractPartials, argsPtr: ptr.attractArgs,
+      });
+      let cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index);
+      // With computeError, Σ p·log(p/q) over the rows: KL = Σ p·log(p/(q/Σq)) = that + Σp·log Σq.
+      const errorParts = attractive().slice();
+      while (cells < 0) {
+        grow();
+        cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index);
+      }
+      const sumQ = total(map(kernels, 'bhRepulsive', [
+        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse, 0, 0,
+      ], { startAt: 13, items: cells, chunk: CELLS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
+      const error = computeError ? total(errorParts) + sumP * Math.log(sumQ) : NaN;
       kernels.bhGradient(ptr.attract, ptr.repulse, count, Math.fround(sumQ), c, ptr.grad);
       return computeError ? error : NaN;
     },

@@ -4,7 +4,7 @@
 import type { Kernels } from './module';
 
 /** The kernels run this way; the threads' workers get the list with their source. */
-export const MAPPED_KERNELS = ['tsneForces', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid'] as const;
+export const MAPPED_KERNELS = ['bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid'] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 
 /** Per-thread scratch: the pair of arguments at `at` (a stack and a list) moved by these strides per thread. */
@@ -29,6 +29,9 @@ export interface MapRange {
 
 export type MapChunks = (kernels: Kernels, kernel: MappedKernel, args: number[], range: MapRange) => Float64Array;
 
+/** A map started: the returned function joins it and gives the chunks' results. */
+export type BeginChunks = (kernels: Kernels, kernel: MappedKernel, args: number[], range: MapRange) => () => Float64Array;
+
 /** The chunks one after another on this thread (scratch slot 0). */
 export const mapChunks: MapChunks = (kernels, kernel, args, { startAt, items, chunk, partials }) => {
   const run = kernels[kernel] as (...values: number[]) => number;
@@ -41,4 +44,10 @@ export const mapChunks: MapChunks = (kernels, kernel, args, { startAt, items, ch
     out[c] = run(...values) ?? 0;
   }
   return new Float64Array(kernels.memory.buffer, partials, nChunks);
+};
+
+/** On one thread a started map is run at once; joining it gives its results. */
+export const beginChunks: BeginChunks = (kernels, kernel, args, range) => {
+  const results = mapChunks(kernels, kernel, args, range).slice();
+  return () => results;
 };

@@ -176,22 +176,6 @@ describe('t-SNE kernels', () => {
         for (let t = 0; t < dim; t++) expect(neg[i * dim + t]).toBeCloseTo(expected[t], 4);
       }
       expect(sumQ / expectedSum).toBeCloseTo(1, 5);
-      // tsneForces: the same walk in tasks of 7 cells, then the attractive forces of a one-edge-per-row P in rows of 5.
-      const indptr = Int32Array.from({ length: n + 1 }, (_, i) => i);
-      const indices = Int32Array.from({ length: n }, (_, i) => (i + 1) % n);
-      const more = inWasm({ indptr, indices, values: new Float32Array(n).fill(0.5), neg2: n * dim * 4, force: n * dim * 4, force2: n * dim * 4 });
-      const tasks = Math.ceil(cells / 7) + Math.ceil(n / 5);
-      const split = kernels.tsneForces(
-        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, dim, dof, 0, capacity, ptr.stack, ptr.list, more.neg2,
-        more.indptr, more.indices, more.values, ptr.y, more.force, cells, 7, 5, 0, 0, 3,
-      ) + kernels.tsneForces(
-        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots, dim, dof, 0, capacity, ptr.stack, ptr.list, more.neg2,
-        more.indptr, more.indices, more.values, ptr.y, more.force, cells, 7, 5, 0, 3, tasks,
-      );
-      expect(split / sumQ).toBeCloseTo(1, 6);
-      expect(f32(more.neg2, n * dim)).toEqual(neg);
-      kernels.tsneAttractive(more.indptr, more.indices, more.values, ptr.y, dim, dof, 1, 0, more.force2, 0, n);
-      expect(f32(more.force, n * dim)).toEqual(f32(more.force2, n * dim));
     });
   }
 
