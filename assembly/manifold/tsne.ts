@@ -19,15 +19,15 @@ const EPSILON_DBL: f64 = 1e-8;
 const MAX_DEPTH: i32 = 50;
 
 /**
- * Each row's conditional probabilities for the desired perplexity, by bisection on the Gaussian's precision β
- * (scikit-learn's _binary_search_perplexity, 100 steps, tolerance 1e-5 on the entropy). With skipDiagonal, row i's
- * column i is left out (the exact method's full rows); otherwise every column is a neighbour.
- * IN sqDistPtr (nRows × nCols f32 squared distances); OUT pPtr (nRows × nCols f64), betaSum (returned).
+ * Rows [start, end)'s conditional probabilities for the desired perplexity, by bisection on the Gaussian's precision
+ * β (scikit-learn's _binary_search_perplexity, 100 steps, tolerance 1e-5 on the entropy). With skipDiagonal, row i's
+ * column i is left out (the exact method's full rows); otherwise every column is a neighbour. Returns their Σβ.
+ * IN sqDistPtr (rows × nCols f32 squared distances); OUT pPtr (rows × nCols f64).
  */
-export function perplexityRows(sqDistPtr: usize, nRows: i32, nCols: i32, skipDiagonal: i32, perplexity: f64, pPtr: usize): f64 {
+export function perplexityRows(sqDistPtr: usize, nCols: i32, skipDiagonal: i32, perplexity: f64, pPtr: usize, start: i32, end: i32): f64 {
   const desiredEntropy = log(perplexity);
   let betaSum: f64 = 0;
-  for (let i = 0; i < nRows; i++) {
+  for (let i = start; i < end; i++) {
     const d = sqDistPtr + (<usize>i * <usize>nCols << 2);
     const p = pPtr + (<usize>i * <usize>nCols << 3);
     let betaMin: f64 = -Infinity;

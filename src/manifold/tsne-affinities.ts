@@ -10,6 +10,7 @@ import { addTranspose, type CsrMatrix } from '../core/sparse';
 import { allocate, f32View, f64View } from '../runtime/arena';
 import { powerOfTwoScale } from '../runtime/ingest';
 import { getKernels } from '../runtime/module';
+import { mapChunks } from '../runtime/chunks';
 import { searchOthers } from '../neighbors/kneighbors';
 import type { Engine } from '../cluster/threads';
 
@@ -33,15 +34,17 @@ function squaredDistance(a: Float64Array, b: Float64Array, scale: number): numbe
   return sum;
 }
 
-/** Conditional probabilities of nRows rows over nCols columns of f32 squared distances (wasm: perplexityRows). */
-function conditional(sqDistances: Float32Array, nRows: number, nCols: number, skipDiagonal: boolean, perplexity: number): Float64Array {
-  const kernels = getKernels();
+/** Conditional probabilities of nRows rows over nCols columns of f32 squared distances (wasm: perplexityRows), in rows shared by the engine's threads when there is one. */
+function conditional(sqDistances: Float32Array, nRows: number, nCols: number, skipDiagonal: boolean, perplexity: number, engine?: Engine): Float64Array {
+  const kernels = engine?.kernels ?? getKernels();
+  const map = engine?.map ?? mapChunks;
+  const rows = Math.max(1, Math.floor(2 ** 16 / nCols));
   const ptr = allocate(
-    kernels, { d: sqDistances.byteLength, p: nRows * nCols * 8 }, `t-SNE's input similarities for ${nRows} rows`,
+    kernels, { d: sqDistances.byteLength, p: nRows * nCols * 8, partials: Math.ceil(nRows / rows) * 8, args: 8 * 8 }, `t-SNE's input similarities for ${nRows} rows`,
     'use fewer rows, or method: \'barnes_hut\' (nearest neighbours only)',
   );
   f32View(kernels, ptr.d, sqDistances.length).set(sqDistances);
-  kernels.perplexityRows(ptr.d, nRows, nCols, skipDiagonal ? 1 : 0, perplexity, ptr.p);
+  map(kernels, 'perplexityRows', [ptr.d, nCols, skipDiagonal ? 1 : 0, perplexity, ptr.p, 0, 0], { startAt: 5, items: nRows, chunk: rows, partials: ptr.partials, argsPtr: ptr.args });
   return f64View(kernels, ptr.p, nRows * nCols).slice();
 }
 
@@ -55,7 +58,7 @@ export function nearestNeighbourAffinities(data: Data, perplexity: number, engin
   const n = data.rows;
   const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
   const { indices, sqDistances } = searchOthers(data, k, 'auto', engine);
-  const p = conditional(sqDistances, n, k, false, perplexity);
+  const p = conditional(sqDistances, n, k, false, perplexity, engine);
   const indptr = Int32Array.from({ length: n + 1 }, (_, i) => i * k);
   const joint = addTranspose({ indptr, indices, data: p, rows: n, cols: n }, 1, 1);
   let sum = 0;

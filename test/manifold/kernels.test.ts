@@ -85,7 +85,7 @@ describe('t-SNE kernels', () => {
     for (const [nRows, nCols, skip] of [[6, 9, 0], [9, 9, 1]]) {
       const d = Float32Array.from({ length: nRows * nCols }, () => rng.int(50) + rng.normal() ** 2);
       const ptr = inWasm({ d, p: nRows * nCols * 8 });
-      kernels.perplexityRows(ptr.d, nRows, nCols, skip, 4, ptr.p);
+      kernels.perplexityRows(ptr.d, nCols, skip, 4, ptr.p, 0, nRows);
       const p = f64(ptr.p, nRows * nCols);
       for (let i = 0; i < nRows; i++) {
         const row = p.slice(i * nCols, (i + 1) * nCols);
