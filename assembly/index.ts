@@ -14,4 +14,6 @@ export { seedingPotentials, updateClosest } from './cluster/seeding';
 export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors/kneighbors';
 export { csrMatvec, csrChebyshevStep, dotColumns, subtractColumns, combineColumns } from './manifold/krylov';
 export { perplexityRows, tsneAttractive, bhBuild, bhRepulsive, bhGradient, tsneExactGradient, tsneStep } from './manifold/tsne';
+export { fftRows, fftColumns } from './manifold/fft';
+export { gridKernel, gridKernelTransform, gridSpread, gridMultiply, gridInterpolate } from './manifold/tsne-grid';
 export { clusterDistanceSums } from './metrics/silhouette';

@@ -2,7 +2,8 @@
 // given), then gradient descent with gains and momentum in two stages, 250 iterations with P exaggerated at
 // momentum 0.5 and the rest at 0.8, stopping on scikit-learn's rules. The gradient is Barnes-Hut's (a tree over
 // the embedding, wasm), or exact (O(n²), for small n and to test the others against). Positions, gradients and
-// the optimiser's state are float32, as scikit-learn's are.
+// the optimiser's state are float32, as scikit-learn's are. 'fft' takes the repulsive half by FIt-SNE's
+// interpolation on a grid (tsne-grid.ts in wasm), the attractive half as Barnes-Hut does.
 import { checkValues, type DataInput, type Matrix, matrix, readData, type Data, copyRows } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, positional, type Resolved, resolveParams } from '../core/params';
@@ -15,7 +16,7 @@ import type { Engine } from '../cluster/threads';
 import { exactAffinities, nearestNeighbourAffinities } from './tsne-affinities';
 import { symmetricEigen } from './linalg';
 
-export type TSNEMethod = 'barnes_hut' | 'exact';
+export type TSNEMethod = 'barnes_hut' | 'exact' | 'fft';
 
 /** What onProgress receives every 50 iterations (when scikit-learn checks its stopping rules). */
 export interface TSNEProgress {
@@ -55,10 +56,17 @@ export function tsneParams() {
       },
       fallback: 'pca',
     },
-    /** 'barnes_hut' (O(n log n), nComponents ≤ 3) or 'exact' (O(n²)). */
-    method: { values: ['barnes_hut', 'exact'] satisfies TSNEMethod[], fallback: 'barnes_hut' },
+    /**
+     * 'barnes_hut' (O(n log n), nComponents ≤ 3), 'exact' (O(n²)), or 'fft': FIt-SNE's interpolation on a grid
+     * (Linderman et al. 2019; O(n) plus a grid whose side grows with the embedding's spread; nComponents ≤ 2).
+     */
+    method: { values: ['barnes_hut', 'exact', 'fft'] satisfies TSNEMethod[], fallback: 'barnes_hut' },
     /** Barnes-Hut's trade-off: a cell stands for its points when its width is below angle × its distance. */
     angle: { kind: 'number', min: 0, max: 1, fallback: 0.5 },
+    /** 'fft': boxes a side of the grid at least (FIt-SNE's min_num_intervals); more is closer to the exact gradient. */
+    minNumIntervals: { kind: 'integer', min: 1, fallback: 50 },
+    /** 'fft': the boxes' widest, in the embedding's units, when that makes more than minNumIntervals boxes (FIt-SNE's intervals_per_integer). */
+    intervalsPerInteger: { kind: 'number', min: 0, exclusive: true, fallback: 1 },
     /** Seed of the 'random' init: the same draws as scikit-learn's for the same seed. @default random */
     randomState: { kind: 'seed' },
     /** Called with { iteration, klDivergence, gradientNorm } every 50 iterations, when scikit-learn checks its stopping rules. @default none */
@@ -136,6 +144,9 @@ export class TSNE {
     if (o.perplexity >= n) throw new WasmeansError('INVALID_PARAMETER', `perplexity must be less than nSamples=${n}, got ${o.perplexity}`);
     if (o.method === 'barnes_hut' && o.nComponents > 3) {
       throw new WasmeansError('INVALID_PARAMETER', `method 'barnes_hut' takes nComponents <= 3 (its tree splits each cell in 2^nComponents), got ${o.nComponents}; use method 'exact'`);
+    }
+    if (o.method === 'fft' && o.nComponents > 2) {
+      throw new WasmeansError('INVALID_PARAMETER', `method 'fft' takes nComponents <= 2 (its grid has nodes^nComponents cells), got ${o.nComponents}; use method 'barnes_hut'`);
     }
     const rng = RandomState.fromOptional(o.randomState);
     const learningRate = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration / 4, 50) : o.learningRate;
@@ -231,9 +242,12 @@ export interface Affinities {
   dense?: Float64Array;
 }
 
+/** How the gradient's repulsive half is found: the options of TSNE that shape it. */
+export type GradientMethod = Pick<TSNEParams, 'method' | 'angle' | 'minNumIntervals' | 'intervalsPerInteger'>;
+
 /** The KL divergence and its gradient (times scikit-learn's c) at the given positions, as one step sees them. */
-export function klGradientAt(P: Affinities, positions: Float32Array, n: number, dim: number, angle: number, exaggeration: number) {
-  const work = workspace(P, n, dim, angle);
+export function klGradientAt(P: Affinities, positions: Float32Array, n: number, dim: number, method: GradientMethod, exaggeration: number) {
+  const work = workspace(P, n, dim, method);
   work.positions().set(positions);
   const kl = work.gradient(exaggeration, true);
   return { kl, grad: work.gradients().slice() };
@@ -242,7 +256,7 @@ export function klGradientAt(P: Affinities, positions: Float32Array, n: number, 
 /** Gradient descent in two stages, as scikit-learn's _tsne and _gradient_descent. */
 function optimise(P: Affinities, start: Float32Array, n: number, o: TSNEParams, learningRate: number, engine?: Engine) {
   const dim = o.nComponents;
-  const work = workspace(P, n, dim, o.angle, engine);
+  const work = workspace(P, n, dim, o, engine);
   work.positions().set(start);
   const lr = Math.fround(learningRate);
   let klDivergence = NaN;
@@ -281,12 +295,42 @@ function optimise(P: Affinities, start: Float32Array, n: number, o: TSNEParams, 
   return { positions: work.positions().slice(), klDivergence, nIter: iteration };
 }
 
+/** FIt-SNE's interpolation nodes a box, per side. */
+const GRID_NODES = 3;
+/**
+ * The longest side of the padded FFT grid: 1536 in 2-D (about 94 MB of grid and kernel), so that an embedding
+ * spread over more than 256 units gets wider boxes rather than more memory; 2^17 in 1-D.
+ */
+const MAX_GRID = [0, 2 ** 17, 1536];
+
+/** The shortest FFT length 2^a·3^b (a ≥ 1) of at least `least`, with its radices (4s, then 3s, then a 2). */
+export function fftLength(least: number): { length: number; radices: number[] } {
+  let length = Infinity;
+  for (let threes = 1; threes < 2 * least; threes *= 3) {
+    let candidate = 2 * threes;
+    while (candidate < least) candidate *= 2;
+    length = Math.min(length, candidate);
+  }
+  const radices: number[] = [];
+  let rest = length;
+  while (rest % 4 === 0) {
+    radices.push(4);
+    rest /= 4;
+  }
+  while (rest % 3 === 0) {
+    radices.push(3);
+    rest /= 3;
+  }
+  if (rest === 2) radices.push(2);
+  return { length, radices };
+}
+
 /**
  * t-SNE's regions in wasm memory, laid out in one go: P, the optimiser's state, and for Barnes-Hut the forces and
- * the tree. A tree that outgrows its room (deep chains of close points) gets twice as much, everything else
- * carried over.
+ * the tree, for 'fft' the grid. A tree that outgrows its room (deep chains of close points) gets twice as much, a
+ * grid that outgrows its room (a wider embedding) what it needs, everything else carried over.
  */
-function workspace(P: Affinities, n: number, dim: number, angle: number, engine?: Engine) {
+function workspace(P: Affinities, n: number, dim: number, method: GradientMethod, engine?: Engine) {
   const kernels = engine?.kernels ?? getKernels();
   const map = engine?.map ?? mapChunks;
   const begin = engine?.begin ?? beginChunks;
@@ -294,11 +338,16 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
   const count = n * dim;
   const dof = Math.max(dim - 1, 1);
   const c = Math.fround((2 * (dof + 1)) / dof);
-  const theta2 = Math.fround(angle * angle);
+  const theta2 = Math.fround(method.angle * method.angle);
   const csr = P.sparse;
   const nnz = csr ? csr.indptr[n] : 0;
+  const tree = csr !== undefined && method.method !== 'fft';
+  const fft = csr !== undefined && method.method === 'fft';
   const packedBytes = Math.ceil((1 << dim) / 4) * 96;
-  let capacity = csr ? Math.ceil(n / 2) + 64 : 0;
+  let capacity = tree ? Math.ceil(n / 2) + 64 : 0;
+  // The grid's side P as laid out: rows of 2P complex numbers (two grids of charges side by side), P rows in 2-D.
+  let gridRoom = 0;
+  const gridRows = (side: number) => (dim === 2 ? side : 1);
   const slots = () => n + 3 * capacity;
   const what = `t-SNE on ${n} samples`;
   const advice = csr ? 'use fewer samples' : "use fewer samples, or method 'barnes_hut'";
@@ -307,11 +356,14 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
   const layout = () => allocate(kernels, {
     dense: P.dense ? n * n * 8 : 0, indptr: csr ? (n + 1) * 4 : 0, indices: nnz * 4, values: nnz * 4,
     grad: count * 4, update: count * 4, gains: count * 4, pos: count * 4,
-    attract: csr ? count * 4 : 0, repulse: csr ? count * 4 : 0, stack: csr ? threadSlots * stackBytes : 0,
-    tree: capacity * 136, packed: capacity * packedBytes, next: csr ? n * 4 : 0,
-    ordered: csr ? slots() * (dim + 1) * 4 : 0, index: csr ? slots() * 4 : 0, list: csr ? threadSlots * listBytes() : 0,
-    partials: csr ? Math.ceil(capacity / CELLS_A_CHUNK) * 8 : 0, args: csr ? 16 * 8 : 0,
+    attract: csr ? count * 4 : 0, repulse: csr ? count * 4 : 0, stack: tree ? threadSlots * stackBytes : 0,
+    tree: capacity * 136, packed: capacity * packedBytes, next: tree ? n * 4 : 0,
+    ordered: tree ? slots() * (dim + 1) * 4 : 0, index: tree ? slots() * 4 : 0, list: tree ? threadSlots * listBytes() : 0,
+    partials: tree ? Math.ceil(capacity / CELLS_A_CHUNK) * 8 : 0, args: tree ? 16 * 8 : 0,
     attractPartials: csr ? Math.ceil(n / ROWS_A_CHUNK) * 8 : 0, attractArgs: csr ? 16 * 8 : 0,
+    grid: gridRows(gridRoom) * 2 * gridRoom * 16, kernel: gridRows(gridRoom) * gridRoom * 8,
+    scratch: gridRoom * 8 * 16, twiddle: gridRoom * 16, radices: fft ? 32 * 4 : 0,
+    weights: fft ? n * GRID_NODES ** dim * 8 : 0, firstNode: fft ? n * 4 : 0,
   }, what, advice);
   let ptr = layout();
   if (P.dense) f64View(kernels, ptr.dense, n * n).set(P.dense);
@@ -325,13 +377,79 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
   // Σ of P's float32 values as exaggerated, for the KL divergence.
   let sumP = 0;
 
-  const grow = () => {
+  /** A new layout after `enlarge`, the state carried over. */
+  const relayout = (enlarge: () => void) => {
     const saved = ['indptr', 'indices', 'values', 'update', 'gains', 'pos', 'attract'] as const;
     const sizes = { indptr: (n + 1) * 4, indices: nnz * 4, values: nnz * 4, update: count * 4, gains: count * 4, pos: count * 4, attract: count * 4 };
     const bytes = saved.map((name) => new Uint8Array(kernels.memory.buffer, ptr[name], sizes[name]).slice());
-    capacity *= 2;
+    enlarge();
     ptr = layout();
     saved.forEach((name, k) => new Uint8Array(kernels.memory.buffer, ptr[name], bytes[k].length).set(bytes[k]));
+  };
+
+  const buildTree = () => kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index);
+  /** The repulsive half by Barnes-Hut over the built tree: Σ_j q_ij²·(y_i − y_j) into repulse; returns Σ q. */
+  const walkTree = (cells: number) => total(map(kernels, 'bhRepulsive', [
+    ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse, 0, 0,
+  ], { startAt: 13, items: cells, chunk: CELLS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
+
+  let twiddlesOf = 0;
+  let nRadices = 0;
+  /** A 2-D (or 1-D) FFT over the grid's first `halves` halves; forward reads, inverse writes, only the first `rows` rows. */
+  const gridTransform = (side: number, halves: number, rows: number, inverse: boolean) => {
+    const width = 2 * side;
+    const direction = inverse ? 1 : 0;
+    const alongRows = () => {
+      for (let half = 0; half < halves; half++) {
+        kernels.fftRows(ptr.grid, width, half * side, side, ptr.radices, nRadices, ptr.twiddle, direction, ptr.scratch, 0, dim === 2 ? rows : 1);
+      }
+    };
+    if (!inverse) alongRows();
+    if (dim === 2) kernels.fftColumns(ptr.grid, width, side, ptr.radices, nRadices, ptr.twiddle, direction, ptr.scratch, 0, halves * side);
+    if (inverse) alongRows();
+  };
+
+  /** The grid for the positions, its room made (before any thread reads the regions). */
+  const planGrid = () => {
+    const pos = f32View(kernels, ptr.pos, count);
+    let low = Infinity;
+    let high = -Infinity;
+    for (const v of pos) {
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+    const spread = high - low;
+    // FIt-SNE's box count, then as many more as the FFT length (2^a·3^b ≥ 2 × nodes) has room for.
+    const wanted = Math.max(method.minNumIntervals, Math.trunc(spread / method.intervalsPerInteger));
+    const { length: side, radices } = fftLength(Math.min(2 * GRID_NODES * wanted, MAX_GRID[dim]));
+    const nBoxes = Math.floor(side / (2 * GRID_NODES));
+    const boxWidth = spread > 0 ? spread / nBoxes : 1;
+    if (side > gridRoom) relayout(() => { gridRoom = side; });
+    if (side !== twiddlesOf) {
+      const twiddle = f64View(kernels, ptr.twiddle, 2 * side);
+      for (let k = 0; k < side; k++) {
+        twiddle[2 * k] = Math.cos((2 * Math.PI * k) / side);
+        twiddle[2 * k + 1] = -Math.sin((2 * Math.PI * k) / side);
+      }
+      i32View(kernels, ptr.radices, radices.length).set(radices);
+      nRadices = radices.length;
+      twiddlesOf = side;
+    }
+    return { low, side, nBoxes, boxWidth };
+  };
+
+  /** The repulsive half by FIt-SNE's interpolation: Σ_j q_ij²·(y_i − y_j) into repulse; returns Σ q. */
+  const gridRepulsion = ({ low, side, nBoxes, boxWidth }: ReturnType<typeof planGrid>) => {
+    const nodes = nBoxes * GRID_NODES;
+    kernels.gridKernel(ptr.grid, side, dim, boxWidth / GRID_NODES);
+    gridTransform(side, 1, side, false);
+    // The inverse transform's 1/side^dim folded into the kernel's.
+    kernels.gridKernelTransform(ptr.grid, side, dim, 1 / side ** dim, ptr.kernel);
+    kernels.gridSpread(ptr.pos, n, dim, low, boxWidth, nBoxes, GRID_NODES, ptr.grid, side, ptr.weights, ptr.firstNode);
+    gridTransform(side, 2, nodes, false);
+    kernels.gridMultiply(ptr.grid, side, dim, ptr.kernel);
+    gridTransform(side, 2, nodes, true);
+    return kernels.gridInterpolate(ptr.pos, n, dim, GRID_NODES, ptr.grid, side, ptr.weights, ptr.firstNode, ptr.repulse);
   };
 
   return {
@@ -350,21 +468,29 @@ function workspace(P: Affinities, n: number, dim: number, angle: number, engine?
         sumP = values.reduce((sum, v) => sum + v, 0);
         exaggerated = exaggeration;
       }
-      // The attractive half needs no tree: the threads take it while this thread builds the tree, then all walk it.
-      // Each half runs over fixed chunks whose sums are added in chunk order: the same bits on any number of threads.
+      const grid = fft ? planGrid() : undefined;
+      // The attractive half needs no tree or grid: the threads take it while this thread builds them (then all walk
+      // the tree). Each half runs over fixed chunks whose sums are added in chunk order: the same bits on any number
+      // of threads.
       const attractive = begin(kernels, 'tsneAttractive', [ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, Math.fround(dof), 1, computeError ? 1 : 0, ptr.attract, 0, 0], {
         startAt: 9, items: n, chunk: ROWS_A_CHUNK, partials: ptr.attractPartials, argsPtr: ptr.attractArgs,
       });
-      let cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index);
-      // With computeError, Σ p·log(p/q) over the rows: KL = Σ p·log(p/(q/Σq)) = that + Σp·log Σq.
-      const errorParts = attractive().slice();
-      while (cells < 0) {
-        grow();
-        cells = kernels.bhBuild(ptr.pos, n, dim, capacity, ptr.tree, ptr.packed, ptr.next, ptr.ordered, ptr.index);
+      let errorParts: Float64Array;
+      let sumQ: number;
+      if (grid) {
+        sumQ = gridRepulsion(grid);
+        errorParts = attractive().slice();
+      } else {
+        let cells = buildTree();
+        errorParts = attractive().slice();
+        // A tree that outgrew its room is built again in more, after the join (the regions move).
+        while (cells < 0) {
+          relayout(() => { capacity *= 2; });
+          cells = buildTree();
+        }
+        sumQ = walkTree(cells);
       }
-      const sumQ = total(map(kernels, 'bhRepulsive', [
-        ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse, 0, 0,
-      ], { startAt: 13, items: cells, chunk: CELLS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
+      // With computeError, Σ p·log(p/q) over the rows: KL = Σ p·log(p/(q/Σq)) = that + Σp·log Σq.
       const error = computeError ? total(errorParts) + sumP * Math.log(sumQ) : NaN;
       kernels.bhGradient(ptr.attract, ptr.repulse, count, Math.fround(sumQ), c, ptr.grad);
       return computeError ? error : NaN;
