@@ -1,12 +1,15 @@
-// FIt-SNE's repulsive forces (Linderman et al., Nature Methods 2019): the kernel K(y, y') = (1 + ‖y − y'‖²)^-2
-// summed against each point's charges by interpolation. Each point spreads its charges onto the Lagrange
-// interpolation nodes of its box (`nodes` equispaced nodes a box, a box a side), the node potentials are a discrete
-// convolution with K computed by FFT (fft.ts) on a grid padded to P ≥ 2·nodes per side, and interpolated back.
-// With charges 1, y and ‖y‖² the four (2-D) or three (1-D) potentials give both of t-SNE's repulsive sums:
-//   Σ_j q_ij = (1 + ‖y_i‖²)·φ_1 − 2·y_i·φ_y + φ_‖y‖²    (each term's (1 + d²)·K = q, self-term 1 removed after)
-//   Σ_j q_ij²·(y_i − y_j) = y_i·φ_1 − φ_y
-// The grid is P rows of 2P complex numbers: columns [0, P) hold charges (1, x) as re and im, [P, 2P) (y, ‖y‖²)
-// (in 1-D, one row: (1, x) and (x², 0)). The kernel is real and even, so its transform is real: one grid of f64.
+// FIt-SNE's repulsive forces (Linderman et al., Nature Methods 2019), by interpolation: each point spreads a unit
+// charge onto the Lagrange interpolation nodes of its box (`nodes` equispaced nodes a box, a box a side), the node
+// potentials are discrete convolutions computed by FFT (fft.ts) on a grid padded to P ≥ 2·nodes per side, and
+// are interpolated back. Unlike FIt-SNE's charges 1, y and ‖y‖² against one kernel, whose potentials cancel far
+// from the origin (y_i·φ_1 − φ_y loses the digits of |y_i|), the kernels here are the sums themselves:
+//   Σ_j q_ij = (K₁ ∗ 1)(y_i) − 1,  K₁(d) = 1/(1 + ‖d‖²)
+//   Σ_j q_ij²·(y_i − y_j) = (G ∗ 1)(y_i),  G(d) = d/(1 + ‖d‖²)²
+// The grid is P rows (one in 1-D) of 2P complex numbers: the charges in columns [0, P), then after the transform
+// two products, K̂₁·ĉ in [0, P) and (Ĝ_x + i·Ĝ_y)·ĉ in [P, 2P), whose inverses are Σq and G's two components as
+// re and im (the kernels are real, so each inverse is real).
+
+import { times } from './fft';
 
 const MAX_NODES: i32 = 8;
 
@@ -27,32 +30,35 @@ function lagrange(u: f64, nodes: i32, out: usize): void {
 }
 
 /**
- * Fills columns [0, P) of the grid's rows (P rows in 2-D, one in 1-D) with the kernel between grid nodes h apart,
- * embedded in a circulant: offset a for a < P/2, a − P past it.
+ * Fills the grid's rows (P in 2-D, one in 1-D) with the kernels between nodes h apart, embedded in circulants
+ * (offset a for a < P/2, a − P past it): K₁ in columns [0, P), G_x + i·G_y in [P, 2P).
  */
 export function gridKernel(gridPtr: usize, P: i32, dim: i32, h: f64): void {
   const width = 2 * P;
   const rows = dim == 2 ? P : 1;
-  const h2 = h * h;
   for (let r = 0; r < rows; r++) {
-    const dr = <f64>(r < P / 2 ? r : r - P);
+    const dy = <f64>(r < P / 2 ? r : r - P) * h;
     for (let c = 0; c < P; c++) {
-      const dc = <f64>(c < P / 2 ? c : c - P);
-      const w = 1 / (1 + h2 * (dr * dr + dc * dc));
+      const dx = <f64>(c < P / 2 ? c : c - P) * h;
+      const q = 1 / (1 + dx * dx + dy * dy);
       const at = gridPtr + ((<usize>r * <usize>width + <usize>c) << 4);
-      store<f64>(at, w * w);
-      store<f64>(at, 0, 8);
+      v128.store(at, f64x2(q, 0));
+      v128.store(at + (<usize>P << 4), f64x2.mul(f64x2(dx, dy), f64x2.splat(q * q)));
     }
   }
 }
 
-/** The kernel's transform (real) scaled by `scale`, out of columns [0, P) of the grid into kernelPtr (rows × P f64). */
+/** The kernels' transforms scaled by `scale`, out of the grid: OUT kernelPtr, K̂₁ (rows × P f64, real) then Ĝ (rows × P complex f64). */
 export function gridKernelTransform(gridPtr: usize, P: i32, dim: i32, scale: f64, kernelPtr: usize): void {
   const rows = dim == 2 ? P : 1;
+  const gradients = kernelPtr + ((<usize>rows * <usize>P) << 3);
+  const factor = f64x2.splat(scale);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < P; c++) {
-      const v = load<f64>(gridPtr + ((<usize>r * <usize>(2 * P) + <usize>c) << 4));
-      store<f64>(kernelPtr + ((<usize>r * <usize>P + <usize>c) << 3), v * scale);
+      const at = gridPtr + ((<usize>r * <usize>(2 * P) + <usize>c) << 4);
+      const k = <usize>r * <usize>P + <usize>c;
+      store<f64>(kernelPtr + (k << 3), load<f64>(at) * scale);
+      v128.store(gradients + (k << 4), f64x2.mul(v128.load(at + (<usize>P << 4)), factor));
     }
   }
 }
@@ -63,7 +69,7 @@ const NODE_OFFSETS = memory.data(MAX_NODES * MAX_NODES * 4);
 const AXIS_WEIGHTS = memory.data(2 * MAX_NODES * 8);
 
 /**
- * Spreads the charges of points (float32 positions) onto the zeroed grid. The box of coordinate x is
+ * Spreads unit charges of points (float32 positions) onto columns [0, P) of the grid, zeroed first. The box of coordinate x is
  * ⌊(x − low) / boxWidth⌋ (the last box closed); OUT weightsPtr (n × nodes^dim f64) and firstNodePtr (n i32) keep
  * each point's node weights and first node (its index in the grid) for gridInterpolate.
  */
@@ -75,7 +81,8 @@ export function gridSpread(
   const span = min(nodes, MAX_NODES);
   const count = dim == 2 ? span * span : span;
   for (let k = 0; k < count; k++) store<i32>(NODE_OFFSETS + (<usize>k << 2), ((k / span) * width + k % span) << 4);
-  memory.fill(gridPtr, 0, (<usize>(dim == 2 ? P : 1) * <usize>width) << 4);
+  const rows: i32 = dim == 2 ? P : 1;
+  for (let r = 0; r < rows; r++) memory.fill(gridPtr + ((<usize>r * <usize>width) << 4), 0, <usize>P << 4);
   for (let i = 0; i < n; i++) {
     let first = 0;
     for (let t = 0; t < dim; t++) {
@@ -91,38 +98,33 @@ export function gridSpread(
       const wy: f64 = dim == 2 ? load<f64>(AXIS_WEIGHTS + (<usize>(span + k / span) << 3)) : 1;
       store<f64>(weights + (<usize>k << 3), wy * load<f64>(AXIS_WEIGHTS + (<usize>(k % span) << 3)));
     }
-    const x = <f64>load<f32>(posPtr + (<usize>(i * dim) << 2));
-    const y: f64 = dim == 2 ? <f64>load<f32>(posPtr + (<usize>(i * dim + 1) << 2)) : 0;
-    const charges = f64x2(1, x);
-    const more = dim == 2 ? f64x2(y, x * x + y * y) : f64x2(x * x, 0);
     const base = gridPtr + (<usize>first << 4);
     for (let k = 0; k < count; k++) {
-      const w = f64x2.splat(load<f64>(weights + (<usize>k << 3)));
       const cell = base + <usize>load<i32>(NODE_OFFSETS + (<usize>k << 2));
-      v128.store(cell, f64x2.add(v128.load(cell), f64x2.mul(w, charges)));
-      const twin = cell + (<usize>P << 4);
-      v128.store(twin, f64x2.add(v128.load(twin), f64x2.mul(w, more)));
+      store<f64>(cell, load<f64>(cell) + load<f64>(weights + (<usize>k << 3)));
     }
   }
 }
 
-/** Multiplies both halves of the transformed grid by the kernel's transform (rows × P f64). */
+/** The transformed charges ĉ in columns [0, P) times the kernels' transforms: K̂₁·ĉ there, Ĝ·ĉ in [P, 2P). */
 export function gridMultiply(gridPtr: usize, P: i32, dim: i32, kernelPtr: usize): void {
   const rows = dim == 2 ? P : 1;
+  const gradients = kernelPtr + ((<usize>rows * <usize>P) << 3);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < P; c++) {
-      const k = f64x2.splat(load<f64>(kernelPtr + ((<usize>r * <usize>P + <usize>c) << 3)));
+      const k = <usize>r * <usize>P + <usize>c;
       const cell = gridPtr + ((<usize>r * <usize>(2 * P) + <usize>c) << 4);
-      v128.store(cell, f64x2.mul(v128.load(cell), k));
-      const twin = cell + (<usize>P << 4);
-      v128.store(twin, f64x2.mul(v128.load(twin), k));
+      const charge = v128.load(cell);
+      const g = v128.load(gradients + (k << 4));
+      v128.store(cell + (<usize>P << 4), times(charge, f64x2.splat(f64x2.extract_lane(g, 0)), f64x2(-f64x2.extract_lane(g, 1), f64x2.extract_lane(g, 1))));
+      v128.store(cell, f64x2.mul(charge, f64x2.splat(load<f64>(kernelPtr + (k << 3)))));
     }
   }
 }
 
 /**
- * Interpolates the node potentials back to the points (the weights and node offsets of the last gridSpread) and forms t-SNE's sums: OUT
- * negPtr (n × dim f32) Σ_j q_ij²·(y_i − y_j); returns Σ_{i≠j} q_ij.
+ * Interpolates the inverse transforms back to the points (the weights and node offsets of the last gridSpread):
+ * OUT negPtr (n × dim f32) Σ_j q_ij²·(y_i − y_j); returns Σ_{i≠j} q_ij.
  */
 export function gridInterpolate(
   posPtr: usize, n: i32, dim: i32, nodes: i32, gridPtr: usize, P: i32, weightsPtr: usize, firstNodePtr: usize, negPtr: usize,
@@ -141,20 +143,10 @@ export function gridInterpolate(
       first = f64x2.add(first, f64x2.mul(w, v128.load(cell)));
       second = f64x2.add(second, f64x2.mul(w, v128.load(cell + (<usize>P << 4))));
     }
-    const phi1 = f64x2.extract_lane(first, 0);
-    const phiX = f64x2.extract_lane(first, 1);
-    const x = <f64>load<f32>(posPtr + (<usize>(i * dim) << 2));
+    sumQ += f64x2.extract_lane(first, 0);
     const neg = negPtr + (<usize>(i * dim) << 2);
-    store<f32>(neg, <f32>(x * phi1 - phiX));
-    if (dim == 2) {
-      const phiY = f64x2.extract_lane(second, 0);
-      const phiNorm = f64x2.extract_lane(second, 1);
-      const y = <f64>load<f32>(posPtr + (<usize>(i * dim + 1) << 2));
-      store<f32>(neg, <f32>(y * phi1 - phiY), 4);
-      sumQ += (1 + x * x + y * y) * phi1 - 2 * (x * phiX + y * phiY) + phiNorm;
-    } else {
-      sumQ += (1 + x * x) * phi1 - 2 * x * phiX + f64x2.extract_lane(second, 0);
-    }
+    store<f32>(neg, <f32>f64x2.extract_lane(second, 0));
+    if (dim == 2) store<f32>(neg, <f32>f64x2.extract_lane(second, 1), 4);
   }
   return sumQ - <f64>n;
 }

@@ -298,10 +298,12 @@ function optimise(P: Affinities, start: Float32Array, n: number, o: TSNEParams, 
 /** FIt-SNE's interpolation nodes a box, per side. */
 const GRID_NODES = 3;
 /**
- * The longest side of the padded FFT grid: 1536 in 2-D (about 94 MB of grid and kernel), so that an embedding
- * spread over more than 256 units gets wider boxes rather than more memory; 2^17 in 1-D.
+ * The longest side of the padded FFT grid: 1296 in 2-D (94 MB of grid and kernels, 56 bytes a cell), so that an
+ * embedding spread over more than 216 units gets wider boxes rather than more memory; 2^17 in 1-D.
  */
-const MAX_GRID = [0, 2 ** 17, 1536];
+const MAX_GRID = [0, 2 ** 17, 1296];
+/** The ratio between the box widths 'fft' chooses from. */
+const WIDTH_RATIO = 1.05;
 
 /** The shortest FFT length 2^a·3^b (a ≥ 1) of at least `least`, with its radices (4s, then 3s, then a 2). */
 export function fftLength(least: number): { length: number; radices: number[] } {
@@ -361,7 +363,7 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
     ordered: tree ? slots() * (dim + 1) * 4 : 0, index: tree ? slots() * 4 : 0, list: tree ? threadSlots * listBytes() : 0,
     partials: tree ? Math.ceil(capacity / CELLS_A_CHUNK) * 8 : 0, args: tree ? 16 * 8 : 0,
     attractPartials: csr ? Math.ceil(n / ROWS_A_CHUNK) * 8 : 0, attractArgs: csr ? 16 * 8 : 0,
-    grid: gridRows(gridRoom) * 2 * gridRoom * 16, kernel: gridRows(gridRoom) * gridRoom * 8,
+    grid: gridRows(gridRoom) * 2 * gridRoom * 16, kernel: gridRows(gridRoom) * gridRoom * 24,
     scratch: gridRoom * 8 * 16, twiddle: gridRoom * 16, radices: fft ? 32 * 4 : 0,
     weights: fft ? n * GRID_NODES ** dim * 8 : 0, firstNode: fft ? n * 4 : 0,
   }, what, advice);
@@ -394,6 +396,8 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
   ], { startAt: 13, items: cells, chunk: CELLS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
 
   let twiddlesOf = 0;
+  /** The grid whose kernel transform is in place. */
+  let kernelOf = { side: 0, rung: 0 };
   let nRadices = 0;
   /** A 2-D (or 1-D) FFT over the grid's first `halves` halves; forward reads, inverse writes, only the first `rows` rows. */
   const gridTransform = (side: number, halves: number, rows: number, inverse: boolean) => {
@@ -401,11 +405,11 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
     const direction = inverse ? 1 : 0;
     const alongRows = () => {
       for (let half = 0; half < halves; half++) {
-        kernels.fftRows(ptr.grid, width, half * side, side, ptr.radices, nRadices, ptr.twiddle, direction, ptr.scratch, 0, dim === 2 ? rows : 1);
+        kernels.fftRows(ptr.grid, width, half * side, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, 0, dim === 2 ? rows : 1);
       }
     };
     if (!inverse) alongRows();
-    if (dim === 2) kernels.fftColumns(ptr.grid, width, side, ptr.radices, nRadices, ptr.twiddle, direction, ptr.scratch, 0, halves * side);
+    if (dim === 2) kernels.fftColumns(ptr.grid, width, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, 0, halves * side);
     if (inverse) alongRows();
   };
 
@@ -423,8 +427,16 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
     const wanted = Math.max(method.minNumIntervals, Math.trunc(spread / method.intervalsPerInteger));
     const { length: side, radices } = fftLength(Math.min(2 * GRID_NODES * wanted, MAX_GRID[dim]));
     const nBoxes = Math.floor(side / (2 * GRID_NODES));
-    const boxWidth = spread > 0 ? spread / nBoxes : 1;
-    if (side > gridRoom) relayout(() => { gridRoom = side; });
+    // The boxes' width on a ladder (intervalsPerInteger × 1.05^rung), the narrowest whose boxes span the spread: the
+    // kernel's transform changes only when the rung or the side does, not at every step.
+    const least = Math.max(spread, Number.MIN_VALUE) / nBoxes;
+    let rung = Math.ceil(Math.log(least / method.intervalsPerInteger) / Math.log(WIDTH_RATIO));
+    if (method.intervalsPerInteger * WIDTH_RATIO ** rung < least) rung += 1;
+    const boxWidth = method.intervalsPerInteger * WIDTH_RATIO ** rung;
+    if (side > gridRoom) {
+      relayout(() => { gridRoom = side; });
+      kernelOf = { side: 0, rung: 0 };
+    }
     if (side !== twiddlesOf) {
       const twiddle = f64View(kernels, ptr.twiddle, 2 * side);
       for (let k = 0; k < side; k++) {
@@ -435,18 +447,21 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
       nRadices = radices.length;
       twiddlesOf = side;
     }
-    return { low, side, nBoxes, boxWidth };
+    return { low, side, nBoxes, boxWidth, rung };
   };
 
   /** The repulsive half by FIt-SNE's interpolation: Σ_j q_ij²·(y_i − y_j) into repulse; returns Σ q. */
-  const gridRepulsion = ({ low, side, nBoxes, boxWidth }: ReturnType<typeof planGrid>) => {
+  const gridRepulsion = ({ low, side, nBoxes, boxWidth, rung }: ReturnType<typeof planGrid>) => {
     const nodes = nBoxes * GRID_NODES;
-    kernels.gridKernel(ptr.grid, side, dim, boxWidth / GRID_NODES);
-    gridTransform(side, 1, side, false);
-    // The inverse transform's 1/side^dim folded into the kernel's.
-    kernels.gridKernelTransform(ptr.grid, side, dim, 1 / side ** dim, ptr.kernel);
+    if (side !== kernelOf.side || rung !== kernelOf.rung) {
+      kernels.gridKernel(ptr.grid, side, dim, boxWidth / GRID_NODES);
+      gridTransform(side, 2, side, false);
+      // The inverse transform's 1/side^dim folded into the kernel's.
+      kernels.gridKernelTransform(ptr.grid, side, dim, 1 / side ** dim, ptr.kernel);
+      kernelOf = { side, rung };
+    }
     kernels.gridSpread(ptr.pos, n, dim, low, boxWidth, nBoxes, GRID_NODES, ptr.grid, side, ptr.weights, ptr.firstNode);
-    gridTransform(side, 2, nodes, false);
+    gridTransform(side, 1, nodes, false);
     kernels.gridMultiply(ptr.grid, side, dim, ptr.kernel);
     gridTransform(side, 2, nodes, true);
     return kernels.gridInterpolate(ptr.pos, n, dim, GRID_NODES, ptr.grid, side, ptr.weights, ptr.firstNode, ptr.repulse);
