@@ -68,8 +68,8 @@ const CONTROL = {
   nArgs: 17,
   startAt: 18,
   scratchAt: 19,
-  stackStride: 20,
-  listStride: 21,
+  scratchStride: 20,
+  nextScratchStride: 21,
   failureText: 22,
 } as const;
 type Control = typeof CONTROL;
@@ -105,8 +105,8 @@ function claimChunks(control: Int32Array, C: Control, kernels: Kernels, slot: nu
     const startAt = control[C.startAt];
     const scratchAt = control[C.scratchAt];
     if (scratchAt >= 0) {
-      values[scratchAt] += slot * control[C.stackStride];
-      values[scratchAt + 1] += slot * control[C.listStride];
+      values[scratchAt] += slot * control[C.scratchStride];
+      values[scratchAt + 1] += slot * control[C.nextScratchStride];
     }
     for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1), claimed++) {
       values[startAt] = c * rows;
@@ -401,7 +401,7 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
     f64View(kernels, argsPtr, args.length).set(args);
     const join = start(kernels, {
       task: 2, kernel: MAPPED_KERNELS.indexOf(kernel), args: argsPtr, nArgs: args.length, startAt, nSamples: items, rows: chunk, partials,
-      scratchAt: scratch ? scratch.at : -1, stackStride: scratch?.stackStride ?? 0, listStride: scratch?.listStride ?? 0,
+      scratchAt: scratch ? scratch.at : -1, scratchStride: scratch?.stride ?? 0, nextScratchStride: scratch?.nextStride ?? 0,
     });
     return () => {
       join();

@@ -302,6 +302,8 @@ const GRID_NODES = 3;
  * embedding spread over more than 216 units gets wider boxes rather than more memory; 2^17 in 1-D.
  */
 const MAX_GRID = [0, 2 ** 17, 1296];
+/** Rows or columns the FFT kernels take at once (fft.ts's BLOCK): a chunk of the threads' work. */
+const FFT_LANES = 8;
 /** The ratio between the box widths 'fft' chooses from. */
 const WIDTH_RATIO = 1.05;
 
@@ -364,7 +366,8 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
     partials: tree ? Math.ceil(capacity / CELLS_A_CHUNK) * 8 : 0, args: tree ? 16 * 8 : 0,
     attractPartials: csr ? Math.ceil(n / ROWS_A_CHUNK) * 8 : 0, attractArgs: csr ? 16 * 8 : 0,
     grid: gridRows(gridRoom) * 2 * gridRoom * 16, kernel: gridRows(gridRoom) * gridRoom * 24,
-    scratch: gridRoom * 8 * 16, twiddle: gridRoom * 16, radices: fft ? 32 * 4 : 0,
+    scratch: threadSlots * gridRoom * FFT_LANES * 16, twiddle: gridRoom * 16, radices: fft ? 32 * 4 : 0,
+    fftPartials: Math.ceil((2 * gridRoom) / FFT_LANES) * 8, fftArgs: fft ? 16 * 8 : 0,
     weights: fft ? n * GRID_NODES ** dim * 8 : 0, firstNode: fft ? n * 4 : 0,
   }, what, advice);
   let ptr = layout();
@@ -393,23 +396,34 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
   /** The repulsive half by Barnes-Hut over the built tree: Σ_j q_ij²·(y_i − y_j) into repulse; returns Σ q. */
   const walkTree = (cells: number) => total(map(kernels, 'bhRepulsive', [
     ptr.tree, ptr.packed, ptr.ordered, ptr.index, n, slots(), dim, Math.fround(dof), theta2, capacity, ptr.stack, ptr.list, ptr.repulse, 0, 0,
-  ], { startAt: 13, items: cells, chunk: CELLS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stackStride: stackBytes, listStride: listBytes() } }));
+  ], { startAt: 13, items: cells, chunk: CELLS_A_CHUNK, partials: ptr.partials, argsPtr: ptr.args, scratch: { at: 10, stride: stackBytes, nextStride: listBytes() } }));
 
   let twiddlesOf = 0;
   /** The grid whose kernel transform is in place. */
   let kernelOf = { side: 0, rung: 0 };
   let nRadices = 0;
-  /** A 2-D (or 1-D) FFT over the grid's first `halves` halves; forward reads, inverse writes, only the first `rows` rows. */
+  /**
+   * A 2-D (or 1-D) FFT over the grid's first `halves` halves; forward reads, inverse writes, only the first `rows`
+   * rows. Rows and columns go in chunks, shared by the threads; each is transformed alone, so the bits do not depend
+   * on who takes which.
+   */
   const gridTransform = (side: number, halves: number, rows: number, inverse: boolean) => {
     const width = 2 * side;
     const direction = inverse ? 1 : 0;
+    const chunks = { chunk: FFT_LANES, partials: ptr.fftPartials, argsPtr: ptr.fftArgs, scratch: { at: 7, stride: side * FFT_LANES * 16, nextStride: 0 } };
     const alongRows = () => {
       for (let half = 0; half < halves; half++) {
-        kernels.fftRows(ptr.grid, width, half * side, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, 0, dim === 2 ? rows : 1);
+        map(kernels, 'fftRows', [ptr.grid, width, half * side, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, 0, 0], {
+          startAt: 9, items: dim === 2 ? rows : 1, ...chunks,
+        });
       }
     };
     if (!inverse) alongRows();
-    if (dim === 2) kernels.fftColumns(ptr.grid, width, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, 0, halves * side);
+    if (dim === 2) {
+      map(kernels, 'fftColumns', [ptr.grid, width, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, 0, 0], {
+        startAt: 8, items: halves * side, ...chunks, scratch: { ...chunks.scratch, at: 6 },
+      });
+    }
     if (inverse) alongRows();
   };
 
@@ -450,17 +464,22 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
     return { low, side, nBoxes, boxWidth, rung };
   };
 
-  /** The repulsive half by FIt-SNE's interpolation: Σ_j q_ij²·(y_i − y_j) into repulse; returns Σ q. */
-  const gridRepulsion = ({ low, side, nBoxes, boxWidth, rung }: ReturnType<typeof planGrid>) => {
-    const nodes = nBoxes * GRID_NODES;
-    if (side !== kernelOf.side || rung !== kernelOf.rung) {
-      kernels.gridKernel(ptr.grid, side, dim, boxWidth / GRID_NODES);
-      gridTransform(side, 2, side, false);
-      // The inverse transform's 1/side^dim folded into the kernel's.
-      kernels.gridKernelTransform(ptr.grid, side, dim, 1 / side ** dim, ptr.kernel);
-      kernelOf = { side, rung };
-    }
+  /** The kernels' transforms for the grid, unless in place already. */
+  const gridKernels = ({ side, boxWidth, rung }: ReturnType<typeof planGrid>) => {
+    if (side === kernelOf.side && rung === kernelOf.rung) return;
+    kernels.gridKernel(ptr.grid, side, dim, boxWidth / GRID_NODES);
+    gridTransform(side, 2, side, false);
+    // The inverse transform's 1/side^dim folded into the kernels'.
+    kernels.gridKernelTransform(ptr.grid, side, dim, 1 / side ** dim, ptr.kernel);
+    kernelOf = { side, rung };
+  };
+
+  const spreadCharges = ({ low, side, nBoxes, boxWidth }: ReturnType<typeof planGrid>) =>
     kernels.gridSpread(ptr.pos, n, dim, low, boxWidth, nBoxes, GRID_NODES, ptr.grid, side, ptr.weights, ptr.firstNode);
+
+  /** The repulsive half by FIt-SNE's interpolation, the charges spread: Σ_j q_ij²·(y_i − y_j) into repulse; returns Σ q. */
+  const gridRepulsion = ({ side, nBoxes }: ReturnType<typeof planGrid>) => {
+    const nodes = nBoxes * GRID_NODES;
     gridTransform(side, 1, nodes, false);
     kernels.gridMultiply(ptr.grid, side, dim, ptr.kernel);
     gridTransform(side, 2, nodes, true);
@@ -484,8 +503,9 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
         exaggerated = exaggeration;
       }
       const grid = fft ? planGrid() : undefined;
-      // The attractive half needs no tree or grid: the threads take it while this thread builds them (then all walk
-      // the tree). Each half runs over fixed chunks whose sums are added in chunk order: the same bits on any number
+      if (grid) gridKernels(grid);
+      // The attractive half needs no tree or grid: the threads take it while this thread builds the tree or spreads the
+      // charges (then all walk the tree or transform the grid). Each half runs over fixed chunks whose sums are added in chunk order: the same bits on any number
       // of threads.
       const attractive = begin(kernels, 'tsneAttractive', [ptr.indptr, ptr.indices, ptr.values, ptr.pos, dim, Math.fround(dof), 1, computeError ? 1 : 0, ptr.attract, 0, 0], {
         startAt: 9, items: n, chunk: ROWS_A_CHUNK, partials: ptr.attractPartials, argsPtr: ptr.attractArgs,
@@ -493,8 +513,9 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
       let errorParts: Float64Array;
       let sumQ: number;
       if (grid) {
-        sumQ = gridRepulsion(grid);
+        spreadCharges(grid);
         errorParts = attractive().slice();
+        sumQ = gridRepulsion(grid);
       } else {
         let cells = buildTree();
         errorParts = attractive().slice();

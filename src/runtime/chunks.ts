@@ -4,14 +4,14 @@
 import type { Kernels } from './module';
 
 /** The kernels run this way; the threads' workers get the list with their source. */
-export const MAPPED_KERNELS = ['bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'perplexityRows'] as const;
+export const MAPPED_KERNELS = ['bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'perplexityRows', 'fftRows', 'fftColumns'] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 
-/** Per-thread scratch: the pair of arguments at `at` (a stack and a list) moved by these strides per thread. */
+/** Per-thread scratch: the argument at `at` moved by `stride` bytes per thread slot, the one after it by `nextStride` (0: shared). */
 export interface Scratch {
   at: number;
-  stackStride: number;
-  listStride: number;
+  stride: number;
+  nextStride: number;
 }
 
 /**
