@@ -1,8 +1,8 @@
 // t-SNE, the chapter's last example: TSNE(nComponents 2, init 'random', randomState 0) on the digits, then
 // KMeans(10, nInit 10, randomState 0) on the embedding (mode-matched accuracy) and trustworthiness (5), on one
-// thread and on two; scikit-learn side by side (one and two OpenMP threads); the JavaScript peers tsne-js and
+// thread and on two, with Barnes-Hut (the default) and with 'fft' (FIt-SNE's interpolation); scikit-learn side by side (one and two OpenMP threads); the JavaScript peers tsne-js and
 // druidjs timed over their first iterations (a whole fit takes them minutes); and 70 000 points × 50 features
-// (makeBlobs, 10 centers: as many classes as the digits) on two threads.
+// (makeBlobs, 10 centers: as many classes as the digits) on two threads, both methods.
 // `node bench/tsne.mjs [--repeats 3] [--peer-iterations 50] [--no-python] [--no-large]`
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,8 +24,8 @@ const { data, target } = loadDigits();
 const rows = Array.from({ length: data.rows }, (_, i) => Array.from(data.data.subarray(i * data.cols, (i + 1) * data.cols)));
 
 /** Median seconds of `repeats` fits after a warm-up, and the last fit's quality. */
-async function ours(threads) {
-  const fit = () => new TSNE({ nComponents: 2, init: 'random', randomState: 0 }).fitAsync(data, { threads });
+async function ours(threads, method = 'barnes_hut') {
+  const fit = () => new TSNE({ nComponents: 2, init: 'random', randomState: 0, method }).fitAsync(data, { threads });
   await fit();
   const seconds = [];
   let model;
@@ -43,6 +43,8 @@ async function ours(threads) {
 
 const one = await ours(1);
 const two = await ours(2);
+const fftOne = await ours(1, 'fft');
+const fftTwo = await ours(2, 'fft');
 
 const python = {};
 if (args['no-python'] || !existsSync(PYTHON)) {
@@ -86,6 +88,8 @@ const quality = (r) => `KL ${r.kl.toFixed(3)}, accuracy ${r.accuracy.toFixed(4)}
 const lines = [
   ['wasmeans, 1 thread', fmtSec(one.seconds), '1.00×', python[1] ? fmtRatio(python[1].seconds / one.seconds) : '—', quality(one)],
   ['wasmeans, 2 threads', fmtSec(two.seconds), fmtRatio(one.seconds / two.seconds), python[2] ? fmtRatio(python[2].seconds / two.seconds) : '—', quality(two)],
+  ["wasmeans 'fft', 1 thread", fmtSec(fftOne.seconds), fmtRatio(one.seconds / fftOne.seconds), python[1] ? fmtRatio(python[1].seconds / fftOne.seconds) : '—', quality(fftOne)],
+  ["wasmeans 'fft', 2 threads", fmtSec(fftTwo.seconds), fmtRatio(one.seconds / fftTwo.seconds), python[2] ? fmtRatio(python[2].seconds / fftTwo.seconds) : '—', quality(fftTwo)],
 ];
 for (const threads of [1, 2]) {
   const r = python[threads];
@@ -100,7 +104,7 @@ console.log('\n× = the other\'s seconds / wasmeans\' (above 1: wasmeans is fast
 if (!args['no-large']) {
   const { X } = makeBlobs({ nSamples: 70_000, nFeatures: 50, centers: 10, randomState: 0 });
   console.log('\nTSNE on 70 000 × 50 (makeBlobs, 10 centers), init \'random\', two threads, one run');
-  for (const method of ['barnes_hut']) {
+  for (const method of ['barnes_hut', 'fft']) {
     const start = performance.now();
     const model = await new TSNE({ nComponents: 2, init: 'random', randomState: 0, method }).fitAsync(X, { threads: 2 });
     console.log(`  ${method}: ${fmtSec((performance.now() - start) / 1000)} s, KL ${model.klDivergence.toFixed(3)}`);

@@ -24,12 +24,14 @@ function timesI(z: v128, ks: v128): v128 {
 
 /**
  * One Stockham pass of a radix over `lanes` lanes: sequences of length len at stride s (len·s = n), src to dst.
- * Element i of lane v is at base + (i·alongI + v·alongV)·16 in each.
+ * Element i of lane v is at base + (i·alongI + v·alongV)·16 in each. Inputs from index `nonzero` on are taken as
+ * zero whatever memory holds (the first pass of a zero-padded sequence).
  */
 function pass(
   src: usize, srcI: i32, srcV: i32, dst: usize, dstI: i32, dstV: i32,
-  n: i32, len: i32, s: i32, radix: i32, lanes: i32, twiddle: usize, inverse: bool,
+  n: i32, len: i32, s: i32, radix: i32, lanes: i32, twiddle: usize, inverse: bool, nonzero: i32,
 ): void {
+  const zero = f64x2.splat(0);
   const m = len / radix;
   const step = n / len;
   const sign: f64 = inverse ? 1 : -1;
@@ -55,20 +57,25 @@ function pass(
     const w3c = f64x2.splat(load<f64>(w3));
     const w3d = f64x2(-d3, d3);
     for (let q = 0; q < s; q++) {
+      const first = q + s * p;
+      const hasA = first < nonzero;
+      const hasB = first + s * m < nonzero;
+      const hasC = first + 2 * s * m < nonzero;
+      const hasD = first + 3 * s * m < nonzero;
       let x0 = src + (<usize>((q + s * p) * srcI) << 4);
       let y0 = dst + (<usize>((q + s * radix * p) * dstI) << 4);
       if (radix == 2) {
         for (let v = 0; v < lanes; v++, x0 += srcLane, y0 += dstLane) {
-          const a = v128.load(x0);
-          const b = v128.load(x0 + inStep);
+          const a = hasA ? v128.load(x0) : zero;
+          const b = hasB ? v128.load(x0 + inStep) : zero;
           v128.store(y0, f64x2.add(a, b));
           v128.store(y0 + outStep, times(f64x2.sub(a, b), w1c, w1d));
         }
       } else if (radix == 3) {
         for (let v = 0; v < lanes; v++, x0 += srcLane, y0 += dstLane) {
-          const a = v128.load(x0);
-          const b = v128.load(x0 + inStep);
-          const c = v128.load(x0 + 2 * inStep);
+          const a = hasA ? v128.load(x0) : zero;
+          const b = hasB ? v128.load(x0 + inStep) : zero;
+          const c = hasC ? v128.load(x0 + 2 * inStep) : zero;
           const t1 = f64x2.add(b, c);
           const t2 = f64x2.sub(a, f64x2.mul(t1, half));
           const t3 = timesI(f64x2.sub(b, c), root3);
@@ -78,10 +85,10 @@ function pass(
         }
       } else {
         for (let v = 0; v < lanes; v++, x0 += srcLane, y0 += dstLane) {
-          const a = v128.load(x0);
-          const b = v128.load(x0 + inStep);
-          const c = v128.load(x0 + 2 * inStep);
-          const d = v128.load(x0 + 3 * inStep);
+          const a = hasA ? v128.load(x0) : zero;
+          const b = hasB ? v128.load(x0 + inStep) : zero;
+          const c = hasC ? v128.load(x0 + 2 * inStep) : zero;
+          const d = hasD ? v128.load(x0 + 3 * inStep) : zero;
           const t0 = f64x2.add(a, c);
           const t1 = f64x2.sub(a, c);
           const t2 = f64x2.add(b, d);
@@ -98,16 +105,18 @@ function pass(
 
 /**
  * Transforms `lanes` sequences of length n in place (element i of lane v at data + (i·alongI + v·alongV)·16),
- * through a scratch of n × lanes complex numbers.
+ * through a scratch of n × lanes complex numbers; elements from index `nonzero` on are read as zeros.
  */
-function transform(data: usize, alongI: i32, alongV: i32, lanes: i32, n: i32, radicesPtr: usize, nRadices: i32, twiddle: usize, inverse: bool, scratch: usize): void {
+function transform(
+  data: usize, alongI: i32, alongV: i32, lanes: i32, n: i32, radicesPtr: usize, nRadices: i32, twiddle: usize, inverse: bool, scratch: usize, nonzero: i32,
+): void {
   let len = n;
   let s = 1;
   let fromData = true;
   for (let r = 0; r < nRadices; r++) {
     const radix = load<i32>(radicesPtr + (<usize>r << 2));
-    if (fromData) pass(data, alongI, alongV, scratch, lanes, 1, n, len, s, radix, lanes, twiddle, inverse);
-    else pass(scratch, lanes, 1, data, alongI, alongV, n, len, s, radix, lanes, twiddle, inverse);
+    if (fromData) pass(data, alongI, alongV, scratch, lanes, 1, n, len, s, radix, lanes, twiddle, inverse, r == 0 ? nonzero : n);
+    else pass(scratch, lanes, 1, data, alongI, alongV, n, len, s, radix, lanes, twiddle, inverse, n);
     fromData = !fromData;
     len /= radix;
     s *= radix;
@@ -124,27 +133,28 @@ function transform(data: usize, alongI: i32, alongV: i32, lanes: i32, n: i32, ra
 /**
  * FFTs of length n along rows [rowStart, rowEnd) of a row-major grid `width` complex numbers wide, each over the n
  * numbers from column `column`, BLOCK rows at a time. IN radicesPtr (nRadices i32, product n), twiddlePtr (n
- * complex f64); scratch: n × 8 complex f64.
+ * complex f64); scratch: n × 8 complex f64. Elements from `nonzero` on are read as zeros.
  */
 export function fftRows(
   gridPtr: usize, width: i32, column: i32, n: i32, radicesPtr: usize, nRadices: i32, twiddlePtr: usize, scratchPtr: usize, inverse: i32,
-  rowStart: i32, rowEnd: i32,
+  nonzero: i32, rowStart: i32, rowEnd: i32,
 ): void {
   for (let r = rowStart; r < rowEnd; r += BLOCK) {
     const data = gridPtr + ((<usize>r * <usize>width + <usize>column) << 4);
-    transform(data, 1, width, min(BLOCK, rowEnd - r), n, radicesPtr, nRadices, twiddlePtr, inverse != 0, scratchPtr);
+    transform(data, 1, width, min(BLOCK, rowEnd - r), n, radicesPtr, nRadices, twiddlePtr, inverse != 0, scratchPtr, nonzero);
   }
 }
 
 /**
  * FFTs of length n (the grid's rows) down columns [columnStart, columnEnd) of a row-major grid `width` complex
- * numbers wide, BLOCK columns at a time. IN radicesPtr, twiddlePtr as fftRows; scratch: n × 8 complex f64.
+ * numbers wide, BLOCK columns at a time. IN radicesPtr, twiddlePtr as fftRows; scratch: n × 8 complex f64. Rows
+ * from `nonzero` on are read as zeros.
  */
 export function fftColumns(
   gridPtr: usize, width: i32, n: i32, radicesPtr: usize, nRadices: i32, twiddlePtr: usize, scratchPtr: usize, inverse: i32,
-  columnStart: i32, columnEnd: i32,
+  nonzero: i32, columnStart: i32, columnEnd: i32,
 ): void {
   for (let v = columnStart; v < columnEnd; v += BLOCK) {
-    transform(gridPtr + (<usize>v << 4), width, 1, min(BLOCK, columnEnd - v), n, radicesPtr, nRadices, twiddlePtr, inverse != 0, scratchPtr);
+    transform(gridPtr + (<usize>v << 4), width, 1, min(BLOCK, columnEnd - v), n, radicesPtr, nRadices, twiddlePtr, inverse != 0, scratchPtr, nonzero);
   }
 }

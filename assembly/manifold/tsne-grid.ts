@@ -69,7 +69,8 @@ const NODE_OFFSETS = memory.data(MAX_NODES * MAX_NODES * 4);
 const AXIS_WEIGHTS = memory.data(2 * MAX_NODES * 8);
 
 /**
- * Spreads unit charges of points (float32 positions) onto columns [0, P) of the grid, zeroed first. The box of coordinate x is
+ * Spreads unit charges of points (float32 positions) onto the nodes, rows and columns [0, nBoxes·nodes), of
+ * columns [0, P) of the grid, zeroed first. The box of coordinate x is
  * ⌊(x − low) / boxWidth⌋ (the last box closed); OUT weightsPtr (n × nodes^dim f64) and firstNodePtr (n i32) keep
  * each point's node weights and first node (its index in the grid) for gridInterpolate.
  */
@@ -81,8 +82,9 @@ export function gridSpread(
   const span = min(nodes, MAX_NODES);
   const count = dim == 2 ? span * span : span;
   for (let k = 0; k < count; k++) store<i32>(NODE_OFFSETS + (<usize>k << 2), ((k / span) * width + k % span) << 4);
-  const rows: i32 = dim == 2 ? P : 1;
-  for (let r = 0; r < rows; r++) memory.fill(gridPtr + ((<usize>r * <usize>width) << 4), 0, <usize>P << 4);
+  // Only the nodes: the forward transform reads the rest of the padding as zeros.
+  const nodeRows = dim == 2 ? nBoxes * span : 1;
+  for (let r = 0; r < nodeRows; r++) memory.fill(gridPtr + ((<usize>r * <usize>width) << 4), 0, <usize>(nBoxes * span) << 4);
   for (let i = 0; i < n; i++) {
     let first = 0;
     for (let t = 0; t < dim; t++) {

@@ -403,8 +403,8 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
   let kernelOf = { side: 0, rung: 0 };
   let nRadices = 0;
   /**
-   * A 2-D (or 1-D) FFT over the grid's first `halves` halves; forward reads, inverse writes, only the first `rows`
-   * rows. Rows and columns go in chunks, shared by the threads; each is transformed alone, so the bits do not depend
+   * A 2-D (or 1-D) FFT over the grid's first `halves` halves; forward reads only the first `rows` rows and columns
+   * (the rest taken as zeros), inverse writes only the first `rows` rows. Rows and columns go in chunks, shared by the threads; each is transformed alone, so the bits do not depend
    * on who takes which.
    */
   const gridTransform = (side: number, halves: number, rows: number, inverse: boolean) => {
@@ -413,15 +413,15 @@ function workspace(P: Affinities, n: number, dim: number, method: GradientMethod
     const chunks = { chunk: FFT_LANES, partials: ptr.fftPartials, argsPtr: ptr.fftArgs, scratch: { at: 7, stride: side * FFT_LANES * 16, nextStride: 0 } };
     const alongRows = () => {
       for (let half = 0; half < halves; half++) {
-        map(kernels, 'fftRows', [ptr.grid, width, half * side, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, 0, 0], {
-          startAt: 9, items: dim === 2 ? rows : 1, ...chunks,
+        map(kernels, 'fftRows', [ptr.grid, width, half * side, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, inverse ? side : rows, 0, 0], {
+          startAt: 10, items: dim === 2 ? rows : 1, ...chunks,
         });
       }
     };
     if (!inverse) alongRows();
     if (dim === 2) {
-      map(kernels, 'fftColumns', [ptr.grid, width, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, 0, 0], {
-        startAt: 8, items: halves * side, ...chunks, scratch: { ...chunks.scratch, at: 6 },
+      map(kernels, 'fftColumns', [ptr.grid, width, side, ptr.radices, nRadices, ptr.twiddle, ptr.scratch, direction, inverse ? side : rows, 0, 0], {
+        startAt: 9, items: halves * side, ...chunks, scratch: { ...chunks.scratch, at: 6 },
       });
     }
     if (inverse) alongRows();

@@ -1,8 +1,9 @@
-// The Lanczos iteration's kernels (assembly/manifold/krylov.ts) against naive float64 loops, on lengths that hit
+// The Lanczos iteration's and t-SNE's kernels (assembly/manifold/) against naive float64 loops, on lengths that hit
 // the odd last element and counts that hit the odd last vector.
 import { describe, expect, test } from 'vitest';
 import { f32, f64, inWasm, kernels, useKernels } from '../kernels';
 import { testRng } from '../reference';
+import { fftLength } from '../../src/manifold/tsne';
 
 useKernels();
 
@@ -235,4 +236,66 @@ describe('t-SNE kernels', () => {
     }
     expect(norm2).toBeCloseTo(expectedNorm, 10);
   });
+});
+
+describe('fftRows and fftColumns ≡ a naive DFT', () => {
+  /** The DFT of the complex sequence (re, im interleaved), e^(∓2πi·jk/n), unscaled. */
+  const dft = (x: number[], inverse: boolean) => {
+    const n = x.length / 2;
+    const out = new Array<number>(2 * n).fill(0);
+    for (let k = 0; k < n; k++) {
+      for (let j = 0; j < n; j++) {
+        const angle = ((inverse ? 2 : -2) * Math.PI * ((j * k) % n)) / n;
+        out[2 * k] += x[2 * j] * Math.cos(angle) - x[2 * j + 1] * Math.sin(angle);
+        out[2 * k + 1] += x[2 * j] * Math.sin(angle) + x[2 * j + 1] * Math.cos(angle);
+      }
+    }
+    return out;
+  };
+  const closeTo = (a: number[], b: number[], n: number) => {
+    const scale = Math.max(1, ...b.map(Math.abs));
+    a.forEach((v, i) => expect(Math.abs(v - b[i]) / scale).toBeLessThan(1e-13 * n));
+  };
+
+  for (const n of [2, 6, 8, 12, 18, 24, 54, 96, 162]) {
+    test(`n=${n}, forward and inverse, rows and columns, zero padding`, () => {
+      const { length, radices } = fftLength(n);
+      expect(length).toBe(n);
+      const twiddle = new Float64Array(2 * n);
+      for (let k = 0; k < n; k++) {
+        twiddle[2 * k] = Math.cos((2 * Math.PI * k) / n);
+        twiddle[2 * k + 1] = -Math.sin((2 * Math.PI * k) / n);
+      }
+      const rng = testRng(n);
+      // A grid of 3 rows × n + 2 columns; rows transform columns [1, n + 1), columns the first 3 rows' columns.
+      const width = n + 2;
+      for (const inverse of [0, 1]) {
+        for (const nonzero of [n, Math.max(1, Math.floor(n / 2) - 1)]) {
+          const grid = Array.from({ length: 3 * width * 2 }, () => rng.normal());
+          const ptr = inWasm({ grid: Float64Array.from(grid), radices: Int32Array.from(radices), twiddle, scratch: n * 8 * 16 });
+          kernels.fftRows(ptr.grid, width, 1, n, ptr.radices, radices.length, ptr.twiddle, ptr.scratch, inverse, nonzero, 0, 3);
+          const rows = f64(ptr.grid, grid.length);
+          for (let r = 0; r < 3; r++) {
+            const input = grid.slice(2 * (r * width + 1), 2 * (r * width + 1 + n)).map((v, i) => (i < 2 * nonzero ? v : 0));
+            closeTo(rows.slice(2 * (r * width + 1), 2 * (r * width + 1 + n)), dft(input, inverse === 1), n);
+            // Outside the transformed columns nothing moves.
+            expect(rows.slice(2 * r * width, 2 * r * width + 2)).toEqual(grid.slice(2 * r * width, 2 * r * width + 2));
+          }
+        }
+      }
+      // Columns: an n × 3 grid, columns [0, 3) transformed down the n rows, and [1, 2) alone left the rest alone.
+      for (const inverse of [0, 1]) {
+        const grid = Array.from({ length: n * 3 * 2 }, () => rng.normal());
+        const ptr = inWasm({ grid: Float64Array.from(grid), radices: Int32Array.from(radices), twiddle, scratch: n * 8 * 16 });
+        const nonzero = Math.max(1, n - 3);
+        kernels.fftColumns(ptr.grid, 3, n, ptr.radices, radices.length, ptr.twiddle, ptr.scratch, inverse, nonzero, 1, 3);
+        const out = f64(ptr.grid, grid.length);
+        for (let c = 0; c < 3; c++) {
+          const column = (g: number[]) => Array.from({ length: n }, (_, i) => [g[2 * (i * 3 + c)], g[2 * (i * 3 + c) + 1]]).flat();
+          if (c === 0) expect(column(out)).toEqual(column(grid));
+          else closeTo(column(out), dft(column(grid).map((v, i) => (i < 2 * nonzero ? v : 0)), inverse === 1), n);
+        }
+      }
+    });
+  }
 });
