@@ -12,6 +12,7 @@ export { elkanStep } from './cluster/elkan';
 export { yinyangStep } from './cluster/yinyang';
 export { seedingPotentials, updateClosest } from './cluster/seeding';
 export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors/kneighbors';
-export { csrMatvec, csrChebyshevStep, dotColumns, subtractColumns, combineColumns } from './manifold/krylov';
+export { csrMatvec, dotColumns, subtractColumns, combineColumns } from './manifold/krylov';
+export { csrGaussSeidel, csrMultiplyAdd } from './manifold/multigrid';
 export { perplexityRows, tsneAttractive, bhBuild, bhRepulsive, bhGradient, tsneExactGradient, tsneStep } from './manifold/tsne';
 export { clusterDistanceSums } from './metrics/silhouette';
