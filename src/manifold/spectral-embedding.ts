@@ -215,7 +215,11 @@ function davidsonEigenpairs(lap: Laplacian, count: number, start: Float64Array, 
   lap.nullVectors.forEach((z, s) => f64View(kernels, slot(s), n).set(z));
 
   const w = () => f64View(kernels, r.w, n);
-  const normOf = (v: Float64Array) => Math.sqrt(v.reduce((sum, x) => sum + x * x, 0));
+  const normOf = (v: Float64Array) => {
+    let sum = 0;
+    for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+    return Math.sqrt(sum);
+  };
   /** Removes the null vectors and basis vectors [0, upto) from w, twice (DGKS). */
   const orthogonalize = (upto: number) => {
     for (let pass = 0; pass < 2; pass++) {
