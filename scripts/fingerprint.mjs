@@ -131,7 +131,7 @@ for (const [kind, X] of [['grid', moons], ['brute', blobs]]) {
   }
 }
 
-// Spectral clustering: every affinity and label assignment; a disconnected and a connected (Lanczos) graph.
+// Spectral clustering: every affinity and label assignment; a disconnected and a connected (amg solver) graph.
 const smallMoons = makeMoons({ nSamples: 400, noise: 0.05, randomState: 1 }).X;
 for (const assignLabels of ['kmeans', 'discretize', 'cluster_qr']) {
   const m = new SpectralClustering({ nClusters: 2, affinity: 'nearest_neighbors', assignLabels, randomState: 0, ...quiet }).fit(smallMoons);
@@ -146,13 +146,13 @@ record('SpectralClustering precomputed_nearest_neighbors',
   new SpectralClustering({ nClusters: 2, affinity: 'precomputed_nearest_neighbors', randomState: 0, ...quiet }).fit(distances).labels);
 const noisyMoons = makeMoons({ nSamples: 3000, noise: 0.1, randomState: 0 }).X;
 const connected = new SpectralClustering({ nClusters: 2, affinity: 'nearest_neighbors', randomState: 0, ...quiet }).fit(noisyMoons);
-record('SpectralClustering connected 3000 (Lanczos)', { labels: connected.labels });
+record('SpectralClustering connected 3000 (amg)', { labels: connected.labels });
 const graph = kneighborsGraph(noisyMoons, 10, { includeSelf: true });
 const small = kneighborsGraph({ data: noisyMoons.data.subarray(0, 300 * 2), rows: 300, cols: 2 }, 10);
-for (const eigenSolver of ['dense', 'lanczos']) {
+for (const eigenSolver of ['dense', 'amg']) {
   record(`spectralEmbedding ${eigenSolver} 300`, spectralEmbedding(small, { nComponents: 3, eigenSolver, randomState: 0, ...quiet }));
 }
-record('spectralEmbedding lanczos 3000', spectralEmbedding(graph, { nComponents: 4, randomState: 1, ...quiet }));
+record('spectralEmbedding amg 3000', spectralEmbedding(graph, { nComponents: 4, randomState: 1, ...quiet }));
 
 // Metrics, on the digits and a KMeans fit of them.
 const digits = loadDigits();

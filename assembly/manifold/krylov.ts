@@ -1,6 +1,22 @@
 // The spectral embedding's hot loops: the sparse matrix–vector product and the Gram–Schmidt sweeps of the
-// Lanczos basis, all f64. Basis vectors are stored one after another (vector c at vPtr + c·n·8), so each
+// eigensolver's basis, all f64. Basis vectors are stored one after another (vector c at vPtr + c·n·8), so each
 // sweep streams the basis once; f64x2 lanes, with the odd last element done alone.
+
+/** Σ_e values[e]·x[indices[e]] over the entries [start, end) of a CSR row. */
+// @ts-ignore: decorator
+@inline
+export function rowDot(indicesPtr: usize, valuesPtr: usize, start: i32, end: i32, xPtr: usize): f64 {
+  let sum0: f64 = 0;
+  let sum1: f64 = 0;
+  let e = start;
+  // Two independent sums hide the gather latency.
+  for (; e + 1 < end; e += 2) {
+    sum0 += load<f64>(valuesPtr + (<usize>e << 3)) * load<f64>(xPtr + (<usize>load<i32>(indicesPtr + (<usize>e << 2)) << 3));
+    sum1 += load<f64>(valuesPtr + (<usize>(e + 1) << 3)) * load<f64>(xPtr + (<usize>load<i32>(indicesPtr + (<usize>(e + 1) << 2)) << 3));
+  }
+  if (e < end) sum0 += load<f64>(valuesPtr + (<usize>e << 3)) * load<f64>(xPtr + (<usize>load<i32>(indicesPtr + (<usize>e << 2)) << 3));
+  return sum0 + sum1;
+}
 
 /**
  * y = A·x for a CSR matrix with f64 values.
@@ -10,39 +26,9 @@ export function csrMatvec(indptrPtr: usize, indicesPtr: usize, valuesPtr: usize,
   let start = load<i32>(indptrPtr);
   for (let i = 0; i < nRows; i++) {
     const end = load<i32>(indptrPtr + (<usize>(i + 1) << 2));
-    let sum0: f64 = 0;
-    let sum1: f64 = 0;
-    let e = start;
-    // Two independent sums hide the gather latency.
-    for (; e + 1 < end; e += 2) {
-      sum0 += load<f64>(valuesPtr + (<usize>e << 3)) * load<f64>(xPtr + (<usize>load<i32>(indicesPtr + (<usize>e << 2)) << 3));
-      sum1 += load<f64>(valuesPtr + (<usize>(e + 1) << 3)) * load<f64>(xPtr + (<usize>load<i32>(indicesPtr + (<usize>(e + 1) << 2)) << 3));
-    }
-    if (e < end) sum0 += load<f64>(valuesPtr + (<usize>e << 3)) * load<f64>(xPtr + (<usize>load<i32>(indicesPtr + (<usize>e << 2)) << 3));
-    store<f64>(yPtr + (<usize>i << 3), sum0 + sum1);
+    store<f64>(yPtr + (<usize>i << 3), rowDot(indicesPtr, valuesPtr, start, end, xPtr));
     start = end;
   }
-}
-
-/**
- * One step of a Chebyshev recurrence on a CSR matrix: out = alpha·(A·x) + beta·x + gamma·prev.
- * IN indptrPtr, indicesPtr, valuesPtr (as csrMatvec), xPtr, prevPtr (nRows f64); OUT outPtr (nRows f64, distinct).
- */
-export function csrChebyshevStep(
-  indptrPtr: usize, indicesPtr: usize, valuesPtr: usize, nRows: i32, xPtr: usize, prevPtr: usize, outPtr: usize,
-  alpha: f64, beta: f64, gamma: f64,
-): void {
-  csrMatvec(indptrPtr, indicesPtr, valuesPtr, nRows, xPtr, outPtr);
-  const a = f64x2.splat(alpha);
-  const b = f64x2.splat(beta);
-  const g = f64x2.splat(gamma);
-  const bytes = <usize>nRows << 3;
-  let t: usize = 0;
-  for (; t + 16 <= bytes; t += 16) {
-    const ax = f64x2.mul(a, v128.load(outPtr + t));
-    v128.store(outPtr + t, f64x2.add(f64x2.add(ax, f64x2.mul(b, v128.load(xPtr + t))), f64x2.mul(g, v128.load(prevPtr + t))));
-  }
-  if (t < bytes) store<f64>(outPtr + t, alpha * load<f64>(outPtr + t) + beta * load<f64>(xPtr + t) + gamma * load<f64>(prevPtr + t));
 }
 
 // @ts-ignore: decorator

@@ -1,4 +1,4 @@
-// The Lanczos iteration's and t-SNE's kernels (assembly/manifold/) against naive float64 loops, on lengths that hit
+// The spectral embedding's and t-SNE's kernels (assembly/manifold/) against naive float64 loops, on lengths that hit
 // the odd last element and counts that hit the odd last vector.
 import { describe, expect, test } from 'vitest';
 import { f32, f64, inWasm, kernels, useKernels } from '../kernels';
@@ -36,20 +36,36 @@ const vector = (n: number, seed: number) => {
   return Array.from({ length: n }, () => rng.normal());
 };
 
-describe('csrMatvec and csrChebyshevStep', () => {
+describe('csrMatvec, csrMultiplyAdd and csrGaussSeidel', () => {
   for (const n of [1, 2, 7, 30]) {
     test(`n=${n}`, () => {
       const A = sparse(n, n);
       const x = vector(n, 2 * n);
-      const prev = vector(n, 3 * n);
+      const y0 = vector(n, 3 * n);
+      const diag = vector(n, 4 * n).map((v, i) => (i % 5 === 3 ? 0 : 3 + Math.abs(v)));
+      const b = vector(n, 5 * n);
       const ptr = inWasm({
-        indptr: A.indptr, indices: A.indices, values: A.data, x: Float64Array.from(x), prev: Float64Array.from(prev), y: n * 8, out: n * 8,
+        indptr: A.indptr, indices: A.indices, values: A.data, x: Float64Array.from(x), y: n * 8, acc: Float64Array.from(y0),
+        diag: Float64Array.from(diag), b: Float64Array.from(b), forward: Float64Array.from(x), backward: Float64Array.from(x),
       });
       kernels.csrMatvec(ptr.indptr, ptr.indices, ptr.values, n, ptr.x, ptr.y);
       const ax = A.times(x);
       close(f64(ptr.y, n), ax);
-      kernels.csrChebyshevStep(ptr.indptr, ptr.indices, ptr.values, n, ptr.x, ptr.prev, ptr.out, 2, -0.5, -1);
-      close(f64(ptr.out, n), ax.map((v, i) => 2 * v - 0.5 * x[i] - prev[i]));
+      kernels.csrMultiplyAdd(ptr.indptr, ptr.indices, ptr.values, n, ptr.x, ptr.acc, -0.5);
+      close(f64(ptr.acc, n), ax.map((v, i) => y0[i] - 0.5 * v));
+      // Row by row, x_i += (b_i − (A·x)_i)/d_i with the rows already swept in place; d_i = 0 skips the row.
+      for (const [forward, at] of [[1, ptr.forward], [0, ptr.backward]] as const) {
+        kernels.csrGaussSeidel(ptr.indptr, ptr.indices, ptr.values, ptr.diag, n, ptr.b, at, forward);
+        const expected = x.slice();
+        for (let t = 0; t < n; t++) {
+          const i = forward ? t : n - 1 - t;
+          if (diag[i] === 0) continue;
+          let sum = b[i];
+          for (let e = A.indptr[i]; e < A.indptr[i + 1]; e++) sum -= A.data[e] * expected[A.indices[e]];
+          expected[i] += sum / diag[i];
+        }
+        close(f64(at, n), expected);
+      }
     });
   }
 });
