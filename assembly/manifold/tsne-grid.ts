@@ -30,8 +30,8 @@ function lagrange(u: f64, nodes: i32, out: usize): void {
 }
 
 /**
- * Fills the grid's rows (P in 2-D, one in 1-D) with the kernels between nodes h apart, embedded in circulants
- * (offset a for a < P/2, a − P past it): K₁ in columns [0, P), G_x + i·G_y in [P, 2P).
+ * OUT gridPtr: its rows (P in 2-D, one in 1-D) filled with the kernels between nodes h apart, embedded in
+ * circulants (offset a for a < P/2, a − P past it): K₁ in columns [0, P), G_x + i·G_y in [P, 2P).
  */
 export function gridKernel(gridPtr: usize, P: i32, dim: i32, h: f64): void {
   const width = 2 * P;
@@ -48,7 +48,7 @@ export function gridKernel(gridPtr: usize, P: i32, dim: i32, h: f64): void {
   }
 }
 
-/** The kernels' transforms scaled by `scale`, out of the grid: OUT kernelPtr, K̂₁ (rows × P f64, real) then Ĝ (rows × P complex f64). */
+/** IN gridPtr (the kernels transformed); OUT kernelPtr: K̂₁ (rows × P f64, its real part) then Ĝ (rows × P complex f64), times `scale`. */
 export function gridKernelTransform(gridPtr: usize, P: i32, dim: i32, scale: f64, kernelPtr: usize): void {
   const rows = dim == 2 ? P : 1;
   const gradients = kernelPtr + ((<usize>rows * <usize>P) << 3);
@@ -69,8 +69,8 @@ const NODE_OFFSETS = memory.data(MAX_NODES * MAX_NODES * 4);
 const AXIS_WEIGHTS = memory.data(2 * MAX_NODES * 8);
 
 /**
- * Spreads unit charges of points (float32 positions) onto the nodes, rows and columns [0, nBoxes·nodes), of
- * columns [0, P) of the grid, zeroed first. The box of coordinate x is
+ * IN posPtr (n × dim f32); OUT gridPtr: unit charges of the points spread onto the nodes, rows and columns
+ * [0, nBoxes·nodes), of columns [0, P), zeroed first. The box of coordinate x is
  * ⌊(x − low) / boxWidth⌋ (the last box closed); OUT weightsPtr (n × nodes^dim f64) and firstNodePtr (n i32) keep
  * each point's node weights and first node (its index in the grid) for gridInterpolate.
  */
@@ -108,7 +108,7 @@ export function gridSpread(
   }
 }
 
-/** The transformed charges ĉ in columns [0, P) times the kernels' transforms: K̂₁·ĉ there, Ĝ·ĉ in [P, 2P). */
+/** INOUT gridPtr: the transformed charges ĉ in columns [0, P) become K̂₁·ĉ there and Ĝ·ĉ in [P, 2P); IN kernelPtr as gridKernelTransform wrote it. */
 export function gridMultiply(gridPtr: usize, P: i32, dim: i32, kernelPtr: usize): void {
   const rows = dim == 2 ? P : 1;
   const gradients = kernelPtr + ((<usize>rows * <usize>P) << 3);
@@ -125,8 +125,8 @@ export function gridMultiply(gridPtr: usize, P: i32, dim: i32, kernelPtr: usize)
 }
 
 /**
- * Interpolates the inverse transforms back to the points (the weights and node offsets of the last gridSpread):
- * OUT negPtr (n × dim f32) Σ_j q_ij²·(y_i − y_j); returns Σ_{i≠j} q_ij.
+ * IN gridPtr (the inverse transforms), posPtr, weightsPtr and firstNodePtr (and the node offsets) of the last
+ * gridSpread: interpolated back to the points. OUT negPtr (n × dim f32) Σ_j q_ij²·(y_i − y_j); returns Σ_{i≠j} q_ij.
  */
 export function gridInterpolate(
   posPtr: usize, n: i32, dim: i32, nodes: i32, gridPtr: usize, P: i32, weightsPtr: usize, firstNodePtr: usize, negPtr: usize,

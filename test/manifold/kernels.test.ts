@@ -2,6 +2,7 @@
 // the odd last element and counts that hit the odd last vector.
 import { describe, expect, test } from 'vitest';
 import { f32, f64, inWasm, kernels, useKernels } from '../kernels';
+import { f64View } from '../../src/runtime/arena';
 import { testRng } from '../reference';
 import { fftLength } from '../../src/manifold/tsne';
 
@@ -312,6 +313,121 @@ describe('fftRows and fftColumns ≡ a naive DFT', () => {
           else closeTo(column(out), dft(column(grid).map((v, i) => (i < 2 * nonzero ? v : 0)), inverse === 1), n);
         }
       }
+    });
+  }
+});
+
+describe("t-SNE's grid kernels (method 'fft')", () => {
+  const offset = (a: number, P: number) => (a < P / 2 ? a : a - P);
+
+  test('gridKernel: K₁ and G = d·K₁² between nodes h apart, in circulants', () => {
+    const P = 12;
+    const h = 0.37;
+    const ptr = inWasm({ grid: P * 2 * P * 16 });
+    kernels.gridKernel(ptr.grid, P, 2, h);
+    const grid = f64(ptr.grid, P * 2 * P * 2);
+    for (let r = 0; r < P; r++) {
+      for (let c = 0; c < P; c++) {
+        const dx = offset(c, P) * h;
+        const dy = offset(r, P) * h;
+        const q = 1 / (1 + dx * dx + dy * dy);
+        const at = 2 * (r * 2 * P + c);
+        close([grid[at], grid[at + 1], grid[at + 2 * P], grid[at + 2 * P + 1]], [q, 0, dx * q * q, dy * q * q]);
+      }
+    }
+  });
+
+  test('gridKernelTransform and gridMultiply: the scaled real and complex parts, and the products', () => {
+    const P = 6;
+    const rng = testRng(3);
+    const grid = Array.from({ length: P * 2 * P * 2 }, () => rng.normal());
+    const ptr = inWasm({ grid: Float64Array.from(grid), kernel: P * P * 24 });
+    kernels.gridKernelTransform(ptr.grid, P, 2, 0.5, ptr.kernel);
+    const kernel = f64(ptr.kernel, P * P * 3);
+    for (let r = 0; r < P; r++) {
+      for (let c = 0; c < P; c++) {
+        const at = 2 * (r * 2 * P + c);
+        const k = r * P + c;
+        close([kernel[k], kernel[P * P + 2 * k], kernel[P * P + 2 * k + 1]], [0.5 * grid[at], 0.5 * grid[at + 2 * P], 0.5 * grid[at + 2 * P + 1]]);
+      }
+    }
+    const charges = Array.from({ length: P * 2 * P * 2 }, () => rng.normal());
+    const cptr = inWasm({ grid: Float64Array.from(charges) });
+    kernels.gridMultiply(cptr.grid, P, 2, ptr.kernel);
+    const out = f64(cptr.grid, charges.length);
+    for (let r = 0; r < P; r++) {
+      for (let c = 0; c < P; c++) {
+        const at = 2 * (r * 2 * P + c);
+        const k = r * P + c;
+        const [re, im] = [charges[at], charges[at + 1]];
+        const [gr, gi] = [kernel[P * P + 2 * k], kernel[P * P + 2 * k + 1]];
+        close([out[at], out[at + 1], out[at + 2 * P], out[at + 2 * P + 1]], [re * kernel[k], im * kernel[k], re * gr - im * gi, re * gi + im * gr]);
+      }
+    }
+  });
+
+  // Quadratic Lagrange interpolation reproduces polynomials of degree 2 on each axis: the charges' moments are the
+  // points' own, and a quadratic potential on the nodes is read back exactly at the points.
+  for (const dim of [1, 2]) {
+    test(`gridSpread and gridInterpolate reproduce moments and quadratics: ${dim}-D`, () => {
+      const n = 40;
+      const nBoxes = 5;
+      const P = 36;
+      const low = -1.5;
+      const boxWidth = 0.8;
+      const rng = testRng(dim);
+      const pos = Float32Array.from({ length: n * dim }, () => low + rng.uniform() * nBoxes * boxWidth);
+      const ptr = inWasm({ pos, grid: Float64Array.from({ length: (dim === 2 ? P : 1) * 2 * P * 2 }, () => 7), weights: n * 9 * 8, first: n * 4, neg: n * dim * 4 });
+      kernels.gridSpread(ptr.pos, n, dim, low, boxWidth, nBoxes, 3, ptr.grid, P, ptr.weights, ptr.first);
+      const grid = f64(ptr.grid, (dim === 2 ? P : 1) * 2 * P * 2);
+      const node = (g: number) => low + (boxWidth / 3) * (g + 0.5);
+      const rows = dim === 2 ? 3 * nBoxes : 1;
+      const moments = [0, 0, 0, 0, 0];
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < 3 * nBoxes; c++) {
+          const charge = grid[2 * (r * 2 * P + c)];
+          const y = dim === 2 ? node(r) : 0;
+          moments[0] += charge;
+          moments[1] += charge * node(c);
+          moments[2] += charge * y;
+          moments[3] += charge * node(c) ** 2;
+          moments[4] += charge * node(c) * y;
+        }
+      }
+      const expected = [0, 0, 0, 0, 0];
+      for (let i = 0; i < n; i++) {
+        const x = pos[i * dim];
+        const y = dim === 2 ? pos[i * dim + 1] : 0;
+        expected[0] += 1;
+        expected[1] += x;
+        expected[2] += y;
+        expected[3] += x * x;
+        expected[4] += x * y;
+      }
+      moments.forEach((m, k) => expect(m).toBeCloseTo(expected[k], 10));
+      // Quadratic potentials on the nodes: 1 + x² + x·y in [0, P), and (x − y², 2y) in [P, 2P).
+      const potentials = new Float64Array(grid.length);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < 3 * nBoxes; c++) {
+          const x = node(c);
+          const y = dim === 2 ? node(r) : 0;
+          potentials[2 * (r * 2 * P + c)] = 1 + x * x + x * y;
+          potentials[2 * (r * 2 * P + P + c)] = x - y * y;
+          potentials[2 * (r * 2 * P + P + c) + 1] = 2 * y;
+        }
+      }
+      f64View(kernels, ptr.grid, potentials.length).set(potentials);
+      const sumQ = kernels.gridInterpolate(ptr.pos, n, dim, 3, ptr.grid, P, ptr.weights, ptr.first, ptr.neg);
+      const neg = f32(ptr.neg, n * dim);
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const x = pos[i * dim];
+        const y = dim === 2 ? pos[i * dim + 1] : 0;
+        sum += 1 + x * x + x * y;
+        expect(neg[i * dim]).toBeCloseTo(x - y * y, 5);
+        if (dim === 2) expect(neg[i * dim + 1]).toBeCloseTo(2 * y, 5);
+      }
+      expect(sumQ).toBeCloseTo(sum - n, 9);
     });
   }
 });
