@@ -30,6 +30,30 @@ export class GridArgs {
   cellX: usize;
 }
 
+/** The groups of kneighborsGroups, built by src/neighbors/kneighbors.ts. Fields in declaration order, f64 first. */
+@unmanaged
+export class GroupArgs {
+  /** Relative slack on float32 squared distances in the bounds: beyond their rounding error. */
+  relSlack: f64;
+  /** Absolute slack on them, in squared units: beyond their underflow. */
+  absSlack: f64;
+  nGroups: i32;
+  /** IN nGroups × nFeatures f32: each group's centre. */
+  centres: usize;
+  /** IN nGroups f64: each group's radius (its farthest row from the centre), rounded up by the slack. */
+  radii: usize;
+  /** IN nGroups + 1 i32: where each group's blocks start in xT. */
+  groupStart: usize;
+  /** IN nGroups × nGroups i32: per group, every group in the order its queries visit them, itself first. */
+  visits: usize;
+  /** IN nBlocks i32: each block's group. */
+  blockGroup: usize;
+  /** IN nBlocks × 4 i32: each block's rows, −1 for padding. */
+  blockRows: usize;
+  /** IN nBlocks × nFeatures × 4 f32: the rows in group order, in blocks of 4 as packRows4 lays them out. */
+  xT: usize;
+}
+
 /**
  * Transposes row-major rows into blocks of 4 (zero padding past nSamples).
  * IN xPtr (nSamples × nFeatures f32); OUT xTPtr (ceil(nSamples / 4) × nFeatures × 4 f32).
@@ -45,6 +69,18 @@ export function packRows4(xPtr: usize, nSamples: i32, nFeatures: i32, xTPtr: usi
       }
     }
   }
+}
+
+/** One row's squared distances to a block's four rows, in lanes, summed over the features in order. */
+// @ts-ignore: decorator
+@inline
+function blockSqDist(row: usize, block: usize, blockBytes: usize): v128 {
+  let acc = f32x4.splat(0);
+  for (let t: usize = 0; t < blockBytes; t += 16) {
+    const diff = f32x4.sub(v128.load32_splat(row + (t >> 2)), v128.load(block + t));
+    acc = f32x4.add(acc, f32x4.mul(diff, diff));
+  }
+  return acc;
 }
 
 /** Empties a row's list: distances +∞, indices −1. */
@@ -85,51 +121,18 @@ export function kneighborsChunk(
 ): void {
   const nBlocks = (nSamples + LANES - 1) / LANES;
   const blockBytes = <usize>nFeatures << 4;
+  const rowBytes = <usize>nFeatures << 2;
+  const listBytes = <usize>nNeighbors << 2;
   let i = rowStart;
-  // Four query rows at a time: each block of candidates is loaded once for all four (the candidates stream from
-  // memory once per four rows, not once per row), and the four independent sums hide the add's latency. Each
-  // lane's sum runs over the features in the same order as for one row alone, so the distances are the same bits.
   for (; i + 4 <= rowEnd; i += 4) {
     const row0 = xPtr + (<usize>(i * nFeatures) << 2);
-    const row1 = row0 + (<usize>nFeatures << 2);
-    const row2 = row1 + (<usize>nFeatures << 2);
-    const row3 = row2 + (<usize>nFeatures << 2);
     const list0 = <usize>(i * nNeighbors) << 2;
-    const list1 = list0 + (<usize>nNeighbors << 2);
-    const list2 = list1 + (<usize>nNeighbors << 2);
-    const list3 = list2 + (<usize>nNeighbors << 2);
-    clearList(sqDistPtr + list0, indicesPtr + list0, nNeighbors);
-    clearList(sqDistPtr + list1, indicesPtr + list1, nNeighbors);
-    clearList(sqDistPtr + list2, indicesPtr + list2, nNeighbors);
-    clearList(sqDistPtr + list3, indicesPtr + list3, nNeighbors);
-    let worst0: f32 = Infinity;
-    let worst1: f32 = Infinity;
-    let worst2: f32 = Infinity;
-    let worst3: f32 = Infinity;
-    let p = xTPtr;
-    for (let b = 0; b < nBlocks; b++) {
-      let acc0 = f32x4.splat(0);
-      let acc1 = f32x4.splat(0);
-      let acc2 = f32x4.splat(0);
-      let acc3 = f32x4.splat(0);
-      for (let t: usize = 0; t < blockBytes; t += 16) {
-        const c = v128.load(p + t);
-        const d0 = f32x4.sub(v128.load32_splat(row0 + (t >> 2)), c);
-        const d1 = f32x4.sub(v128.load32_splat(row1 + (t >> 2)), c);
-        const d2 = f32x4.sub(v128.load32_splat(row2 + (t >> 2)), c);
-        const d3 = f32x4.sub(v128.load32_splat(row3 + (t >> 2)), c);
-        acc0 = f32x4.add(acc0, f32x4.mul(d0, d0));
-        acc1 = f32x4.add(acc1, f32x4.mul(d1, d1));
-        acc2 = f32x4.add(acc2, f32x4.mul(d2, d2));
-        acc3 = f32x4.add(acc3, f32x4.mul(d3, d3));
-      }
-      p += blockBytes;
-      const j = b * LANES;
-      worst0 = offer(sqDistPtr + list0, indicesPtr + list0, nNeighbors, nSamples, i, j, acc0, worst0);
-      worst1 = offer(sqDistPtr + list1, indicesPtr + list1, nNeighbors, nSamples, i + 1, j, acc1, worst1);
-      worst2 = offer(sqDistPtr + list2, indicesPtr + list2, nNeighbors, nSamples, i + 2, j, acc2, worst2);
-      worst3 = offer(sqDistPtr + list3, indicesPtr + list3, nNeighbors, nSamples, i + 3, j, acc3, worst3);
-    }
+    for (let l: usize = 0; l < 4; l++) clearList(sqDistPtr + list0 + l * listBytes, indicesPtr + list0 + l * listBytes, nNeighbors);
+    scanQuad(
+      xTPtr, blockBytes, 0, nBlocks, 0, nSamples, nNeighbors, sqDistPtr, indicesPtr,
+      row0, row0 + rowBytes, row0 + 2 * rowBytes, row0 + 3 * rowBytes, i, i + 1, i + 2, i + 3,
+      list0, list0 + listBytes, list0 + 2 * listBytes, list0 + 3 * listBytes,
+    );
   }
   for (; i < rowEnd; i++) {
     const row = xPtr + (<usize>(i * nFeatures) << 2);
@@ -137,15 +140,64 @@ export function kneighborsChunk(
     const indexRow = indicesPtr + (<usize>(i * nNeighbors) << 2);
     clearList(distRow, indexRow, nNeighbors);
     let worst: f32 = Infinity;
-    let p = xTPtr;
     for (let b = 0; b < nBlocks; b++) {
-      let acc = f32x4.splat(0);
-      for (let t: usize = 0; t < blockBytes; t += 16) {
-        const diff = f32x4.sub(v128.load32_splat(row + (t >> 2)), v128.load(p + t));
-        acc = f32x4.add(acc, f32x4.mul(diff, diff));
-      }
-      p += blockBytes;
+      const acc = blockSqDist(row, xTPtr + <usize>b * blockBytes, blockBytes);
       worst = offer(distRow, indexRow, nNeighbors, nSamples, i, b * LANES, acc, worst);
+    }
+  }
+}
+
+/**
+ * Four query rows (row0..row3, of indices i0..i3 and lists at byte offsets list0..list3) against the candidate
+ * blocks [blockStart, blockEnd) of xTPtr. Each block is loaded once for all four (the candidates stream from memory
+ * once per four rows, not once per row), and the four independent sums hide the add's latency. Each lane's sum runs
+ * over the features in the same order as for one row alone, so the distances are the same bits. Candidates are
+ * block b's rows b·4.. when blockRowsPtr is 0 (in index order), else those it lists (any order, −1 for padding); a
+ * query of index −1 is padding and gets nothing.
+ */
+// @ts-ignore: decorator
+@inline
+function scanQuad(
+  xTPtr: usize, blockBytes: usize, blockStart: i32, blockEnd: i32, blockRowsPtr: usize, nSamples: i32, k: i32,
+  sqDistPtr: usize, indicesPtr: usize, row0: usize, row1: usize, row2: usize, row3: usize,
+  i0: i32, i1: i32, i2: i32, i3: i32, list0: usize, list1: usize, list2: usize, list3: usize,
+): void {
+  const last = <usize>(k - 1) << 2;
+  // Padding queries' −∞ lets no candidate through.
+  let worst0: f32 = i0 < 0 ? -Infinity : load<f32>(sqDistPtr + list0 + last);
+  let worst1: f32 = i1 < 0 ? -Infinity : load<f32>(sqDistPtr + list1 + last);
+  let worst2: f32 = i2 < 0 ? -Infinity : load<f32>(sqDistPtr + list2 + last);
+  let worst3: f32 = i3 < 0 ? -Infinity : load<f32>(sqDistPtr + list3 + last);
+  let p = xTPtr + <usize>blockStart * blockBytes;
+  for (let b = blockStart; b < blockEnd; b++) {
+    let acc0 = f32x4.splat(0);
+    let acc1 = f32x4.splat(0);
+    let acc2 = f32x4.splat(0);
+    let acc3 = f32x4.splat(0);
+    for (let t: usize = 0; t < blockBytes; t += 16) {
+      const c = v128.load(p + t);
+      const d0 = f32x4.sub(v128.load32_splat(row0 + (t >> 2)), c);
+      const d1 = f32x4.sub(v128.load32_splat(row1 + (t >> 2)), c);
+      const d2 = f32x4.sub(v128.load32_splat(row2 + (t >> 2)), c);
+      const d3 = f32x4.sub(v128.load32_splat(row3 + (t >> 2)), c);
+      acc0 = f32x4.add(acc0, f32x4.mul(d0, d0));
+      acc1 = f32x4.add(acc1, f32x4.mul(d1, d1));
+      acc2 = f32x4.add(acc2, f32x4.mul(d2, d2));
+      acc3 = f32x4.add(acc3, f32x4.mul(d3, d3));
+    }
+    p += blockBytes;
+    if (blockRowsPtr == 0) {
+      const j = b * LANES;
+      worst0 = offer(sqDistPtr + list0, indicesPtr + list0, k, nSamples, i0, j, acc0, worst0);
+      worst1 = offer(sqDistPtr + list1, indicesPtr + list1, k, nSamples, i1, j, acc1, worst1);
+      worst2 = offer(sqDistPtr + list2, indicesPtr + list2, k, nSamples, i2, j, acc2, worst2);
+      worst3 = offer(sqDistPtr + list3, indicesPtr + list3, k, nSamples, i3, j, acc3, worst3);
+    } else {
+      const rows = blockRowsPtr + (<usize>b << 4);
+      worst0 = offerAnyOrder(sqDistPtr + list0, indicesPtr + list0, k, i0, rows, acc0, worst0);
+      worst1 = offerAnyOrder(sqDistPtr + list1, indicesPtr + list1, k, i1, rows, acc1, worst1);
+      worst2 = offerAnyOrder(sqDistPtr + list2, indicesPtr + list2, k, i2, rows, acc2, worst2);
+      worst3 = offerAnyOrder(sqDistPtr + list3, indicesPtr + list3, k, i3, rows, acc3, worst3);
     }
   }
 }
@@ -165,23 +217,49 @@ function offer(distRow: usize, indexRow: usize, k: i32, nSamples: i32, i: i32, j
   return worst;
 }
 
-/** Inserts (dist, index) in (distance, index) order, for candidates that arrive in any index order. */
+/**
+ * Inserts (dist, index) in (distance, index) order, for candidates that arrive in any index order: its place by
+ * binary search, the entries after it moved down by a bulk copy.
+ */
 // @ts-ignore: decorator
 @inline
 function insertAnyOrder(distRow: usize, indexRow: usize, k: i32, dist: f32, index: i32): void {
-  let pos = k - 1;
-  const last = load<f32>(distRow + (<usize>pos << 2));
-  if (!(dist < last || (dist == last && index < load<i32>(indexRow + (<usize>pos << 2))))) return;
-  while (pos > 0) {
-    const prev = load<f32>(distRow + (<usize>(pos - 1) << 2));
-    const prevIndex = load<i32>(indexRow + (<usize>(pos - 1) << 2));
-    if (!(prev > dist || (prev == dist && prevIndex > index))) break;
-    store<f32>(distRow + (<usize>pos << 2), prev);
-    store<i32>(indexRow + (<usize>pos << 2), prevIndex);
-    pos--;
+  const last = load<f32>(distRow + (<usize>(k - 1) << 2));
+  if (!(dist < last || (dist == last && index < load<i32>(indexRow + (<usize>(k - 1) << 2))))) return;
+  // The first entry after (dist, index).
+  let lo = 0;
+  let hi = k - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const d = load<f32>(distRow + (<usize>mid << 2));
+    if (d > dist || (d == dist && load<i32>(indexRow + (<usize>mid << 2)) > index)) hi = mid;
+    else lo = mid + 1;
   }
-  store<f32>(distRow + (<usize>pos << 2), dist);
-  store<i32>(indexRow + (<usize>pos << 2), index);
+  const at = <usize>lo << 2;
+  const moved = <usize>(k - 1 - lo) << 2;
+  memory.copy(distRow + at + 4, distRow + at, moved);
+  memory.copy(indexRow + at + 4, indexRow + at, moved);
+  store<f32>(distRow + at, dist);
+  store<i32>(indexRow + at, index);
+}
+
+/**
+ * A block's four candidates (the rows at rowsPtr, −1 for padding) to row i's list in any index order, skipping row
+ * i itself; returns the list's new k-th distance. A tie with the k-th may still enter, at a lower index.
+ */
+// @ts-ignore: decorator
+@inline
+function offerAnyOrder(distRow: usize, indexRow: usize, k: i32, i: i32, rowsPtr: usize, acc: v128, worst: f32): f32 {
+  if (!v128.any_true(f32x4.le(acc, f32x4.splat(worst)))) return worst;
+  const j0 = load<i32>(rowsPtr);
+  const j1 = load<i32>(rowsPtr, 4);
+  const j2 = load<i32>(rowsPtr, 8);
+  const j3 = load<i32>(rowsPtr, 12);
+  if (j0 >= 0 && j0 != i) insertAnyOrder(distRow, indexRow, k, f32x4.extract_lane(acc, 0), j0);
+  if (j1 >= 0 && j1 != i) insertAnyOrder(distRow, indexRow, k, f32x4.extract_lane(acc, 1), j1);
+  if (j2 >= 0 && j2 != i) insertAnyOrder(distRow, indexRow, k, f32x4.extract_lane(acc, 2), j2);
+  if (j3 >= 0 && j3 != i) insertAnyOrder(distRow, indexRow, k, f32x4.extract_lane(acc, 3), j3);
+  return load<f32>(distRow + (<usize>(k - 1) << 2));
 }
 
 /**
@@ -261,4 +339,103 @@ export function kneighborsGrid(
 function cellOf(v: f32, low: f64, side: f64, n: i32): i32 {
   const c = <i32>Math.floor((<f64>v - low) / side);
   return min(max(c, 0), n - 1);
+}
+
+/**
+ * Each row's nearest centre (the lowest index among ties) and its squared distance to it, summed as kneighborsChunk.
+ * IN xPtr (nSamples × nFeatures f32), centresTPtr (packRows4 of nCentres centres); OUT labelsPtr (nSamples i32),
+ * sqDistPtr (nSamples f32).
+ */
+export function nearestCentres(
+  xPtr: usize, nSamples: i32, nFeatures: i32, centresTPtr: usize, nCentres: i32, labelsPtr: usize, sqDistPtr: usize,
+): void {
+  const nBlocks = (nCentres + LANES - 1) / LANES;
+  const blockBytes = <usize>nFeatures << 4;
+  for (let i = 0; i < nSamples; i++) {
+    const row = xPtr + (<usize>(i * nFeatures) << 2);
+    let best: f32 = Infinity;
+    let label = 0;
+    for (let b = 0; b < nBlocks; b++) {
+      let acc = blockSqDist(row, centresTPtr + <usize>b * blockBytes, blockBytes);
+      for (let l = 0; l < LANES; l++) {
+        const dist = f32x4.extract_lane(acc, 0);
+        acc = v128.shuffle<f32>(acc, acc, 1, 2, 3, 0);
+        if (dist < best && b * LANES + l < nCentres) {
+          best = dist;
+          label = b * LANES + l;
+        }
+      }
+    }
+    store<i32>(labelsPtr + (<usize>i << 2), label);
+    store<f32>(sqDistPtr + (<usize>i << 2), best);
+  }
+}
+
+/**
+ * The same neighbours as kneighborsChunk, for the query blocks [blockStart, blockEnd) of the groups' layout:
+ * each block's four rows scan their own group, then the other groups in the block's group's visiting order,
+ * skipping a group when none of the four can have a neighbour in it. The triangle inequality bounds a group's
+ * rows from below by ‖q − centre‖ − radius; slack on every float32 term keeps the bound below the truth, so
+ * that no row that might enter a list (a tie included) is skipped. The lists then hold exactly the brute force's.
+ * IN xPtr (nSamples × nFeatures f32), groups (GroupArgs); OUT sqDistPtr, indicesPtr as kneighborsChunk.
+ */
+export function kneighborsGroups(
+  xPtr: usize, nFeatures: i32, blockStart: i32, blockEnd: i32, nNeighbors: i32, groups: GroupArgs, sqDistPtr: usize, indicesPtr: usize,
+): void {
+  const blockBytes = <usize>nFeatures << 4;
+  const rowBytes = <usize>nFeatures << 2;
+  const nGroups = groups.nGroups;
+  const rel = groups.relSlack;
+  const abs = groups.absSlack;
+  const xT = groups.xT;
+  const last = <usize>(nNeighbors - 1) << 2;
+  for (let b = blockStart; b < blockEnd; b++) {
+    const rows = groups.blockRows + (<usize>b << 4);
+    const i0 = load<i32>(rows);
+    const i1 = load<i32>(rows, 4);
+    const i2 = load<i32>(rows, 8);
+    const i3 = load<i32>(rows, 12);
+    // Padding lanes (−1, never the first) query with the first row's values and keep no list.
+    const row0 = xPtr + <usize>i0 * rowBytes;
+    const row1 = i1 < 0 ? row0 : xPtr + <usize>i1 * rowBytes;
+    const row2 = i2 < 0 ? row0 : xPtr + <usize>i2 * rowBytes;
+    const row3 = i3 < 0 ? row0 : xPtr + <usize>i3 * rowBytes;
+    const list0 = <usize>i0 * (<usize>nNeighbors << 2);
+    const list1 = i1 < 0 ? <usize>0 : <usize>i1 * (<usize>nNeighbors << 2);
+    const list2 = i2 < 0 ? <usize>0 : <usize>i2 * (<usize>nNeighbors << 2);
+    const list3 = i3 < 0 ? <usize>0 : <usize>i3 * (<usize>nNeighbors << 2);
+    clearList(sqDistPtr + list0, indicesPtr + list0, nNeighbors);
+    if (i1 >= 0) clearList(sqDistPtr + list1, indicesPtr + list1, nNeighbors);
+    if (i2 >= 0) clearList(sqDistPtr + list2, indicesPtr + list2, nNeighbors);
+    if (i3 >= 0) clearList(sqDistPtr + list3, indicesPtr + list3, nNeighbors);
+    const queriesT = xT + <usize>b * blockBytes;
+    const visits = groups.visits + (<usize>(load<i32>(groups.blockGroup + (<usize>b << 2)) * nGroups) << 2);
+    for (let v = 0; v < nGroups; v++) {
+      const g = load<i32>(visits + (<usize>v << 2));
+      // The four queries' squared distances to the centre, in lanes.
+      const acc = blockSqDist(groups.centres + <usize>g * rowBytes, queriesT, blockBytes);
+      const radius = load<f64>(groups.radii + (<usize>g << 3));
+      if (
+        !mayHold(f32x4.extract_lane(acc, 0), radius, load<f32>(sqDistPtr + list0 + last), rel, abs) &&
+        (i1 < 0 || !mayHold(f32x4.extract_lane(acc, 1), radius, load<f32>(sqDistPtr + list1 + last), rel, abs)) &&
+        (i2 < 0 || !mayHold(f32x4.extract_lane(acc, 2), radius, load<f32>(sqDistPtr + list2 + last), rel, abs)) &&
+        (i3 < 0 || !mayHold(f32x4.extract_lane(acc, 3), radius, load<f32>(sqDistPtr + list3 + last), rel, abs))
+      ) continue;
+      scanQuad(
+        xT, blockBytes, load<i32>(groups.groupStart + (<usize>g << 2)), load<i32>(groups.groupStart + (<usize>(g + 1) << 2)),
+        groups.blockRows, 0, nNeighbors, sqDistPtr, indicesPtr, row0, row1, row2, row3, i0, i1, i2, i3, list0, list1, list2, list3,
+      );
+    }
+  }
+}
+
+/**
+ * Whether a group of this radius, at float32 squared distance centreSq from a query, may hold a row at most worst
+ * from it (worst, the query's k-th float32 squared distance). The slack widens every float32 term, in float64.
+ */
+// @ts-ignore: decorator
+@inline
+function mayHold(centreSq: f32, radius: f64, worst: f32, rel: f64, abs: f64): bool {
+  const gap = Math.sqrt(max(0, <f64>centreSq * (1 - rel) - abs)) - radius;
+  return !(gap > 0 && gap * gap > <f64>worst * (1 + rel) + abs);
 }
