@@ -119,31 +119,50 @@ export function kneighborsChunk(
   xPtr: usize, xTPtr: usize, nSamples: i32, nFeatures: i32, rowStart: i32, rowEnd: i32, nNeighbors: i32,
   sqDistPtr: usize, indicesPtr: usize,
 ): void {
-  const nBlocks = (nSamples + LANES - 1) / LANES;
+  searchQuads(xPtr, nFeatures, rowStart, rowEnd, xTPtr, nSamples, nNeighbors, true, sqDistPtr, indicesPtr);
+}
+
+/**
+ * Rows [rowStart, rowEnd)'s nearest centre (the lowest index among ties) and their squared distance to it, summed
+ * as kneighborsChunk sums.
+ * IN xPtr (nSamples × nFeatures f32), centresTPtr (packRows4 of nCentres centres); OUT labelsPtr (nSamples i32),
+ * sqDistPtr (nSamples f32).
+ */
+export function nearestCentres(
+  xPtr: usize, nFeatures: i32, rowStart: i32, rowEnd: i32, centresTPtr: usize, nCentres: i32, labelsPtr: usize, sqDistPtr: usize,
+): void {
+  searchQuads(xPtr, nFeatures, rowStart, rowEnd, centresTPtr, nCentres, 1, false, sqDistPtr, labelsPtr);
+}
+
+/**
+ * Sorted lists of the k nearest of nCandidates rows (candidatesTPtr, packRows4) to rows [rowStart, rowEnd) of
+ * xPtr, four rows at a time (scanQuad), the last four padded; with self, the candidates are the rows themselves
+ * and a row is not its own neighbour.
+ */
+// @ts-ignore: decorator
+@inline
+function searchQuads(
+  xPtr: usize, nFeatures: i32, rowStart: i32, rowEnd: i32, candidatesTPtr: usize, nCandidates: i32, k: i32, self: bool,
+  sqDistPtr: usize, indicesPtr: usize,
+): void {
+  const nBlocks = (nCandidates + LANES - 1) / LANES;
   const blockBytes = <usize>nFeatures << 4;
   const rowBytes = <usize>nFeatures << 2;
-  const listBytes = <usize>nNeighbors << 2;
-  let i = rowStart;
-  for (; i + 4 <= rowEnd; i += 4) {
-    const row0 = xPtr + (<usize>(i * nFeatures) << 2);
-    const list0 = <usize>(i * nNeighbors) << 2;
-    for (let l: usize = 0; l < 4; l++) clearList(sqDistPtr + list0 + l * listBytes, indicesPtr + list0 + l * listBytes, nNeighbors);
+  const listBytes = <usize>k << 2;
+  for (let i = rowStart; i < rowEnd; i += 4) {
+    // The index a candidate must not have (none: nCandidates); −1 for lanes past rowEnd, padding with row i's values.
+    const i0 = self ? i : nCandidates;
+    const i1 = i + 1 < rowEnd ? i0 + (self ? 1 : 0) : -1;
+    const i2 = i + 2 < rowEnd ? i0 + (self ? 2 : 0) : -1;
+    const i3 = i + 3 < rowEnd ? i0 + (self ? 3 : 0) : -1;
+    const row0 = xPtr + <usize>i * rowBytes;
+    const list0 = <usize>i * listBytes;
+    for (let l = 0; l < 4 && i + l < rowEnd; l++) clearList(sqDistPtr + list0 + <usize>l * listBytes, indicesPtr + list0 + <usize>l * listBytes, k);
     scanQuad(
-      xTPtr, blockBytes, 0, nBlocks, 0, nSamples, nNeighbors, sqDistPtr, indicesPtr,
-      row0, row0 + rowBytes, row0 + 2 * rowBytes, row0 + 3 * rowBytes, i, i + 1, i + 2, i + 3,
-      list0, list0 + listBytes, list0 + 2 * listBytes, list0 + 3 * listBytes,
+      candidatesTPtr, blockBytes, 0, nBlocks, 0, nCandidates, k, sqDistPtr, indicesPtr,
+      row0, i1 < 0 ? row0 : row0 + rowBytes, i2 < 0 ? row0 : row0 + 2 * rowBytes, i3 < 0 ? row0 : row0 + 3 * rowBytes,
+      i0, i1, i2, i3, list0, list0 + listBytes, list0 + 2 * listBytes, list0 + 3 * listBytes,
     );
-  }
-  for (; i < rowEnd; i++) {
-    const row = xPtr + (<usize>(i * nFeatures) << 2);
-    const distRow = sqDistPtr + (<usize>(i * nNeighbors) << 2);
-    const indexRow = indicesPtr + (<usize>(i * nNeighbors) << 2);
-    clearList(distRow, indexRow, nNeighbors);
-    let worst: f32 = Infinity;
-    for (let b = 0; b < nBlocks; b++) {
-      const acc = blockSqDist(row, xTPtr + <usize>b * blockBytes, blockBytes);
-      worst = offer(distRow, indexRow, nNeighbors, nSamples, i, b * LANES, acc, worst);
-    }
   }
 }
 
@@ -152,8 +171,8 @@ export function kneighborsChunk(
  * blocks [blockStart, blockEnd) of xTPtr. Each block is loaded once for all four (the candidates stream from memory
  * once per four rows, not once per row), and the four independent sums hide the add's latency. Each lane's sum runs
  * over the features in the same order as for one row alone, so the distances are the same bits. Candidates are
- * block b's rows b·4.. when blockRowsPtr is 0 (in index order), else those it lists (any order, −1 for padding); a
- * query of index −1 is padding and gets nothing.
+ * block b's rows b·4.. when blockRowsPtr is 0 (in index order, into sorted lists), else those it lists (any order,
+ * −1 for padding, into lists kept as heaps); a query of index −1 is padding and gets nothing.
  */
 // @ts-ignore: decorator
 @inline
@@ -162,12 +181,12 @@ function scanQuad(
   sqDistPtr: usize, indicesPtr: usize, row0: usize, row1: usize, row2: usize, row3: usize,
   i0: i32, i1: i32, i2: i32, i3: i32, list0: usize, list1: usize, list2: usize, list3: usize,
 ): void {
-  const last = <usize>(k - 1) << 2;
-  // Padding queries' −∞ lets no candidate through.
-  let worst0: f32 = i0 < 0 ? -Infinity : load<f32>(sqDistPtr + list0 + last);
-  let worst1: f32 = i1 < 0 ? -Infinity : load<f32>(sqDistPtr + list1 + last);
-  let worst2: f32 = i2 < 0 ? -Infinity : load<f32>(sqDistPtr + list2 + last);
-  let worst3: f32 = i3 < 0 ? -Infinity : load<f32>(sqDistPtr + list3 + last);
+  // The k-th: a sorted list's last, a heap's root. Padding queries' −∞ lets no candidate through.
+  const kth = blockRowsPtr == 0 ? <usize>(k - 1) << 2 : 0;
+  let worst0: f32 = i0 < 0 ? -Infinity : load<f32>(sqDistPtr + list0 + kth);
+  let worst1: f32 = i1 < 0 ? -Infinity : load<f32>(sqDistPtr + list1 + kth);
+  let worst2: f32 = i2 < 0 ? -Infinity : load<f32>(sqDistPtr + list2 + kth);
+  let worst3: f32 = i3 < 0 ? -Infinity : load<f32>(sqDistPtr + list3 + kth);
   let p = xTPtr + <usize>blockStart * blockBytes;
   for (let b = blockStart; b < blockEnd; b++) {
     let acc0 = f32x4.splat(0);
@@ -217,35 +236,79 @@ function offer(distRow: usize, indexRow: usize, k: i32, nSamples: i32, i: i32, j
   return worst;
 }
 
-/**
- * Inserts (dist, index) in (distance, index) order, for candidates that arrive in any index order: its place by
- * binary search, the entries after it moved down by a bulk copy.
- */
+/** Inserts (dist, index) in (distance, index) order, for candidates that arrive in any index order. */
 // @ts-ignore: decorator
 @inline
 function insertAnyOrder(distRow: usize, indexRow: usize, k: i32, dist: f32, index: i32): void {
-  const last = load<f32>(distRow + (<usize>(k - 1) << 2));
-  if (!(dist < last || (dist == last && index < load<i32>(indexRow + (<usize>(k - 1) << 2))))) return;
-  // The first entry after (dist, index).
-  let lo = 0;
-  let hi = k - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const d = load<f32>(distRow + (<usize>mid << 2));
-    if (d > dist || (d == dist && load<i32>(indexRow + (<usize>mid << 2)) > index)) hi = mid;
-    else lo = mid + 1;
+  let pos = k - 1;
+  const last = load<f32>(distRow + (<usize>pos << 2));
+  if (!(dist < last || (dist == last && index < load<i32>(indexRow + (<usize>pos << 2))))) return;
+  while (pos > 0) {
+    const prev = load<f32>(distRow + (<usize>(pos - 1) << 2));
+    const prevIndex = load<i32>(indexRow + (<usize>(pos - 1) << 2));
+    if (!(prev > dist || (prev == dist && prevIndex > index))) break;
+    store<f32>(distRow + (<usize>pos << 2), prev);
+    store<i32>(indexRow + (<usize>pos << 2), prevIndex);
+    pos--;
   }
-  const at = <usize>lo << 2;
-  const moved = <usize>(k - 1 - lo) << 2;
-  memory.copy(distRow + at + 4, distRow + at, moved);
-  memory.copy(indexRow + at + 4, indexRow + at, moved);
-  store<f32>(distRow + at, dist);
-  store<i32>(indexRow + at, index);
+  store<f32>(distRow + (<usize>pos << 2), dist);
+  store<i32>(indexRow + (<usize>pos << 2), index);
+}
+
+/** Whether entry a of a list comes after (dist, index) in (distance, index) order. */
+// @ts-ignore: decorator
+@inline
+function after(distRow: usize, indexRow: usize, a: usize, dist: f32, index: i32): bool {
+  const d = load<f32>(distRow + (a << 2));
+  return d > dist || (d == dist && load<i32>(indexRow + (a << 2)) > index);
 }
 
 /**
- * A block's four candidates (the rows at rowsPtr, −1 for padding) to row i's list in any index order, skipping row
- * i itself; returns the list's new k-th distance. A tie with the k-th may still enter, at a lower index.
+ * Moves (dist, index) down a max-heap (in (distance, index) order) of n entries from slot `at`, the children of
+ * slot s at 2s + 1 and 2s + 2, until it is after neither child.
+ */
+// @ts-ignore: decorator
+@inline
+function siftDown(distRow: usize, indexRow: usize, n: i32, at: i32, dist: f32, index: i32): void {
+  let pos = <usize>at;
+  while (true) {
+    let child = pos * 2 + 1;
+    if (child >= <usize>n) break;
+    if (child + 1 < <usize>n && after(distRow, indexRow, child + 1, load<f32>(distRow + (child << 2)), load<i32>(indexRow + (child << 2)))) child++;
+    if (!after(distRow, indexRow, child, dist, index)) break;
+    store<f32>(distRow + (pos << 2), load<f32>(distRow + (child << 2)));
+    store<i32>(indexRow + (pos << 2), load<i32>(indexRow + (child << 2)));
+    pos = child;
+  }
+  store<f32>(distRow + (pos << 2), dist);
+  store<i32>(indexRow + (pos << 2), index);
+}
+
+/**
+ * Offers (dist, index) to a list kept as a max-heap of its k entries: it replaces the root (the k-th) when it comes
+ * before it. Candidates in any order then cost O(log k) each, not O(k); heapSort orders the list at the end.
+ */
+// @ts-ignore: decorator
+@inline
+function heapOffer(distRow: usize, indexRow: usize, k: i32, dist: f32, index: i32): void {
+  if (!after(distRow, indexRow, 0, dist, index)) return;
+  siftDown(distRow, indexRow, k, 0, dist, index);
+}
+
+/** Sorts a max-heap of k entries in place into (distance, index) order. */
+function heapSort(distRow: usize, indexRow: usize, k: i32): void {
+  for (let end = k - 1; end > 0; end--) {
+    const dist = load<f32>(distRow + (<usize>end << 2));
+    const index = load<i32>(indexRow + (<usize>end << 2));
+    store<f32>(distRow + (<usize>end << 2), load<f32>(distRow));
+    store<i32>(indexRow + (<usize>end << 2), load<i32>(indexRow));
+    siftDown(distRow, indexRow, end, 0, dist, index);
+  }
+}
+
+/**
+ * A block's four candidates (the rows at rowsPtr, −1 for padding) to row i's heap (heapOffer), skipping row i
+ * itself; returns the heap's new k-th distance. A tie with the k-th may still enter, at a lower index.
  */
 // @ts-ignore: decorator
 @inline
@@ -255,11 +318,11 @@ function offerAnyOrder(distRow: usize, indexRow: usize, k: i32, i: i32, rowsPtr:
   const j1 = load<i32>(rowsPtr, 4);
   const j2 = load<i32>(rowsPtr, 8);
   const j3 = load<i32>(rowsPtr, 12);
-  if (j0 >= 0 && j0 != i) insertAnyOrder(distRow, indexRow, k, f32x4.extract_lane(acc, 0), j0);
-  if (j1 >= 0 && j1 != i) insertAnyOrder(distRow, indexRow, k, f32x4.extract_lane(acc, 1), j1);
-  if (j2 >= 0 && j2 != i) insertAnyOrder(distRow, indexRow, k, f32x4.extract_lane(acc, 2), j2);
-  if (j3 >= 0 && j3 != i) insertAnyOrder(distRow, indexRow, k, f32x4.extract_lane(acc, 3), j3);
-  return load<f32>(distRow + (<usize>(k - 1) << 2));
+  if (j0 >= 0 && j0 != i) heapOffer(distRow, indexRow, k, f32x4.extract_lane(acc, 0), j0);
+  if (j1 >= 0 && j1 != i) heapOffer(distRow, indexRow, k, f32x4.extract_lane(acc, 1), j1);
+  if (j2 >= 0 && j2 != i) heapOffer(distRow, indexRow, k, f32x4.extract_lane(acc, 2), j2);
+  if (j3 >= 0 && j3 != i) heapOffer(distRow, indexRow, k, f32x4.extract_lane(acc, 3), j3);
+  return load<f32>(distRow);
 }
 
 /**
@@ -342,39 +405,9 @@ function cellOf(v: f32, low: f64, side: f64, n: i32): i32 {
 }
 
 /**
- * Each row's nearest centre (the lowest index among ties) and its squared distance to it, summed as kneighborsChunk.
- * IN xPtr (nSamples × nFeatures f32), centresTPtr (packRows4 of nCentres centres); OUT labelsPtr (nSamples i32),
- * sqDistPtr (nSamples f32).
- */
-export function nearestCentres(
-  xPtr: usize, nSamples: i32, nFeatures: i32, centresTPtr: usize, nCentres: i32, labelsPtr: usize, sqDistPtr: usize,
-): void {
-  const nBlocks = (nCentres + LANES - 1) / LANES;
-  const blockBytes = <usize>nFeatures << 4;
-  for (let i = 0; i < nSamples; i++) {
-    const row = xPtr + (<usize>(i * nFeatures) << 2);
-    let best: f32 = Infinity;
-    let label = 0;
-    for (let b = 0; b < nBlocks; b++) {
-      let acc = blockSqDist(row, centresTPtr + <usize>b * blockBytes, blockBytes);
-      for (let l = 0; l < LANES; l++) {
-        const dist = f32x4.extract_lane(acc, 0);
-        acc = v128.shuffle<f32>(acc, acc, 1, 2, 3, 0);
-        if (dist < best && b * LANES + l < nCentres) {
-          best = dist;
-          label = b * LANES + l;
-        }
-      }
-    }
-    store<i32>(labelsPtr + (<usize>i << 2), label);
-    store<f32>(sqDistPtr + (<usize>i << 2), best);
-  }
-}
-
-/**
  * The same neighbours as kneighborsChunk, for the query blocks [blockStart, blockEnd) of the groups' layout:
  * each block's four rows scan their own group, then the other groups in the block's group's visiting order,
- * skipping a group when none of the four can have a neighbour in it. The triangle inequality bounds a group's
+ * skipping a group when none of the four can have a neighbour in it; the lists are heaps until the block is done. The triangle inequality bounds a group's
  * rows from below by ‖q − centre‖ − radius; slack on every float32 term keeps the bound below the truth, so
  * that no row that might enter a list (a tie included) is skipped. The lists then hold exactly the brute force's.
  * IN xPtr (nSamples × nFeatures f32), groups (GroupArgs); OUT sqDistPtr, indicesPtr as kneighborsChunk.
@@ -388,7 +421,6 @@ export function kneighborsGroups(
   const rel = groups.relSlack;
   const abs = groups.absSlack;
   const xT = groups.xT;
-  const last = <usize>(nNeighbors - 1) << 2;
   for (let b = blockStart; b < blockEnd; b++) {
     const rows = groups.blockRows + (<usize>b << 4);
     const i0 = load<i32>(rows);
@@ -416,16 +448,20 @@ export function kneighborsGroups(
       const acc = blockSqDist(groups.centres + <usize>g * rowBytes, queriesT, blockBytes);
       const radius = load<f64>(groups.radii + (<usize>g << 3));
       if (
-        !mayHold(f32x4.extract_lane(acc, 0), radius, load<f32>(sqDistPtr + list0 + last), rel, abs) &&
-        (i1 < 0 || !mayHold(f32x4.extract_lane(acc, 1), radius, load<f32>(sqDistPtr + list1 + last), rel, abs)) &&
-        (i2 < 0 || !mayHold(f32x4.extract_lane(acc, 2), radius, load<f32>(sqDistPtr + list2 + last), rel, abs)) &&
-        (i3 < 0 || !mayHold(f32x4.extract_lane(acc, 3), radius, load<f32>(sqDistPtr + list3 + last), rel, abs))
+        !mayHold(f32x4.extract_lane(acc, 0), radius, load<f32>(sqDistPtr + list0), rel, abs) &&
+        (i1 < 0 || !mayHold(f32x4.extract_lane(acc, 1), radius, load<f32>(sqDistPtr + list1), rel, abs)) &&
+        (i2 < 0 || !mayHold(f32x4.extract_lane(acc, 2), radius, load<f32>(sqDistPtr + list2), rel, abs)) &&
+        (i3 < 0 || !mayHold(f32x4.extract_lane(acc, 3), radius, load<f32>(sqDistPtr + list3), rel, abs))
       ) continue;
       scanQuad(
         xT, blockBytes, load<i32>(groups.groupStart + (<usize>g << 2)), load<i32>(groups.groupStart + (<usize>(g + 1) << 2)),
         groups.blockRows, 0, nNeighbors, sqDistPtr, indicesPtr, row0, row1, row2, row3, i0, i1, i2, i3, list0, list1, list2, list3,
       );
     }
+    heapSort(sqDistPtr + list0, indicesPtr + list0, nNeighbors);
+    if (i1 >= 0) heapSort(sqDistPtr + list1, indicesPtr + list1, nNeighbors);
+    if (i2 >= 0) heapSort(sqDistPtr + list2, indicesPtr + list2, nNeighbors);
+    if (i3 >= 0) heapSort(sqDistPtr + list3, indicesPtr + list3, nNeighbors);
   }
 }
 

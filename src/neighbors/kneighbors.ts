@@ -7,7 +7,7 @@ import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import type { CsrMatrix } from '../core/sparse';
 import { GRID_ARGS_BYTES, GROUP_ARGS_BYTES, writeGridArgs, writeGroupArgs } from '../generated/kernels';
 import { f32View, f64View, i32View } from '../runtime/arena';
-import { mapChunks } from '../runtime/chunks';
+import { type MapChunks, mapChunks, type MapRange } from '../runtime/chunks';
 import type { Engine } from '../cluster/threads';
 import { ingest, powerOfTwoScale, scalbn } from '../runtime/ingest';
 import { getKernels, type Kernels } from '../runtime/module';
@@ -176,7 +176,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
     buildGrid(kernels, x, n, d, k, ptr);
     map(kernels, 'kneighborsGrid', [x, n, d, 0, 0, k, ptr.grid, ptr.sqDist, ptr.indices], { startAt: 3, ...queries });
   } else if (useGroups) {
-    const blocks = buildGroups(kernels, x, n, d, m, ptr);
+    const blocks = buildGroups(kernels, map, queries, x, n, d, m, ptr);
     map(kernels, 'kneighborsGroups', [x, d, 0, 0, k, ptr.groupArgs, ptr.sqDist, ptr.indices], { ...queries, startAt: 2, items: blocks, chunk: QUERY_CHUNK / 4 });
   } else {
     kernels.packRows4(x, n, d, ptr.xT);
@@ -192,7 +192,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
  * the order its queries visit the groups (nearest centres first). Returns the number of blocks.
  */
 function buildGroups(
-  kernels: Kernels, xPtr: number, n: number, d: number, m: number,
+  kernels: Kernels, map: MapChunks, rows: Omit<MapRange, 'startAt'>, xPtr: number, n: number, d: number, m: number,
   ptr: Record<'groupArgs' | 'centres' | 'centresT' | 'labels' | 'centreSq' | 'radii' | 'groupStart' | 'visits' | 'blockGroup' | 'blockRows' | 'xT', number>,
 ): number {
   const x = f32View(kernels, xPtr, n * d);
@@ -205,7 +205,7 @@ function buildGroups(
   for (let round = 0; ; round++) {
     f32View(kernels, ptr.centres, m * d).set(centres);
     kernels.packRows4(ptr.centres, m, d, ptr.centresT);
-    kernels.nearestCentres(xPtr, n, d, ptr.centresT, m, ptr.labels, ptr.centreSq);
+    map(kernels, 'nearestCentres', [xPtr, d, 0, 0, ptr.centresT, m, ptr.labels, ptr.centreSq], { ...rows, startAt: 2 });
     const labels = i32View(kernels, ptr.labels, n);
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[labels[i]]++;

@@ -4,7 +4,7 @@
 import type { Kernels } from './module';
 
 /** The kernels run this way; the threads' workers get the list with their source. */
-export const MAPPED_KERNELS = ['bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'kneighborsGroups', 'perplexityRows'] as const;
+export const MAPPED_KERNELS = ['bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'kneighborsGroups', 'nearestCentres', 'perplexityRows'] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 
 /** Per-thread scratch: the pair of arguments at `at` (a stack and a list) moved by these strides per thread. */

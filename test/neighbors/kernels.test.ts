@@ -76,14 +76,15 @@ describe('kneighborsGrid', () => {
 });
 
 describe('nearestCentres', () => {
-  test('each row\'s nearest centre, the lowest index among ties (centres repeated), with its squared distance', () => {
+  test('each row\'s nearest centre, the lowest index among ties (centres repeated), with its squared distance, over two ranges', () => {
     const d = 6;
     const X = integerData(45, d, 3, 4);
     const centres = [X[3], X[10], X[3], X[20], X[31], X[10], X[0]];
     const m = centres.length;
     const ptr = inWasm({ x: Float32Array.from(X.flat()), centres: Float32Array.from(centres.flat()), centresT: Math.ceil(m / 4) * 4 * d * 4, labels: 45 * 4, dist: 45 * 4 });
     kernels.packRows4(ptr.centres, m, d, ptr.centresT);
-    kernels.nearestCentres(ptr.x, 45, d, ptr.centresT, m, ptr.labels, ptr.dist);
+    kernels.nearestCentres(ptr.x, d, 0, 18, ptr.centresT, m, ptr.labels, ptr.dist);
+    kernels.nearestCentres(ptr.x, d, 18, 45, ptr.centresT, m, ptr.labels, ptr.dist);
     const expected = X.map((x) => nearest(x, centres));
     expect(i32(ptr.labels, 45)).toEqual(expected.map((e) => e.label));
     expect(f32(ptr.dist, 45)).toEqual(expected.map((e) => e.dist));
