@@ -125,6 +125,8 @@ const GRID_MIN_SAMPLES = 2048;
 
 /** Rounds of k-means that move the groups' centres from their strided first picks before the rows are grouped. */
 const GROUP_ROUNDS = 2;
+/** Rows a group in the rounds' sample: enough for its mean, a fraction of n's cost. */
+const GROUP_SAMPLE = 32;
 
 /** About √n groups: the centres a query bounds cost about what one group's rows do. */
 function groupCount(n: number): number {
@@ -159,6 +161,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
     centresT: Math.ceil(m / 4) * 4 * d * 4,
     labels: useGroups ? n * 4 : 0,
     centreSq: useGroups ? n * 4 : 0,
+    sample: useGroups ? Math.min(n, GROUP_SAMPLE * m) * d * 4 : 0,
     radii: m * 8,
     groupStart: (m + 1) * 4,
     visits: m * m * 4,
@@ -187,13 +190,13 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
 
 /**
  * The groups of kneighborsGroups (d > 3): m centres, first rows at even strides, moved by GROUP_ROUNDS rounds of
- * k-means (a deterministic function of the data alone); every row in its nearest centre's group, groups kept
+ * k-means on a sample of rows (a deterministic function of the data alone); every row in its nearest centre's group, groups kept
  * contiguous (a counting sort, rows in index order) and padded to whole blocks of 4; each group's radius, and
  * the order its queries visit the groups (nearest centres first). Returns the number of blocks.
  */
 function buildGroups(
   kernels: Kernels, map: MapChunks, rows: Omit<MapRange, 'startAt'>, xPtr: number, n: number, d: number, m: number,
-  ptr: Record<'groupArgs' | 'centres' | 'centresT' | 'labels' | 'centreSq' | 'radii' | 'groupStart' | 'visits' | 'blockGroup' | 'blockRows' | 'xT', number>,
+  ptr: Record<'groupArgs' | 'centres' | 'centresT' | 'labels' | 'centreSq' | 'sample' | 'radii' | 'groupStart' | 'visits' | 'blockGroup' | 'blockRows' | 'xT', number>,
 ): number {
   const x = f32View(kernels, xPtr, n * d);
   const centres = new Float32Array(m * d);
@@ -201,19 +204,31 @@ function buildGroups(
     const row = Math.floor(((g + 0.5) * n) / m);
     centres.set(x.subarray(row * d, row * d + d), g * d);
   }
+  // The rounds take a sample of rows at even strides, the final assignment every row.
+  const nSample = Math.min(n, GROUP_SAMPLE * m);
+  const sample = nSample < n ? ptr.sample : xPtr;
+  if (nSample < n) {
+    const values = f32View(kernels, ptr.sample, nSample * d);
+    for (let s = 0; s < nSample; s++) {
+      const row = Math.floor(((s + 0.5) * n) / nSample);
+      values.set(x.subarray(row * d, row * d + d), s * d);
+    }
+  }
   const counts = new Int32Array(m);
   for (let round = 0; ; round++) {
+    const [from, count] = round === GROUP_ROUNDS ? [xPtr, n] : [sample, nSample];
     f32View(kernels, ptr.centres, m * d).set(centres);
     kernels.packRows4(ptr.centres, m, d, ptr.centresT);
-    map(kernels, 'nearestCentres', [xPtr, d, 0, 0, ptr.centresT, m, ptr.labels, ptr.centreSq], { ...rows, startAt: 2 });
-    const labels = i32View(kernels, ptr.labels, n);
+    map(kernels, 'nearestCentres', [from, d, 0, 0, ptr.centresT, m, ptr.labels, ptr.centreSq], { ...rows, items: count, startAt: 2 });
+    const labels = i32View(kernels, ptr.labels, count);
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[labels[i]]++;
+    for (let i = 0; i < count; i++) counts[labels[i]]++;
     if (round === GROUP_ROUNDS) break;
+    const values = f32View(kernels, from, count * d);
     const sums = new Float64Array(m * d);
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < count; i++) {
       const at = labels[i] * d;
-      for (let t = 0; t < d; t++) sums[at + t] += x[i * d + t];
+      for (let t = 0; t < d; t++) sums[at + t] += values[i * d + t];
     }
     for (let g = 0; g < m; g++) {
       if (counts[g] > 0) for (let t = 0; t < d; t++) centres[g * d + t] = sums[g * d + t] / counts[g];
