@@ -115,13 +115,19 @@ function distance(a: Float64Array, b: Float64Array, diff: Float64Array): number 
 }
 
 /**
- * How the neighbours are searched, all giving the same lists: 'auto' picks the grid for d ≤ 3 and the groups for
- * d > 3, each from GRID_MIN_SAMPLES rows; below that, the brute force.
+ * How the neighbours are searched, all giving the same lists: 'auto' picks the grid for d ≤ 3 from GRID_MIN_SAMPLES
+ * rows, the groups for d > 3 from GROUPS_MIN_SAMPLES rows, else the brute force.
  */
 export type NeighborsMethod = 'auto' | 'brute' | 'grid' | 'groups';
 
-/** Below this many rows the brute force is as fast as building a grid or groups. */
+/** Below this many rows the brute force is as fast as building a grid. */
 const GRID_MIN_SAMPLES = 2048;
+/**
+ * Below this many rows building the groups costs about what they save (a few milliseconds either way); from it,
+ * they save up to the share of rows pruning skips, and cost about the brute force where it skips none (features
+ * independent and alike).
+ */
+const GROUPS_MIN_SAMPLES = 4096;
 
 /** Rounds of k-means that move the groups' centres from their strided first picks before the rows are grouped. */
 const GROUP_ROUNDS = 2;
@@ -142,9 +148,8 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
   const map = engine?.map ?? mapChunks;
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
-  const auto = method === 'auto' && n >= GRID_MIN_SAMPLES;
-  const useGrid = method === 'grid' || (auto && d <= 3);
-  const useGroups = method === 'groups' || (auto && d > 3);
+  const useGrid = method === 'grid' || (method === 'auto' && d <= 3 && n >= GRID_MIN_SAMPLES);
+  const useGroups = method === 'groups' || (method === 'auto' && d > 3 && n >= GROUPS_MIN_SAMPLES);
   const m = useGroups ? groupCount(n) : 0;
   // Blocks of 4 rows: the brute force's, or the groups' (each group padded to whole blocks).
   const nBlocks = Math.ceil(n / 4) + m;

@@ -231,7 +231,7 @@ describe('the groups search (d > 3) ≡ the brute force', () => {
   test.each([1, 2, 3])('the same lists on %i threads', async (threads) => {
     const data = readData(smallIntegers(3001, 6, 11, 5));
     const sync = searchOthers(data, 31, 'brute');
-    const threaded = await withThreads(threads, (engine) => searchOthers(data, 31, 'auto', engine));
+    const threaded = await withThreads(threads, (engine) => searchOthers(data, 31, 'groups', engine));
     expect(firstDifference(threaded, sync)).toBe('none');
   });
 });
