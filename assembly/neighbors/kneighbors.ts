@@ -5,6 +5,8 @@
 //
 // Each query row keeps its best nNeighbors in a sorted insertion list, ordered by (distance, index):
 // candidates arrive in increasing index, so a strict < on insertion keeps the lower index first among ties.
+// The pruned searches (kneighborsGrid for d ≤ 3, kneighborsGroups for d > 3) take candidates in any order, compare
+// (distance, index) pairs whole, and sum each distance as the brute force does: the same lists, bit for bit.
 
 /** Candidate rows per SIMD block. */
 const LANES: i32 = 4;
@@ -407,9 +409,10 @@ function cellOf(v: f32, low: f64, side: f64, n: i32): i32 {
 /**
  * The same neighbours as kneighborsChunk, for the query blocks [blockStart, blockEnd) of the groups' layout:
  * each block's four rows scan their own group, then the other groups in the block's group's visiting order,
- * skipping a group when none of the four can have a neighbour in it; the lists are heaps until the block is done. The triangle inequality bounds a group's
+ * skipping a group when none of the four can have a neighbour in it. The triangle inequality bounds a group's
  * rows from below by ‖q − centre‖ − radius; slack on every float32 term keeps the bound below the truth, so
- * that no row that might enter a list (a tie included) is skipped. The lists then hold exactly the brute force's.
+ * that no row that might enter a list (a tie included) is skipped. The lists, heaps until the block is done,
+ * then hold exactly the brute force's, whatever rows the other queries of the block made it scan.
  * IN xPtr (nSamples × nFeatures f32), groups (GroupArgs); OUT sqDistPtr, indicesPtr as kneighborsChunk.
  */
 export function kneighborsGroups(
@@ -427,7 +430,7 @@ export function kneighborsGroups(
     const i1 = load<i32>(rows, 4);
     const i2 = load<i32>(rows, 8);
     const i3 = load<i32>(rows, 12);
-    // Padding lanes (−1, never the first) query with the first row's values and keep no list.
+    // Padding lanes (−1, never the first: groups are not empty) take the first row's values and keep no list.
     const row0 = xPtr + <usize>i0 * rowBytes;
     const row1 = i1 < 0 ? row0 : xPtr + <usize>i1 * rowBytes;
     const row2 = i2 < 0 ? row0 : xPtr + <usize>i2 * rowBytes;
