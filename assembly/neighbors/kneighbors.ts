@@ -39,6 +39,8 @@ export class GroupArgs {
   relSlack: f64;
   /** Absolute slack on them, in squared units: beyond their underflow. */
   absSlack: f64;
+  /** The largest of radii. */
+  maxRadius: f64;
   nGroups: i32;
   /** IN nGroups × nFeatures f32: each group's centre. */
   centres: usize;
@@ -46,8 +48,10 @@ export class GroupArgs {
   radii: usize;
   /** IN nGroups + 1 i32: where each group's blocks start in xT. */
   groupStart: usize;
-  /** IN nGroups × nGroups i32: per group, every group in the order its queries visit them, itself first. */
+  /** IN nGroups × nGroups i32: per group, every group in the order its queries visit them: by distance between centres. */
   visits: usize;
+  /** IN nGroups × nGroups f64: those distances, in the same order (nondecreasing), rounded down by the slack. */
+  gaps: usize;
   /** IN nBlocks i32: each block's group. */
   blockGroup: usize;
   /** IN nBlocks × 4 i32: each block's rows, −1 for padding. */
@@ -428,11 +432,26 @@ export function kneighborsGroups(
     if (i2 >= 0) clearList(sqDistPtr + list2, indicesPtr + list2, nNeighbors);
     if (i3 >= 0) clearList(sqDistPtr + list3, indicesPtr + list3, nNeighbors);
     const queriesT = xT + <usize>b * blockBytes;
-    const visits = groups.visits + (<usize>(load<i32>(groups.blockGroup + (<usize>b << 2)) * nGroups) << 2);
+    const own = <usize>(load<i32>(groups.blockGroup + (<usize>b << 2)) * nGroups);
+    const visits = groups.visits + (own << 2);
+    const gaps = groups.gaps + (own << 3);
+    // After the own group (visited first): its centre's farthest query plus the largest radius.
+    let reach: f64 = 0;
     for (let v = 0; v < nGroups; v++) {
+      // Every row of this group and the later ones is at least gap − reach from each query: once that is beyond every
+      // query's k-th distance, the visit is over.
+      const beyond = load<f64>(gaps + (<usize>v << 3)) - reach;
+      if (beyond > 0 && beyond * beyond > <f64>largestWorst(sqDistPtr, list0, list1, list2, list3, i1, i2, i3) * (1 + rel) + abs) break;
       const g = load<i32>(visits + (<usize>v << 2));
       // The four queries' squared distances to the centre, in lanes.
       const acc = blockSqDist(groups.centres + <usize>g * rowBytes, queriesT, blockBytes);
+      if (v == 0) {
+        let far = f32x4.extract_lane(acc, 0);
+        if (i1 >= 0) far = max(far, f32x4.extract_lane(acc, 1));
+        if (i2 >= 0) far = max(far, f32x4.extract_lane(acc, 2));
+        if (i3 >= 0) far = max(far, f32x4.extract_lane(acc, 3));
+        reach = Math.sqrt(<f64>far * (1 + rel) + abs) + groups.maxRadius;
+      }
       const radius = load<f64>(groups.radii + (<usize>g << 3));
       if (
         !mayHold(f32x4.extract_lane(acc, 0), radius, load<f32>(sqDistPtr + list0), rel, abs) &&
@@ -450,6 +469,17 @@ export function kneighborsGroups(
     if (i2 >= 0) heapSort(sqDistPtr + list2, indicesPtr + list2, nNeighbors);
     if (i3 >= 0) heapSort(sqDistPtr + list3, indicesPtr + list3, nNeighbors);
   }
+}
+
+/** The largest k-th distance of a block's queries (heaps' roots; padding lanes, of index −1, left out). */
+// @ts-ignore: decorator
+@inline
+function largestWorst(sqDistPtr: usize, list0: usize, list1: usize, list2: usize, list3: usize, i1: i32, i2: i32, i3: i32): f32 {
+  let worst = load<f32>(sqDistPtr + list0);
+  if (i1 >= 0) worst = max(worst, load<f32>(sqDistPtr + list1));
+  if (i2 >= 0) worst = max(worst, load<f32>(sqDistPtr + list2));
+  if (i3 >= 0) worst = max(worst, load<f32>(sqDistPtr + list3));
+  return worst;
 }
 
 /**

@@ -170,6 +170,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
     radii: m * 8,
     groupStart: (m + 1) * 4,
     visits: m * m * 4,
+    gaps: m * m * 8,
     blockGroup: useGroups ? nBlocks * 4 : 0,
     blockRows: useGroups ? nBlocks * 16 : 0,
     partials: Math.ceil(nBlocks * 4 / QUERY_CHUNK) * 8,
@@ -201,7 +202,7 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
  */
 function buildGroups(
   kernels: Kernels, map: MapChunks, rows: Omit<MapRange, 'startAt'>, xPtr: number, n: number, d: number, m: number,
-  ptr: Record<'groupArgs' | 'centres' | 'centresT' | 'labels' | 'centreSq' | 'sample' | 'radii' | 'groupStart' | 'visits' | 'blockGroup' | 'blockRows' | 'xT', number>,
+  ptr: Record<'groupArgs' | 'centres' | 'centresT' | 'labels' | 'centreSq' | 'sample' | 'radii' | 'groupStart' | 'visits' | 'gaps' | 'blockGroup' | 'blockRows' | 'xT', number>,
 ): number {
   const x = f32View(kernels, xPtr, n * d);
   const centres = new Float32Array(m * d);
@@ -276,28 +277,32 @@ function buildGroups(
     const at = (s >> 2) * 4 * d + (s & 3);
     for (let t = 0; t < d; t++) xT[at + t * 4] = x[i * d + t];
   }
-  // Each group's queries visit the groups by distance between centres: the nearest lower their k-th distance early.
+  // Each group's queries visit the groups by distance between centres: the nearest lower their k-th distance early,
+  // and the visit ends where the distance (rounded down by the slack) puts the rest beyond reach.
   const visits = new Int32Array(groups * groups);
+  const gaps = new Float64Array(groups * groups);
   const between = new Float64Array(groups);
   const order = Array.from({ length: groups }, (_, h) => h);
   for (let g = 0; g < groups; g++) {
     for (let h = 0; h < groups; h++) {
       let sum = 0;
       for (let t = 0; t < d; t++) sum += (centres[g * d + t] - centres[h * d + t]) ** 2;
-      between[h] = sum;
+      between[h] = h === g ? 0 : Math.sqrt(sum) * (1 - relSlack);
     }
     order.sort((a, b) => (a === g ? -1 : b === g ? 1 : between[a] - between[b] || a - b));
     visits.set(order, g * groups);
+    for (let v = 0; v < groups; v++) gaps[g * groups + v] = between[order[v]];
   }
   f32View(kernels, ptr.centres, groups * d).set(centres.subarray(0, groups * d));
   f64View(kernels, ptr.radii, groups).set(radii);
   i32View(kernels, ptr.groupStart, groups + 1).set(groupStart);
   i32View(kernels, ptr.visits, groups * groups).set(visits);
+  f64View(kernels, ptr.gaps, groups * groups).set(gaps);
   i32View(kernels, ptr.blockGroup, nBlocks).set(blockGroup);
   i32View(kernels, ptr.blockRows, nBlocks * 4).set(blockRows);
   writeGroupArgs(kernels.memory, ptr.groupArgs, {
-    relSlack, absSlack, nGroups: groups, centres: ptr.centres, radii: ptr.radii, groupStart: ptr.groupStart,
-    visits: ptr.visits, blockGroup: ptr.blockGroup, blockRows: ptr.blockRows, xT: ptr.xT,
+    relSlack, absSlack, maxRadius: radii.reduce((a, b) => Math.max(a, b), 0), nGroups: groups, centres: ptr.centres, radii: ptr.radii,
+    groupStart: ptr.groupStart, visits: ptr.visits, gaps: ptr.gaps, blockGroup: ptr.blockGroup, blockRows: ptr.blockRows, xT: ptr.xT,
   });
   return nBlocks;
 }

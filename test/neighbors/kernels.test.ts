@@ -92,11 +92,12 @@ describe('nearestCentres', () => {
 });
 
 describe('kneighborsGroups', () => {
-  for (const [n, d, k, nGroups] of [[29, 4, 3, 3], [50, 5, 49, 4], [61, 7, 10, 6], [40, 9, 6, 1]] as const) {
-    test(`n=${n} d=${d} k=${k}, ${nGroups} groups: the naive neighbours over two ranges of blocks`, () => {
-      const X = integerData(n, d, 5 * n + d, 3);
+  // Groups apart by `apart` in the first feature end the visits early.
+  for (const [n, d, k, nGroups, apart] of [[29, 4, 3, 3, 0], [50, 5, 49, 4, 0], [61, 7, 10, 6, 0], [40, 9, 6, 1, 0], [66, 5, 4, 4, 40]] as const) {
+    test(`n=${n} d=${d} k=${k}, ${nGroups} groups ${apart} apart: the naive neighbours over two ranges of blocks`, () => {
+      const X = integerData(n, d, 5 * n + d, 3).map((x, i) => [x[0] + apart * (i % nGroups), ...x.slice(1)]);
       // Groups built here, independently of src/neighbors: row i in group i mod nGroups about its first row, padded
-      // to whole blocks; each group visits the others in index order after itself.
+      // to whole blocks; each group visits itself, then the others by distance between centres.
       const members = Array.from({ length: nGroups }, (_, g) => X.map((_, i) => i).filter((i) => i % nGroups === g));
       const centres = members.map((rows) => X[rows[0]]);
       const radii = members.map((rows, g) => Math.sqrt(Math.max(...rows.map((i) => sqDist(X[i], centres[g])))));
@@ -112,14 +113,17 @@ describe('kneighborsGroups', () => {
         blockGroup[slot >> 2] = g;
         for (let t = 0; t < d; t++) xT[((slot >> 2) * d + t) * 4 + (slot & 3)] = X[i][t];
       }));
-      const visits = members.flatMap((_, g) => [g, ...members.map((_, h) => h).filter((h) => h !== g)]);
+      const between = (g: number, h: number) => (g === h ? 0 : Math.sqrt(sqDist(centres[g], centres[h])) * (1 - 1e-3));
+      const visits = members.flatMap((_, g) => [g, ...members.map((_, h) => h).filter((h) => h !== g).sort((a, b) => between(g, a) - between(g, b) || a - b)]);
+      const gaps = visits.map((h, v) => between(visits[v - (v % nGroups)], h));
       const ptr = inWasm({
         x: Float32Array.from(X.flat()), groups: GROUP_ARGS_BYTES, centres: Float32Array.from(centres.flat()), radii: Float64Array.from(radii),
-        groupStart: Int32Array.from(groupStart), visits: Int32Array.from(visits), blockGroup, blockRows, xT, dist: n * k * 4, indices: n * k * 4,
+        groupStart: Int32Array.from(groupStart), visits: Int32Array.from(visits), gaps: Float64Array.from(gaps), blockGroup, blockRows, xT,
+        dist: n * k * 4, indices: n * k * 4,
       });
       writeGroupArgs(kernels.memory, ptr.groups, {
-        relSlack: 1e-3, absSlack: 1e-30, nGroups, centres: ptr.centres, radii: ptr.radii, groupStart: ptr.groupStart,
-        visits: ptr.visits, blockGroup: ptr.blockGroup, blockRows: ptr.blockRows, xT: ptr.xT,
+        relSlack: 1e-3, absSlack: 1e-30, maxRadius: Math.max(...radii), nGroups, centres: ptr.centres, radii: ptr.radii,
+        groupStart: ptr.groupStart, visits: ptr.visits, gaps: ptr.gaps, blockGroup: ptr.blockGroup, blockRows: ptr.blockRows, xT: ptr.xT,
       });
       const split = Math.floor(nBlocks / 2);
       kernels.kneighborsGroups(ptr.x, d, 0, split, k, ptr.groups, ptr.dist, ptr.indices);
