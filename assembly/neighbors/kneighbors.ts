@@ -3,10 +3,10 @@
 // at once in f32 lanes, and a block is looked at lane by lane only when one of its lanes beats the current
 // k-th distance. Direct differencing (never ‖x‖² − 2·x·y) keeps exact ties exact on integer data.
 //
-// Each query row keeps its best nNeighbors ordered by (distance, index), pairs compared whole: a max-heap while the
-// candidates come (O(log k) a candidate), sorted at the end. The result is the k least pairs whatever order they
-// come in, so the pruned searches (kneighborsGrid for d ≤ 3, kneighborsGroups for d > 3), summing each distance as
-// the brute force does, give the same lists bit for bit.
+// Each query row keeps its best nNeighbors in a sorted insertion list, ordered by (distance, index):
+// candidates arrive in increasing index, so a strict < on insertion keeps the lower index first among ties.
+// The pruned searches (kneighborsGrid for d ≤ 3, kneighborsGroups for d > 3) take candidates in any order, compare
+// (distance, index) pairs whole, and sum each distance as the brute force does: the same lists, bit for bit.
 
 /** Candidate rows per SIMD block. */
 const LANES: i32 = 4;
@@ -99,6 +99,22 @@ function clearList(distRow: usize, indexRow: usize, k: i32): void {
   }
 }
 
+/** Inserts (dist, index) into a sorted list of k entries if it beats the last; returns the new k-th distance. */
+// @ts-ignore: decorator
+@inline
+function insert(distRow: usize, indexRow: usize, k: i32, dist: f32, index: i32): f32 {
+  let pos = k - 1;
+  if (!(dist < load<f32>(distRow + (<usize>pos << 2)))) return load<f32>(distRow + (<usize>pos << 2));
+  while (pos > 0 && load<f32>(distRow + (<usize>(pos - 1) << 2)) > dist) {
+    store<f32>(distRow + (<usize>pos << 2), load<f32>(distRow + (<usize>(pos - 1) << 2)));
+    store<i32>(indexRow + (<usize>pos << 2), load<i32>(indexRow + (<usize>(pos - 1) << 2)));
+    pos--;
+  }
+  store<f32>(distRow + (<usize>pos << 2), dist);
+  store<i32>(indexRow + (<usize>pos << 2), index);
+  return load<f32>(distRow + (<usize>(k - 1) << 2));
+}
+
 /**
  * The nNeighbors nearest other rows (the query row itself excluded) of rows [rowStart, rowEnd), sorted by
  * (squared distance, index). Unfilled slots keep index −1 and distance +∞.
@@ -153,7 +169,6 @@ function searchQuads(
       row0, i1 < 0 ? row0 : row0 + rowBytes, i2 < 0 ? row0 : row0 + 2 * rowBytes, i3 < 0 ? row0 : row0 + 3 * rowBytes,
       i0, i1, i2, i3, list0, list0 + listBytes, list0 + 2 * listBytes, list0 + 3 * listBytes,
     );
-    for (let l = 0; l < 4 && i + l < rowEnd; l++) heapSort(sqDistPtr + list0 + <usize>l * listBytes, indicesPtr + list0 + <usize>l * listBytes, k);
   }
 }
 
@@ -162,8 +177,8 @@ function searchQuads(
  * blocks [blockStart, blockEnd) of xTPtr. Each block is loaded once for all four (the candidates stream from memory
  * once per four rows, not once per row), and the four independent sums hide the add's latency. Each lane's sum runs
  * over the features in the same order as for one row alone, so the distances are the same bits. Candidates are
- * block b's rows b·4.. when blockRowsPtr is 0 (in index order), else those it lists (any order, −1 for padding); a
- * query of index −1 is padding and gets nothing. The lists are heaps (heapOffer), for the caller to sort.
+ * block b's rows b·4.. when blockRowsPtr is 0 (in index order, into sorted lists), else those it lists (any order,
+ * −1 for padding, into lists kept as heaps); a query of index −1 is padding and gets nothing.
  */
 // @ts-ignore: decorator
 @inline
@@ -172,11 +187,12 @@ function scanQuad(
   sqDistPtr: usize, indicesPtr: usize, row0: usize, row1: usize, row2: usize, row3: usize,
   i0: i32, i1: i32, i2: i32, i3: i32, list0: usize, list1: usize, list2: usize, list3: usize,
 ): void {
-  // The k-th distances, at the heaps' roots. Padding queries' −∞ lets no candidate through.
-  let worst0: f32 = i0 < 0 ? -Infinity : load<f32>(sqDistPtr + list0);
-  let worst1: f32 = i1 < 0 ? -Infinity : load<f32>(sqDistPtr + list1);
-  let worst2: f32 = i2 < 0 ? -Infinity : load<f32>(sqDistPtr + list2);
-  let worst3: f32 = i3 < 0 ? -Infinity : load<f32>(sqDistPtr + list3);
+  // The k-th: a sorted list's last, a heap's root. Padding queries' −∞ lets no candidate through.
+  const kth = blockRowsPtr == 0 ? <usize>(k - 1) << 2 : 0;
+  let worst0: f32 = i0 < 0 ? -Infinity : load<f32>(sqDistPtr + list0 + kth);
+  let worst1: f32 = i1 < 0 ? -Infinity : load<f32>(sqDistPtr + list1 + kth);
+  let worst2: f32 = i2 < 0 ? -Infinity : load<f32>(sqDistPtr + list2 + kth);
+  let worst3: f32 = i3 < 0 ? -Infinity : load<f32>(sqDistPtr + list3 + kth);
   let p = xTPtr + <usize>blockStart * blockBytes;
   for (let b = blockStart; b < blockEnd; b++) {
     let acc0 = f32x4.splat(0);
@@ -212,18 +228,18 @@ function scanQuad(
 }
 
 /**
- * A block's four candidates (rows j..j+3, squared distances in lanes) to row i's heap, in index order, skipping row
- * i itself and padding; returns the heap's new k-th distance. In index order a tie with the k-th comes after it.
+ * A block's four candidates (rows j..j+3, squared distances in lanes) to row i's list, in index order, skipping row
+ * i itself and padding; returns the list's new k-th distance.
  */
 // @ts-ignore: decorator
 @inline
 function offer(distRow: usize, indexRow: usize, k: i32, nSamples: i32, i: i32, j: i32, acc: v128, worst: f32): f32 {
   if (!v128.any_true(f32x4.lt(acc, f32x4.splat(worst)))) return worst;
-  if (j != i && j < nSamples) heapOffer(distRow, indexRow, k, f32x4.extract_lane(acc, 0), j);
-  if (j + 1 != i && j + 1 < nSamples) heapOffer(distRow, indexRow, k, f32x4.extract_lane(acc, 1), j + 1);
-  if (j + 2 != i && j + 2 < nSamples) heapOffer(distRow, indexRow, k, f32x4.extract_lane(acc, 2), j + 2);
-  if (j + 3 != i && j + 3 < nSamples) heapOffer(distRow, indexRow, k, f32x4.extract_lane(acc, 3), j + 3);
-  return load<f32>(distRow);
+  if (j != i && j < nSamples) worst = insert(distRow, indexRow, k, f32x4.extract_lane(acc, 0), j);
+  if (j + 1 != i && j + 1 < nSamples) worst = insert(distRow, indexRow, k, f32x4.extract_lane(acc, 1), j + 1);
+  if (j + 2 != i && j + 2 < nSamples) worst = insert(distRow, indexRow, k, f32x4.extract_lane(acc, 2), j + 2);
+  if (j + 3 != i && j + 3 < nSamples) worst = insert(distRow, indexRow, k, f32x4.extract_lane(acc, 3), j + 3);
+  return worst;
 }
 
 /** Inserts (dist, index) in (distance, index) order, for candidates that arrive in any index order. */
