@@ -6,7 +6,8 @@
 // Each query row keeps its best nNeighbors in a sorted insertion list, ordered by (distance, index):
 // candidates arrive in increasing index, so a strict < on insertion keeps the lower index first among ties.
 // The pruned searches (kneighborsGrid for d ≤ 3, kneighborsGroups for d > 3) take candidates in any order, compare
-// (distance, index) pairs whole, and sum each distance as the brute force does: the same lists, bit for bit.
+// (distance, index) pairs whole (kneighborsGroups in a max-heap while they come, O(log k) each, sorted at the end),
+// and sum each distance as the brute force does: the same lists, bit for bit.
 
 /** Candidate rows per SIMD block. */
 const LANES: i32 = 4;

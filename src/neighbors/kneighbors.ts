@@ -196,30 +196,29 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
 
 /**
  * The groups of kneighborsGroups (d > 3): m centres, first rows at even strides, moved by GROUP_ROUNDS rounds of
- * k-means on a sample of rows (a deterministic function of the data alone); every row in its nearest centre's group, groups kept
- * contiguous (a counting sort, rows in index order) and padded to whole blocks of 4; each group's radius, and
- * the order its queries visit the groups (nearest centres first). Returns the number of blocks.
+ * k-means on a sample of rows (a deterministic function of the data alone, whatever the threads); every row in its
+ * nearest centre's group, groups kept contiguous (a counting sort, rows in index order) and padded to whole blocks
+ * of 4; each group's radius, and the order its queries visit the groups (nearest centres first). Returns the
+ * number of blocks.
  */
 function buildGroups(
   kernels: Kernels, map: MapChunks, rows: Omit<MapRange, 'startAt'>, xPtr: number, n: number, d: number, m: number,
   ptr: Record<'groupArgs' | 'centres' | 'centresT' | 'labels' | 'centreSq' | 'sample' | 'radii' | 'groupStart' | 'visits' | 'gaps' | 'blockGroup' | 'blockRows' | 'xT', number>,
 ): number {
   const x = f32View(kernels, xPtr, n * d);
+  // `count` rows at even strides into `out`.
+  const strided = (count: number, out: Float32Array) => {
+    for (let s = 0; s < count; s++) {
+      const row = Math.floor(((s + 0.5) * n) / count);
+      out.set(x.subarray(row * d, row * d + d), s * d);
+    }
+  };
   const centres = new Float32Array(m * d);
-  for (let g = 0; g < m; g++) {
-    const row = Math.floor(((g + 0.5) * n) / m);
-    centres.set(x.subarray(row * d, row * d + d), g * d);
-  }
-  // The rounds take a sample of rows at even strides, the final assignment every row.
+  strided(m, centres);
+  // The rounds take a sample of rows, the final assignment every row.
   const nSample = Math.min(n, GROUP_SAMPLE * m);
   const sample = nSample < n ? ptr.sample : xPtr;
-  if (nSample < n) {
-    const values = f32View(kernels, ptr.sample, nSample * d);
-    for (let s = 0; s < nSample; s++) {
-      const row = Math.floor(((s + 0.5) * n) / nSample);
-      values.set(x.subarray(row * d, row * d + d), s * d);
-    }
-  }
+  if (nSample < n) strided(nSample, f32View(kernels, ptr.sample, nSample * d));
   const counts = new Int32Array(m);
   for (let round = 0; ; round++) {
     const [from, count] = round === GROUP_ROUNDS ? [xPtr, n] : [sample, nSample];
