@@ -11,7 +11,7 @@ export { hamerlyStep } from './cluster/hamerly';
 export { elkanStep } from './cluster/elkan';
 export { yinyangStep } from './cluster/yinyang';
 export { seedingPotentials, updateClosest } from './cluster/seeding';
-export { packRows4, kneighborsChunk, kneighborsGrid } from './neighbors/kneighbors';
+export { packRows4, kneighborsChunk, kneighborsGrid, kneighborsGroups, nearestCentres } from './neighbors/kneighbors';
 export { csrMatvec, dotColumns, subtractColumns, combineColumns } from './manifold/krylov';
 export { csrGaussSeidel, csrMultiplyAdd } from './manifold/multigrid';
 export { perplexityRows, tsneAttractive, bhBuild, bhRepulsive, bhGradient, tsneExactGradient, tsneStep } from './manifold/tsne';

@@ -1,13 +1,13 @@
 // The k-nearest-neighbour graph (scikit-learn's `kneighbors_graph`): exact neighbours from wasm
-// (assembly/neighbors.ts: a brute force, or a uniform grid for d ≤ 3), distances recomputed in float64 from the
-// caller's data.
+// (assembly/neighbors/kneighbors.ts: a brute force, a uniform grid for d ≤ 3, or groups of rows about centres that
+// bound their distances for d > 3), distances recomputed in float64 from the caller's data.
 import { copyRows, type Data, type DataInput, readData } from '../core/data';
 import { assertUnreachable, describe, WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import type { CsrMatrix } from '../core/sparse';
-import { GRID_ARGS_BYTES, writeGridArgs } from '../generated/kernels';
-import { f32View, i32View } from '../runtime/arena';
-import { mapChunks } from '../runtime/chunks';
+import { GRID_ARGS_BYTES, GROUP_ARGS_BYTES, writeGridArgs, writeGroupArgs } from '../generated/kernels';
+import { f32View, f64View, i32View } from '../runtime/arena';
+import { type MapChunks, mapChunks, type MapRange } from '../runtime/chunks';
 import type { Engine } from '../cluster/threads';
 import { ingest, powerOfTwoScale, scalbn } from '../runtime/ingest';
 import { getKernels, type Kernels } from '../runtime/module';
@@ -114,11 +114,30 @@ function distance(a: Float64Array, b: Float64Array, diff: Float64Array): number 
   return scalbn(Math.sqrt(sum), -Math.round(Math.log2(own * half)));
 }
 
-/** How the neighbours are searched: 'auto' picks the grid for d ≤ 3 and n ≥ GRID_MIN_SAMPLES. */
-export type NeighborsMethod = 'auto' | 'brute' | 'grid';
+/**
+ * How the neighbours are searched, all giving the same lists: 'auto' picks the grid for d ≤ 3 from GRID_MIN_SAMPLES
+ * rows, the groups for d > 3 from GROUPS_MIN_SAMPLES rows, else the brute force.
+ */
+export type NeighborsMethod = 'auto' | 'brute' | 'grid' | 'groups';
 
 /** Below this many rows the brute force is as fast as building a grid. */
 const GRID_MIN_SAMPLES = 2048;
+/**
+ * Below this many rows building the groups costs about what they save (a few milliseconds either way); from it,
+ * they save up to the share of rows pruning skips, and cost about the brute force where it skips none (features
+ * independent and alike).
+ */
+const GROUPS_MIN_SAMPLES = 4096;
+
+/** Rounds of k-means that move the groups' centres from their strided first picks before the rows are grouped. */
+const GROUP_ROUNDS = 2;
+/** Rows a group in the rounds' sample: enough for its mean, a fraction of n's cost. */
+const GROUP_SAMPLE = 32;
+
+/** About √n groups: the centres a query bounds cost about what one group's rows do. */
+function groupCount(n: number): number {
+  return Math.max(1, Math.round(Math.sqrt(n)));
+}
 
 /**
  * Each row's k nearest other rows (n × k indices, (distance, index) order in float32), from wasm, with their
@@ -130,15 +149,31 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;
   const useGrid = method === 'grid' || (method === 'auto' && d <= 3 && n >= GRID_MIN_SAMPLES);
+  const useGroups = method === 'groups' || (method === 'auto' && d > 3 && n >= GROUPS_MIN_SAMPLES);
+  const m = useGroups ? groupCount(n) : 0;
+  // Blocks of 4 rows: the brute force's, or the groups' (each group padded to whole blocks).
+  const nBlocks = Math.ceil(n / 4) + m;
   const regions = {
-    xT: useGrid ? 0 : Math.ceil(n / 4) * 4 * d * 4,
+    xT: useGrid ? 0 : nBlocks * 4 * d * 4,
     sqDist: n * k * 4,
     indices: n * k * 4,
     grid: GRID_ARGS_BYTES,
     cellRows: useGrid ? n * 4 : 0,
     cellX: useGrid ? n * d * 4 : 0,
     cellStart: useGrid ? (4 * n + 2) * 4 : 0,
-    partials: Math.ceil(n / QUERY_CHUNK) * 8,
+    groupArgs: GROUP_ARGS_BYTES,
+    centres: m * d * 4,
+    centresT: Math.ceil(m / 4) * 4 * d * 4,
+    labels: useGroups ? n * 4 : 0,
+    centreSq: useGroups ? n * 4 : 0,
+    sample: useGroups ? Math.min(n, GROUP_SAMPLE * m) * d * 4 : 0,
+    radii: m * 8,
+    groupStart: (m + 1) * 4,
+    visits: m * m * 4,
+    gaps: m * m * 8,
+    blockGroup: useGroups ? nBlocks * 4 : 0,
+    blockRows: useGroups ? nBlocks * 16 : 0,
+    partials: Math.ceil(nBlocks * 4 / QUERY_CHUNK) * 8,
     args: 16 * 8,
   };
   // Shifted by the rounded column means: far-off data keeps its float32 precision, and integer data stays
@@ -149,11 +184,126 @@ export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'a
   if (useGrid) {
     buildGrid(kernels, x, n, d, k, ptr);
     map(kernels, 'kneighborsGrid', [x, n, d, 0, 0, k, ptr.grid, ptr.sqDist, ptr.indices], { startAt: 3, ...queries });
+  } else if (useGroups) {
+    const blocks = buildGroups(kernels, map, queries, x, n, d, m, ptr);
+    map(kernels, 'kneighborsGroups', [x, d, 0, 0, k, ptr.groupArgs, ptr.sqDist, ptr.indices], { ...queries, startAt: 2, items: blocks, chunk: QUERY_CHUNK / 4 });
   } else {
     kernels.packRows4(x, n, d, ptr.xT);
     map(kernels, 'kneighborsChunk', [x, ptr.xT, n, d, 0, 0, k, ptr.sqDist, ptr.indices], { startAt: 4, ...queries });
   }
   return { indices: i32View(kernels, ptr.indices, n * k).slice(), sqDistances: f32View(kernels, ptr.sqDist, n * k).slice() };
+}
+
+/**
+ * The groups of kneighborsGroups (d > 3): m centres, first rows at even strides, moved by GROUP_ROUNDS rounds of
+ * k-means on a sample of rows (a deterministic function of the data alone, whatever the threads); every row in its
+ * nearest centre's group, groups kept contiguous (a counting sort, rows in index order) and padded to whole blocks
+ * of 4; each group's radius, and the order its queries visit the groups (nearest centres first). Returns the
+ * number of blocks.
+ */
+function buildGroups(
+  kernels: Kernels, map: MapChunks, rows: Omit<MapRange, 'startAt'>, xPtr: number, n: number, d: number, m: number,
+  ptr: Record<'groupArgs' | 'centres' | 'centresT' | 'labels' | 'centreSq' | 'sample' | 'radii' | 'groupStart' | 'visits' | 'gaps' | 'blockGroup' | 'blockRows' | 'xT', number>,
+): number {
+  const x = f32View(kernels, xPtr, n * d);
+  // `count` rows at even strides into `out`.
+  const strided = (count: number, out: Float32Array) => {
+    for (let s = 0; s < count; s++) {
+      const row = Math.floor(((s + 0.5) * n) / count);
+      out.set(x.subarray(row * d, row * d + d), s * d);
+    }
+  };
+  const centres = new Float32Array(m * d);
+  strided(m, centres);
+  // The rounds take a sample of rows, the final assignment every row.
+  const nSample = Math.min(n, GROUP_SAMPLE * m);
+  const sample = nSample < n ? ptr.sample : xPtr;
+  if (nSample < n) strided(nSample, f32View(kernels, ptr.sample, nSample * d));
+  const counts = new Int32Array(m);
+  for (let round = 0; ; round++) {
+    const [from, count] = round === GROUP_ROUNDS ? [xPtr, n] : [sample, nSample];
+    f32View(kernels, ptr.centres, m * d).set(centres);
+    kernels.packRows4(ptr.centres, m, d, ptr.centresT);
+    map(kernels, 'nearestCentres', [from, d, 0, 0, ptr.centresT, m, ptr.labels, ptr.centreSq], { ...rows, items: count, startAt: 2 });
+    const labels = i32View(kernels, ptr.labels, count);
+    counts.fill(0);
+    for (let i = 0; i < count; i++) counts[labels[i]]++;
+    if (round === GROUP_ROUNDS) break;
+    const values = f32View(kernels, from, count * d);
+    const sums = new Float64Array(m * d);
+    for (let i = 0; i < count; i++) {
+      const at = labels[i] * d;
+      for (let t = 0; t < d; t++) sums[at + t] += values[i * d + t];
+    }
+    for (let g = 0; g < m; g++) {
+      if (counts[g] > 0) for (let t = 0; t < d; t++) centres[g * d + t] = sums[g * d + t] / counts[g];
+    }
+  }
+  // Empty groups go; the others are renumbered in order.
+  const renumber = new Int32Array(m);
+  let groups = 0;
+  for (let g = 0; g < m; g++) {
+    renumber[g] = groups;
+    if (counts[g] > 0) centres.copyWithin(groups++ * d, g * d, g * d + d);
+  }
+  const labels = i32View(kernels, ptr.labels, n).map((g) => renumber[g]);
+  const centreSq = f32View(kernels, ptr.centreSq, n);
+  // Slack beyond rounding: a float32 sum of d squared differences errs by under (d + 2)·2^−24 relative, and
+  // underflow by under 3d·2^−150; the bounds widen each float32 term by far more.
+  const relSlack = 1e-3 + (d + 2) * 2 ** -22;
+  const absSlack = d * 2 ** -140;
+  const radii = new Float64Array(groups);
+  const groupStart = new Int32Array(groups + 1);
+  const sizes = new Int32Array(groups);
+  for (let i = 0; i < n; i++) {
+    radii[labels[i]] = Math.max(radii[labels[i]], centreSq[i]);
+    sizes[labels[i]]++;
+  }
+  for (let g = 0; g < groups; g++) {
+    radii[g] = Math.sqrt(radii[g] * (1 + relSlack) + absSlack);
+    groupStart[g + 1] = groupStart[g] + Math.ceil(sizes[g] / 4);
+  }
+  const nBlocks = groupStart[groups];
+  const blockGroup = new Int32Array(nBlocks);
+  for (let g = 0; g < groups; g++) blockGroup.fill(g, groupStart[g], groupStart[g + 1]);
+  const blockRows = new Int32Array(nBlocks * 4).fill(-1);
+  const next = groupStart.map((b) => b * 4);
+  for (let i = 0; i < n; i++) blockRows[next[labels[i]]++] = i;
+  const xT = f32View(kernels, ptr.xT, nBlocks * 4 * d).fill(0);
+  for (let s = 0; s < nBlocks * 4; s++) {
+    const i = blockRows[s];
+    if (i < 0) continue;
+    const at = (s >> 2) * 4 * d + (s & 3);
+    for (let t = 0; t < d; t++) xT[at + t * 4] = x[i * d + t];
+  }
+  // Each group's queries visit the groups by distance between centres: the nearest lower their k-th distance early,
+  // and the visit ends where the distance (rounded down by the slack) puts the rest beyond reach.
+  const visits = new Int32Array(groups * groups);
+  const gaps = new Float64Array(groups * groups);
+  const between = new Float64Array(groups);
+  const order = Array.from({ length: groups }, (_, h) => h);
+  for (let g = 0; g < groups; g++) {
+    for (let h = 0; h < groups; h++) {
+      let sum = 0;
+      for (let t = 0; t < d; t++) sum += (centres[g * d + t] - centres[h * d + t]) ** 2;
+      between[h] = h === g ? 0 : Math.sqrt(sum) * (1 - relSlack);
+    }
+    order.sort((a, b) => (a === g ? -1 : b === g ? 1 : between[a] - between[b] || a - b));
+    visits.set(order, g * groups);
+    for (let v = 0; v < groups; v++) gaps[g * groups + v] = between[order[v]];
+  }
+  f32View(kernels, ptr.centres, groups * d).set(centres.subarray(0, groups * d));
+  f64View(kernels, ptr.radii, groups).set(radii);
+  i32View(kernels, ptr.groupStart, groups + 1).set(groupStart);
+  i32View(kernels, ptr.visits, groups * groups).set(visits);
+  f64View(kernels, ptr.gaps, groups * groups).set(gaps);
+  i32View(kernels, ptr.blockGroup, nBlocks).set(blockGroup);
+  i32View(kernels, ptr.blockRows, nBlocks * 4).set(blockRows);
+  writeGroupArgs(kernels.memory, ptr.groupArgs, {
+    relSlack, absSlack, maxRadius: radii.reduce((a, b) => Math.max(a, b), 0), nGroups: groups, centres: ptr.centres, radii: ptr.radii,
+    groupStart: ptr.groupStart, visits: ptr.visits, gaps: ptr.gaps, blockGroup: ptr.blockGroup, blockRows: ptr.blockRows, xT: ptr.xT,
+  });
+  return nBlocks;
 }
 
 /**

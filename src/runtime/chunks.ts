@@ -4,7 +4,9 @@
 import type { Kernels } from './module';
 
 /** The kernels run this way; the threads' workers get the list with their source. */
-export const MAPPED_KERNELS = ['bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'perplexityRows', 'fftRows', 'fftColumns'] as const;
+export const MAPPED_KERNELS = [
+  'bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'kneighborsGroups', 'nearestCentres', 'perplexityRows', 'fftRows', 'fftColumns',
+] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 
 /** Per-thread scratch: the argument at `at` moved by `stride` bytes per thread slot, the one after it by `nextStride` (0: shared). */

@@ -1,10 +1,12 @@
 // kneighborsGraph against a naive float64 reference (every pairwise distance, sorted by (distance, index))
 // and against scikit-learn 1.2.1's kneighbors_graph (test/fixtures/make_neighbors_fixtures.py).
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init, kneighborsGraph, type CsrMatrix } from '../../src/index';
 import { readData } from '../../src/core/data';
 import { searchOthers } from '../../src/neighbors/kneighbors';
+import { shutdownThreads, withThreads } from '../../src/cluster/threads';
+import { makeBlobs } from '../../src/datasets';
 import { expectWasmeansError, sqDist, testRng, type Rows, fixture } from '../reference';
 
 interface NeighborsCase {
@@ -172,6 +174,65 @@ describe('the grid search (d ≤ 3) ≡ the brute force', () => {
       others.sort((a, b) => a.d - b.d || a.j - b.j);
       expect(rowOf(graph, i).indices).toEqual(others.slice(0, 4).map(({ j }) => j));
     }
+  });
+});
+
+describe('the groups search (d > 3) ≡ the brute force', () => {
+  afterAll(() => shutdownThreads());
+  type Found = ReturnType<typeof searchOthers>;
+  // The first entry where two searches differ in neighbour or float32 squared distance (Object.is: bit for bit but
+  // NaN's payload); a loop, as toEqual takes seconds on arrays this long.
+  const firstDifference = (a: Found, b: Found): string => {
+    for (let s = 0; s < a.indices.length; s++) {
+      if (a.indices[s] !== b.indices[s] || !Object.is(a.sqDistances[s], b.sqDistances[s])) {
+        return `entry ${s}: ${a.indices[s]} at ${a.sqDistances[s]}, not ${b.indices[s]} at ${b.sqDistances[s]}`;
+      }
+    }
+    return a.indices.length === b.indices.length ? 'none' : 'the lengths';
+  };
+  const expectSame = (X: Rows, k: number) => {
+    const data = readData(X);
+    expect(firstDifference(searchOthers(data, k, 'groups'), searchOthers(data, k, 'brute'))).toBe('none');
+  };
+
+  test('gaussian data, n not a multiple of 4', () => {
+    for (const [n, d] of [[301, 4], [1003, 7], [2051, 16]]) {
+      for (const k of [1, 10, 91]) expectSame(gaussian(n, d, n + d), k);
+    }
+  });
+
+  test('clustered blobs, far apart and overlapping', () => {
+    for (const [std, box] of [[1, 10], [4, 2]]) {
+      const { X } = makeBlobs({ nSamples: 2503, nFeatures: 12, centers: 7, clusterStd: std, centerBox: [-box, box], randomState: 3 });
+      const rows = Array.from({ length: X.rows }, (_, i) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
+      for (const k of [5, 60]) expectSame(rows, k);
+    }
+  });
+
+  test('ties and duplicates on small integer grids in 4 to 8 dimensions, duplicated rows, one point repeated', () => {
+    for (const d of [4, 5, 6, 8]) {
+      for (const k of [1, 7, 40]) expectSame(smallIntegers(1501, d, d * k, 3), k);
+    }
+    const X = smallIntegers(700, 5, 2, 4);
+    expectSame([...X, ...X.slice(0, 350), ...X.slice(100, 200)], 12);
+    expectSame(Array.from({ length: 203 }, () => [3, -1, 0, 2]), 9);
+  });
+
+  test('small n, nNeighbors up to n − 1, an outlier, far-off data', () => {
+    expectSame(gaussian(5, 4, 1), 4);
+    expectSame(gaussian(41, 6, 2), 40);
+    expectSame(smallIntegers(37, 5, 3, 2), 36);
+    const X = gaussian(900, 5, 4);
+    X[17] = [1e6, -1e6, 3, 0, 1];
+    expectSame(X, 15);
+    expectSame(gaussian(800, 4, 6).map((row) => row.map((v) => 1000 + v)), 20);
+  });
+
+  test.each([1, 2, 3])('the same lists on %i threads', async (threads) => {
+    const data = readData(smallIntegers(3001, 6, 11, 5));
+    const sync = searchOthers(data, 31, 'brute');
+    const threaded = await withThreads(threads, (engine) => searchOthers(data, 31, 'groups', engine));
+    expect(firstDifference(threaded, sync)).toBe('none');
   });
 });
 
