@@ -100,9 +100,8 @@ function clearList(distRow: usize, indexRow: usize, k: i32): void {
   }
 }
 
+// Not inlined, as heapOffer below.
 /** Inserts (dist, index) into a sorted list of k entries if it beats the last; returns the new k-th distance. */
-// @ts-ignore: decorator
-@inline
 function insert(distRow: usize, indexRow: usize, k: i32, dist: f32, index: i32): f32 {
   let pos = k - 1;
   if (!(dist < load<f32>(distRow + (<usize>pos << 2)))) return load<f32>(distRow + (<usize>pos << 2));
@@ -295,8 +294,7 @@ function siftDown(distRow: usize, indexRow: usize, n: i32, at: i32, dist: f32, i
  * Offers (dist, index) to a list kept as a max-heap of its k entries: it replaces the root (the k-th) when it comes
  * before it. Candidates in any order then cost O(log k) each, not O(k); heapSort orders the list at the end.
  */
-// @ts-ignore: decorator
-@inline
+// Not inlined: called only when a candidate beats the k-th, and sixteen inlined copies in scanQuad cost 1.5 KB.
 function heapOffer(distRow: usize, indexRow: usize, k: i32, dist: f32, index: i32): void {
   if (!after(distRow, indexRow, 0, dist, index)) return;
   siftDown(distRow, indexRow, k, 0, dist, index);
