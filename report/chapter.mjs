@@ -250,11 +250,11 @@ export async function writeReport(output = defaultOutput, { onStep = () => {} } 
   const skPng = PNG.sync.read(Buffer.from(sk.china.png, 'base64'));
   const skRgb = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) skRgb.set(skPng.data.subarray(4 * i, 4 * i + 3), 3 * i);
-  const sixteen = Array.from(Buffer.from(sk.china.sample, 'base64'));
+  const skSample = Array.from(Buffer.from(sk.china.sample, 'base64'));
   section('8. Colour compression', 'The china photo (loadSampleImage), its 273 280 pixels as points in RGB space (a sample of 10 000 drawn), clustered by MiniBatchKMeans(16) (quantize): each pixel takes its cluster\'s colour, 16 colours instead of 16 million.',
     `<figure><figcaption>the original</figcaption>${photo(china.pixels, china.width, china.height, 'the china photo')}</figure>` +
       pair(`<div class="row">${pixelSpace(sample, 'input')}</div>${photo(q.pixels, china.width, china.height, '16 colours, wasmeans')}<p>inertia ${fmt(q.inertia)}</p>`,
-        `<div class="row">${pixelSpace(sixteen, 'input')}</div>${photo(skRgb, china.width, china.height, '16 colours, scikit-learn')}<p>inertia ${fmt(sk.china.inertia)}</p>`),
+        `<div class="row">${pixelSpace(skSample, 'input')}</div>${photo(skRgb, china.width, china.height, '16 colours, scikit-learn')}<p>inertia ${fmt(sk.china.inertia)}</p>`),
     timing('quantize: MiniBatchKMeans(16), nInit 3', tChina, 'china'));
   row('8 colour compression', 'inertia', q.inertia, sk.china.inertia, tChina, 'china');
 
