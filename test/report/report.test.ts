@@ -58,8 +58,8 @@ test('the report opens from the file system with every figure drawn, no errors a
 
   const sections = await page.$$eval('section', (nodes) => nodes.map((section) => ({
     id: section.id,
-    svgs: [...section.querySelectorAll('svg')].filter((svg) => svg.querySelectorAll('circle, path, rect').length > 0 && svg.getBoundingClientRect().width > 0).length,
-    imgs: [...section.querySelectorAll('img')].filter((img) => img.complete && img.naturalWidth === 640 && img.naturalHeight === 427).length,
+    svgs: Array.from(section.querySelectorAll('svg')).filter((svg) => svg.querySelectorAll('circle, path, rect').length > 0 && svg.getBoundingClientRect().width > 0).length,
+    imgs: Array.from(section.querySelectorAll('img')).filter((img) => img.complete && img.naturalWidth === 640 && img.naturalHeight === 427).length,
   })));
   // Per section, ours and scikit-learn's: 1 the data + 2 scatters; 2 and 3 three panes each; 4 a scatter and two
   // curves each; 5 two scatters each; 6 centers and confusion each; 7 one embedding each; 8 two pixel-space
