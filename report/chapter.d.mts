@@ -10,5 +10,5 @@ export interface SummaryRow {
 export const defaultOutput: string;
 export function writeReport(
   output?: string,
-  options?: { onStep?: (done: number, total: number, step: string) => void },
+  options?: { onStep?: (done: number, total: number, next: string) => void },
 ): Promise<{ path: string; summary: SummaryRow[]; seconds: number }>;

@@ -121,7 +121,7 @@ const fmt = (v, d = 3) => (typeof v === 'number' ? v.toFixed(d) : String(v));
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /**
- * Runs the chapter and writes the report to `output`. `onStep(done, total, name)` reports progress.
+ * Runs the chapter and writes the report to `output`. `onStep(done, total, next)` reports progress: steps done, and the one under way.
  * Returns the output path, the summary rows and the total seconds.
  */
 export async function writeReport(output = defaultOutput, { onStep = () => {} } = {}) {
@@ -137,9 +137,12 @@ export async function writeReport(output = defaultOutput, { onStep = () => {} } 
     const result = fn();
     return [result, (performance.now() - t) / 1000];
   };
+  // The bar names the step under way, so that it names t-SNE while t-SNE runs.
+  const upcoming = ['blobs', 'expectation–maximization', 'find_clusters', 'choosing k', 'moons', 'digits', 't-SNE', 'colour compression', 'writing'];
+  onStep(0, steps, upcoming[0]);
   const section = (title, text, figures, timings) => {
     sections.push({ title, text, figures, timings });
-    onStep(++done, steps, title);
+    onStep(++done, steps, upcoming[done]);
   };
   const pair = (ours, theirs) => `<div class="pair"><figure><figcaption>wasmeans</figcaption>${ours}</figure><figure><figcaption>scikit-learn ${sk.sklearn} (recorded)</figcaption>${theirs}</figure></div>`;
   const timing = (name, ours, key = name) => `<tr><td>${esc(name)}</td><td>${fmt(ours, 4)} s</td><td>${sk.seconds[key] === undefined ? '' : `${fmt(sk.seconds[key], 4)} s`}</td></tr>`;

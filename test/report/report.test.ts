@@ -17,7 +17,7 @@ let summary: SummaryRow[];
 let steps = 0;
 
 beforeAll(async () => {
-  ({ summary } = await writeReport(output, { onStep: () => steps++ }));
+  ({ summary } = await writeReport(output, { onStep: (done) => (steps = done) }));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
