@@ -1,6 +1,9 @@
 // The numpy array moves of the handbook's examples, checked by hand on small matrices.
-import { describe, expect, test } from 'vitest';
-import { confusionMatrix, getRow, reshape, takeRows, toArrays, toMatrix } from '../../src/index';
+import { describe, expect, expectTypeOf, test } from 'vitest';
+import { makeBlobs } from '../../src/datasets';
+import {
+  confusionMatrix, getRow, init, KMeans, kmeans, MiniBatchKMeans, reshape, takeRows, toArrays, toMatrix, TSNE,
+} from '../../src/index';
 import { expectWasmeansError } from '../reference';
 
 const rows = [[1, 2, 3], [4, 5, 6]];
@@ -83,4 +86,18 @@ test('confusionMatrix gives nested rows along with the flat data (hand-counted)'
   const cm = confusionMatrix([0, 0, 0, 1, 2], [0, 0, 1, 1, 0]);
   expect(cm.arrays).toEqual([[2, 1, 0], [0, 1, 0], [1, 0, 0]]);
   expect(Array.from(cm.data)).toEqual(cm.arrays.flat());
+});
+
+test('results are typed as what they are: float64 data (checked by npm run typecheck) and float64 at run time', async () => {
+  await init();
+  const { X } = makeBlobs({ nSamples: 40, centers: 2, randomState: 0 });
+  const model = new KMeans({ nClusters: 2, randomState: 0 }).fit(X);
+  expectTypeOf(model.clusterCenters.data).toEqualTypeOf<Float64Array>();
+  expectTypeOf(model.transform(X).data).toEqualTypeOf<Float64Array>();
+  expectTypeOf(kmeans(X, 2).centers.data).toEqualTypeOf<Float64Array>();
+  expectTypeOf(new MiniBatchKMeans(2).fit(X).clusterCenters.data).toEqualTypeOf<Float64Array>();
+  expectTypeOf(new TSNE(2).fitTransform).returns.toHaveProperty('data').toEqualTypeOf<Float64Array>();
+  expectTypeOf(toMatrix([[1]]).data).toEqualTypeOf<Float64Array>();
+  expect(model.clusterCenters.data).toBeInstanceOf(Float64Array);
+  expect(model.transform(X).data).toBeInstanceOf(Float64Array);
 });
