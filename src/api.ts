@@ -1,6 +1,6 @@
 // Everything public except init(), which each entry defines for its own way of shipping the wasm.
 export { WasmeansError, type WasmeansErrorCode } from './core/errors';
-export type { Matrix, DataInput, Labels } from './core/data';
+export type { Matrix, Matrix64, DataInput, Labels } from './core/data';
 export { simdBuild, type WasmSource } from './runtime/module';
 export type { WarningHandler, WarningKind } from './core/warnings';
 export {
@@ -9,6 +9,7 @@ export {
 } from './cluster/kmeans';
 export { kmeansPlusPlus, type KMeansPlusPlusOptions } from './cluster/seeding';
 export { RandomState } from './core/random';
+export { toMatrix, takeRows, getRow, toArrays, reshape } from './core/matrix';
 export type { FitOptions } from './cluster/center-model';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './cluster/minibatch';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './cluster/quantize';

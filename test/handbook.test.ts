@@ -4,15 +4,15 @@ import { describe, expect, test } from 'vitest';
 import { loadDigits, loadSampleImage, makeBlobs, makeMoons } from '../src/datasets';
 import {
   accuracyScore, adjustedRandScore, confusionMatrix, init, KMeans, type Matrix, matchLabels, MiniBatchKMeans,
-  pairwiseDistancesArgmin, quantize, RandomState,
+  pairwiseDistancesArgmin, quantize, RandomState, takeRows, toArrays,
 } from '../src/index';
 import { SpectralClustering } from '../src/spectral';
 
 // Fits run while the suites are collected, so the module loads first.
 await init();
 
-const rowsOf = (m: Matrix, rows: ArrayLike<number>) =>
-  Array.from(rows, (i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+// numpy's X[rows], as nested arrays.
+const rowsOf = (m: Matrix, rows: ArrayLike<number>) => toArrays(takeRows(m, rows));
 
 describe('Introducing k-means: four blobs', () => {
   const { X, y } = makeBlobs({ nSamples: 300, centers: 4, clusterStd: 0.6, randomState: 0 });

@@ -18,6 +18,7 @@ import {
   silhouetteScore,
   SpectralClustering,
   spectralEmbedding,
+  TSNE,
 } from '../src/index';
 import { getKernels } from '../src/runtime/module';
 import { expectWasmeansError, maxRelativeError } from './reference';
@@ -231,6 +232,20 @@ describe('small things that were wrong', () => {
     expect(new MiniBatchKMeans(3).nClusters).toBe(3);
     expect(new Set(new KMeans(4).fit(blobsX).labels).size).toBe(4);
     expectWasmeansError(() => new KMeans(0), 'INVALID_PARAMETER', /nClusters must be an integer >= 1, got 0/);
+  });
+
+  test('new MiniBatchKMeans(16), new SpectralClustering(2), new TSNE(1): the number is nClusters / nComponents', () => {
+    expect(new MiniBatchKMeans(16).nClusters).toBe(16);
+    expect(new MiniBatchKMeans(16).fit(blobsX).clusterCenters.rows).toBe(16);
+    const spectral = new SpectralClustering(2);
+    expect(spectral.nClusters).toBe(2);
+    expect(new Set(spectral.fitPredict(blobsX)).size).toBe(2);
+    const few = { data: blobsX.data.subarray(0, 80), rows: 40, cols: 2 };
+    const embedding = new TSNE(1).fitTransform(few);
+    expect([embedding.rows, embedding.cols]).toEqual([40, 1]);
+    expect(new TSNE(2).fitTransform(few).cols).toBe(2);
+    expectWasmeansError(() => new SpectralClustering(0), 'INVALID_PARAMETER', /nClusters must be an integer >= 1, got 0/);
+    expectWasmeansError(() => new TSNE(0), 'INVALID_PARAMETER', /nComponents must be an integer >= 1, got 0/);
   });
 });
 

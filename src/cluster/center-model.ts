@@ -1,6 +1,6 @@
 // What KMeans and MiniBatchKMeans share (scikit-learn's _BaseKMeans): the parameters they both declare, and what
 // every fitted center model offers: predict, transform, score and the fitted attributes.
-import { checkValues, type Data, type DataInput, matrix, type Matrix, readData, readSampleWeight } from '../core/data';
+import { checkValues, type Data, type DataInput, matrix, type Matrix64, readData, readSampleWeight } from '../core/data';
 import { describe, WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
@@ -44,7 +44,7 @@ export type FitOptions = OptionsOf<ReturnType<typeof fitParams>>;
 
 export interface FittedState {
   /** Centers in the caller's coordinates. */
-  centers: Matrix;
+  centers: Matrix64;
   labels: Int32Array;
   inertia: number;
   nIter: number;
@@ -81,7 +81,7 @@ export abstract class CenterModel {
   }
 
   /** Euclidean distance of each row to each center (n × k). */
-  transform(x: DataInput): Matrix {
+  transform(x: DataInput): Matrix64 {
     const { ws, centers } = this.workspaceFor(x, undefined, 'transform', true);
     const { kernels, nSamples, nClusters, ptr } = ws;
     loadCenters(ws, centers);
@@ -89,7 +89,7 @@ export abstract class CenterModel {
     return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).map((distance) => distance / ws.scale), nSamples, nClusters);
   }
 
-  fitTransform(x: DataInput, options?: FitOptions): Matrix {
+  fitTransform(x: DataInput, options?: FitOptions): Matrix64 {
     return this.fit(x, options).transform(x);
   }
 
@@ -101,7 +101,7 @@ export abstract class CenterModel {
     return -inertiaOut(ws, inertiaOf(ws));
   }
 
-  get clusterCenters(): Matrix {
+  get clusterCenters(): Matrix64 {
     return this.state().centers;
   }
   get labels(): Int32Array {

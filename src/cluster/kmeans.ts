@@ -1,6 +1,6 @@
 // scikit-learn's KMeans: the estimator and the function forms kmeans() and kmeansAsync(). Its parameters and the
 // fit itself are fit.ts.
-import type { DataInput, Matrix } from '../core/data';
+import type { DataInput, Matrix64 } from '../core/data';
 import { checkOptions, type OptionsOf, type ParamSpecs, type Resolved, positional, resolveParams } from '../core/params';
 import { CenterModel, fitParams, type FitOptions } from './center-model';
 import { fitKMeans, fitKMeansAsync, KMEANS_OPTIONS, type KMeansOptions, type KMeansParams, kmeansParams } from './fit';
@@ -31,7 +31,7 @@ export function kmeansAsyncParams() {
 }
 
 export interface KMeansResult {
-  centers: Matrix;
+  centers: Matrix64;
   labels: Int32Array;
   inertia: number;
   nIter: number;

@@ -1,6 +1,6 @@
 // Initial centers: greedy k-means++ and random rows, drawing from numpy's legacy RandomState stream as
 // scikit-learn does, so that the same seed picks the same rows.
-import { checkEnoughSamples, type DataInput, matrix, type Matrix, readData, readSampleWeight, rowsOf } from '../core/data';
+import { checkEnoughSamples, type DataInput, matrix, type Matrix64, readData, readSampleWeight, rowsOf } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { cumulativeSum, RandomState, searchSorted } from '../core/random';
@@ -241,7 +241,7 @@ export function kmeansPlusPlusParams() {
 export type KMeansPlusPlusOptions = OptionsOf<ReturnType<typeof kmeansPlusPlusParams>>;
 
 /** Greedy k-means++ seeding alone (scikit-learn's `kmeans_plusplus`): the chosen rows (as given, float64) and their indices. */
-export function kmeansPlusPlus(x: DataInput, nClusters: number, options?: KMeansPlusPlusOptions): { centers: Matrix; indices: Int32Array } {
+export function kmeansPlusPlus(x: DataInput, nClusters: number, options?: KMeansPlusPlusOptions): { centers: Matrix64; indices: Int32Array } {
   const kernels = getKernels();
   const { nClusters: k } = resolveParams(N_CLUSTERS, { nClusters }, 'kmeansPlusPlus');
   const { randomState, sampleWeight, nLocalTrials = defaultLocalTrials(k) } = resolveParams(kmeansPlusPlusParams(), options, 'kmeansPlusPlus');

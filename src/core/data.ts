@@ -4,6 +4,8 @@ import { describe, WasmeansError } from './errors';
 
 /** Dense row-major matrix. */
 export type Matrix = { data: Float32Array | Float64Array; rows: number; cols: number };
+/** A `Matrix` whose data is float64: what every wasmeans result is. */
+export type Matrix64 = Matrix & { data: Float64Array };
 /** A `Matrix`, `number[][]`, or an array of typed-array rows. */
 export type DataInput = Matrix | ArrayLike<number>[];
 export type Labels = Int32Array | ArrayLike<number>;
@@ -151,6 +153,6 @@ export function checkEnoughSamples(nSamples: number, nClusters: number): void {
 }
 
 /** A dense float64 matrix from row-major values. */
-export function matrix(data: Float64Array, rows: number, cols: number): Matrix {
+export function matrix(data: Float64Array, rows: number, cols: number): Matrix64 {
   return { data, rows, cols };
 }

@@ -15,6 +15,11 @@ export class RandomState {
 
   /** Seeds as numpy's `RandomState(seed)` (init_genrand); seed is an integer in [0, 2³² − 1]. */
   constructor(seed: number) {
+    this.seed(seed);
+  }
+
+  /** Re-seeds in place, as numpy's `rng.seed(seed)`: the stream restarts and a kept normal is dropped. */
+  seed(seed: number): void {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new WasmeansError('INVALID_PARAMETER', `randomState must be an integer in [0, 4294967295], got ${describe(seed)}`);
     }
@@ -24,6 +29,9 @@ export class RandomState {
       const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
+    this.index = N;
+    this.hasGauss = false;
+    this.gauss = 0;
   }
 
   /** A random seed when the caller gave none. */
@@ -107,20 +115,38 @@ export class RandomState {
     return value;
   }
 
-  /** An integer in [0, n): numpy's `randint(n)`. */
-  randint(n: number): number {
-    return this.interval(n - 1);
+  /** numpy's `randint(high)`, an integer in [0, high), or `randint(low, high)`, one in [low, high). */
+  randint(low: number, high?: number): number {
+    const [lo, hi] = high === undefined ? [0, low] : [low, high];
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || hi <= lo || hi - lo > 0x100000000) {
+      throw new WasmeansError('INVALID_PARAMETER', `randint needs integers low < high with high - low <= 2**32, got low=${describe(lo)}, high=${describe(hi)}`);
+    }
+    return lo + this.interval(hi - lo - 1);
   }
 
   /** numpy's `randint(high, size=count)`: `count` draws in [0, high). */
   randints(high: number, count: number): Int32Array {
+    checkCount(count, 'count');
     const out = new Int32Array(count);
     for (let i = 0; i < count; i++) out[i] = this.randint(high);
     return out;
   }
 
+  /** numpy's `rand(size)`: `size` doubles uniform in [0, 1). */
+  rand(size: number): Float64Array {
+    checkCount(size, 'size');
+    return Float64Array.from({ length: size }, () => this.randomSample());
+  }
+
+  /** numpy's `randn(size)`: `size` standard normals, from the same polar Box–Muller stream as `normal`. */
+  randn(size: number): Float64Array {
+    checkCount(size, 'size');
+    return Float64Array.from({ length: size }, () => this.standardNormal());
+  }
+
   /** numpy's `permutation(n)`: Fisher–Yates from the end, as its legacy `shuffle`. */
   permutation(n: number): Int32Array {
+    checkCount(n, 'n');
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     for (let i = n - 1; i > 0; i--) {
@@ -168,6 +194,10 @@ export class RandomState {
     for (let i = 0; i < cdf.length; i++) cdf[i] /= total;
     return searchSorted(cdf, this.randomSample(), 'right');
   }
+}
+
+function checkCount(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new WasmeansError('INVALID_PARAMETER', `${name} must be an integer >= 0, got ${describe(value)}`);
 }
 
 /** Running sum in float64, left to right (numpy's `cumsum`). */

@@ -3,7 +3,7 @@
 import { WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { digitsCodeLengths, digitsPixels, digitsRows, digitsTargets } from '../generated/digits';
-import type { Matrix } from '../core/data';
+import type { Matrix64 } from '../core/data';
 import { decodeBase64 } from '../runtime/inline';
 
 export function loadDigitsParams() {
@@ -16,11 +16,11 @@ export type LoadDigitsOptions = OptionsOf<ReturnType<typeof loadDigitsParams>>;
 
 export interface Digits {
   /** nSamples × 64 pixel counts in 0..16, each row an 8 × 8 image read row by row. */
-  data: Matrix & { data: Float64Array };
+  data: Matrix64;
   /** The digit of each row. */
   target: Int32Array;
   /** Each row as an 8 × 8 `Matrix`: views into `data`, not copies. */
-  images: (Matrix & { data: Float64Array })[];
+  images: (Matrix64)[];
   /** The digits 0..9. */
   targetNames: Int32Array;
   /** "pixel_r_c" for the 64 columns, as scikit-learn names them. */

@@ -2,7 +2,7 @@
 // same numbers come out (to the last bit but for Math.log/cos/sin, which may differ from libm by an ulp).
 // Draw order as scikit-learn: blobs draw the centers, then each center's normal block row-major, then the
 // shuffle; moons and circles shuffle first, then draw the noise.
-import { type DataInput, type Matrix, readData, valueAt } from '../core/data';
+import { type DataInput, type Matrix, type Matrix64, readData, valueAt } from '../core/data';
 import { describe, formatBytes, WasmeansError } from '../core/errors';
 import { checkInteger, type OptionsOf, type ParamSpecs, type Resolved, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
@@ -44,11 +44,11 @@ export type MakeBlobsOptions = OptionsOf<ReturnType<typeof makeBlobsParams>>;
 
 export interface Blobs {
   /** nSamples × nFeatures, row-major. */
-  X: Matrix & { data: Float64Array };
+  X: Matrix64;
   /** The center index of each point. */
   y: Int32Array;
   /** nCenters × nFeatures. */
-  centers: Matrix & { data: Float64Array };
+  centers: Matrix64;
 }
 
 export function makeMoonsParams() {
@@ -96,7 +96,7 @@ export type MakeCirclesOptions = OptionsOf<ReturnType<typeof makeCirclesParams>>
 
 /** Two-dimensional points with their shape's label (0 outer, 1 inner). */
 export interface LabeledPoints {
-  X: Matrix & { data: Float64Array };
+  X: Matrix64;
   y: Int32Array;
 }
 

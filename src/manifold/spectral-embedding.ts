@@ -6,7 +6,7 @@
 // sparse products, smoothing and Gram–Schmidt), or a dense symmetric solver for small graphs.
 import { allocate, f64View } from '../runtime/arena';
 import { describe, WasmeansError } from '../core/errors';
-import { type DataInput, type Matrix, matrix } from '../core/data';
+import { type DataInput, type Matrix, type Matrix64, matrix } from '../core/data';
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { symmetricEigen } from './linalg';
 import { buildMultigrid, loadMultigrid, multigridCycle } from './amg';
@@ -49,7 +49,7 @@ export type SpectralEmbeddingOptions = OptionsOf<ReturnType<typeof spectralEmbed
 /** What the embedding found, for callers that want more than the coordinates. */
 export interface EmbeddingResult {
   /** n × nComponents, row-major. */
-  embedding: Matrix;
+  embedding: Matrix64;
   /** The eigenvalues of L for the columns, ascending (the dropped first one excluded). */
   eigenvalues: Float64Array;
   nConnectedComponents: number;
@@ -402,6 +402,6 @@ export function spectralEmbeddingResult(adjacency: CsrMatrix | DataInput, option
  * scikit-learn's `spectral_embedding`: n × nComponents, column c the eigenvector of the normalized Laplacian
  * for its c-th smallest eigenvalue (after the dropped first), divided by √degree, largest |entry| positive.
  */
-export function spectralEmbedding(adjacency: CsrMatrix | DataInput, options?: SpectralEmbeddingOptions): Matrix {
+export function spectralEmbedding(adjacency: CsrMatrix | DataInput, options?: SpectralEmbeddingOptions): Matrix64 {
   return spectralEmbeddingResult(adjacency, options).embedding;
 }

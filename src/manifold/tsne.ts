@@ -4,7 +4,7 @@
 // the embedding, wasm), or exact (O(n²), for small n and to test the others against). Positions, gradients and
 // the optimiser's state are float32, as scikit-learn's are. 'fft' takes the repulsive half by FIt-SNE's
 // interpolation on a grid (tsne-grid.ts in wasm), the attractive half as Barnes-Hut does.
-import { checkValues, type DataInput, type Matrix, matrix, readData, type Data, copyRows } from '../core/data';
+import { checkValues, type DataInput, type Matrix64, matrix, readData, type Data, copyRows } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, positional, type Resolved, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
@@ -106,7 +106,7 @@ const MIN_GAIN = 0.01;
 export class TSNE {
   private readonly options: TSNEParams;
   /** The embedding of the last fit: nSamples × nComponents. */
-  embedding: Matrix | undefined;
+  embedding: Matrix64 | undefined;
   /** KL divergence after the optimisation, as scikit-learn's kl_divergence_. */
   klDivergence = NaN;
   /** The last iteration run (0-based), as scikit-learn's n_iter_. */
@@ -167,8 +167,8 @@ export class TSNE {
     return this;
   }
 
-  fitTransform(x: DataInput): Matrix {
-    return this.fit(x).embedding as Matrix;
+  fitTransform(x: DataInput): Matrix64 {
+    return this.fit(x).embedding as Matrix64;
   }
 }
 

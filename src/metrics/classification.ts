@@ -12,6 +12,8 @@ export interface ConfusionMatrix {
   cols: number;
   /** The sorted union of the values in yTrue and yPred (scikit-learn's `unique_labels`). */
   labels: Int32Array;
+  /** The same counts as nested rows, `arrays[i][j]` = `data[i * cols + j]`: what scikit-learn's array prints. */
+  arrays: number[][];
 }
 
 /** Confusion matrix over the sorted union of both labellings' values, as scikit-learn's `confusion_matrix`. */
@@ -24,7 +26,8 @@ export function confusionMatrix(yTrue: Labels, yPred: Labels): ConfusionMatrix {
   const k = classes.length;
   const data = new Int32Array(k * k);
   for (let i = 0; i < t.length; i++) data[codes[i] * k + codes[t.length + i]]++;
-  return { data, rows: k, cols: k, labels: classes };
+  const arrays = Array.from({ length: k }, (_, i) => Array.from(data.subarray(i * k, (i + 1) * k)));
+  return { data, rows: k, cols: k, labels: classes, arrays };
 }
 
 /** Fraction of samples whose predicted label equals the true one. Throws INVALID_INPUT for no samples. */

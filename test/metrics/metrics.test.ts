@@ -174,7 +174,7 @@ describe('label metrics ≡ scikit-learn 1.2.1', () => {
     expect(normalizedMutualInfoScore([], [])).toBe(1);
     expect(adjustedMutualInfoScore([], [])).toBe(1);
     expect(homogeneityCompletenessVMeasure([], [])).toEqual({ homogeneity: 1, completeness: 1, vMeasure: 1 });
-    expect(confusionMatrix([], [])).toEqual({ data: new Int32Array(0), rows: 0, cols: 0, labels: new Int32Array(0) });
+    expect(confusionMatrix([], [])).toEqual({ data: new Int32Array(0), rows: 0, cols: 0, labels: new Int32Array(0), arrays: [] });
     expectWasmeansError(() => accuracyScore([], []), 'INVALID_INPUT', /empty/);
   });
 
