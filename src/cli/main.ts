@@ -224,7 +224,6 @@ async function tsne(file: string, options: DataOptions & { output: string; compo
   // Colours for the plot: a labels file as `cluster --out` writes it (one column, a row per input row).
   const labels = options.labels === undefined ? undefined : readTable(options.labels, {}).data;
   if (labels && labels.length !== table.rows) throw new CliError(`${options.labels}: ${labels.length} labels for ${table.rows} rows of ${file}`);
-  if (table.rows - 1 <= options.perplexity) throw new CliError(`${file}: ${table.rows} rows are too few for perplexity ${options.perplexity} (needs more than perplexity + 1 rows)`);
   await init();
   const bar = progress('t-SNE', options.maxIter);
   const model = new TSNE({
