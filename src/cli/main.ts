@@ -254,8 +254,12 @@ function program(): Command {
     .exitOverride();
   const seed = () => new Option('--seed <n>', 'random seed (default: random)').argParser(integer('--seed', 0));
   const json = () => new Option('--json', 'print a JSON object on stdout instead of the summary');
+  const labelOutputs = (command: Command) => command
+    .option('--out <file>', 'write the labels as CSV (one column, "label")')
+    .option('--plot <file>', 'write an SVG scatter plot (the first two columns, or a 2-D PCA)')
+    .addOption(json());
 
-  withDataOptions(root.command('cluster').argument('<file>', 'CSV, TSV, .npy (float32/float64) or JSON lines (.jsonl)')
+  withDataOptions(labelOutputs(root.command('cluster').argument('<file>', 'CSV, TSV, .npy (float32/float64) or JSON lines (.jsonl)')
     .description('k-means on the rows of a file')
     .requiredOption('-k, --k <n>', 'number of clusters', integer('-k', 1))
     .addOption(new Option('--algorithm <name>', 'k-means algorithm').choices(['auto', 'lloyd', 'elkan', 'hamerly', 'yinyang']).default('auto'))
@@ -269,10 +273,7 @@ function program(): Command {
       })))
     .option('--mini-batch', 'MiniBatchKMeans instead of KMeans (for large files)')
     .option('--batch-size <n>', 'rows per mini-batch', integer('--batch-size', 1), 1024)
-    .option('--out <file>', 'write the labels as CSV (one column, "label")')
-    .option('--centers <file>', 'write the centers as CSV (a row per cluster)')
-    .option('--plot <file>', 'write an SVG scatter plot (the first two columns, or a 2-D PCA)')
-    .addOption(json()))
+    .option('--centers <file>', 'write the centers as CSV (a row per cluster)')))
     .action(cluster);
 
   withDataOptions(root.command('choose-k').argument('<file>', 'CSV, TSV, .npy or JSON lines')
@@ -295,17 +296,14 @@ function program(): Command {
     .addOption(json())
     .action(quantizeCommand);
 
-  withDataOptions(root.command('spectral').argument('<file>', 'CSV, TSV, .npy or JSON lines')
+  withDataOptions(labelOutputs(root.command('spectral').argument('<file>', 'CSV, TSV, .npy or JSON lines')
     .description('spectral clustering on the rows of a file')
     .requiredOption('-k, --k <n>', 'number of clusters', integer('-k', 1))
     .option('--neighbors <n>', 'neighbours in the affinity graph', integer('--neighbors', 1), 10)
     .addOption(new Option('--affinity <name>', 'affinity').choices(['nearest_neighbors', 'rbf']).default('nearest_neighbors'))
     .option('--gamma <g>', "the rbf kernel's coefficient", number('--gamma'), 1)
     .addOption(new Option('--assign-labels <name>', 'how labels are read off the embedding').choices(['kmeans', 'discretize', 'cluster_qr']).default('kmeans'))
-    .addOption(seed())
-    .option('--out <file>', 'write the labels as CSV (one column, "label")')
-    .option('--plot <file>', 'write an SVG scatter plot (the first two columns, or a 2-D PCA)')
-    .addOption(json()))
+    .addOption(seed())))
     .action(spectral);
 
   withDataOptions(root.command('tsne').argument('<file>', 'CSV, TSV, .npy or JSON lines')
