@@ -92,6 +92,15 @@ describe('wasmeans cluster', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('takes the first row as data with --no-header, and as a header with --header', () => {
+    const noHeader = run('cluster', 'header.csv', '-k', '2', '--no-header');
+    expect(noHeader.status).toBe(2);
+    expect(noHeader.stderr).toBe('wasmeans: header.csv: row 1, column 1: "x" is not a number\n');
+    const header = JSON.parse(run('cluster', 'plain.csv', '-k', '2', '--seed', '0', '--header', '--json').stdout);
+    expect(header.rows).toBe(39);
+    expect(header.columns).toEqual(rows[0].map(String));
+  });
+
   it('runs MiniBatchKMeans with --mini-batch', () => {
     const { status, stdout } = run('cluster', 'header.csv', '-k', '2', '--seed', '0', '--mini-batch', '--batch-size', '16', '--json');
     expect(status).toBe(0);
@@ -104,6 +113,7 @@ describe('wasmeans cluster', () => {
     ['text.csv', /^wasmeans: text\.csv: row 3, column 2: "abc" is not a number$/],
     ['empty.csv', /^wasmeans: empty\.csv: empty file$/],
     ['missing.csv', /^wasmeans: missing\.csv: no such file$/],
+    ['.', /^wasmeans: \.: is a directory$/],
     ['fortran.npy', /^wasmeans: fortran\.npy: Fortran-order \.npy arrays are not supported/],
     ['int.npy', /^wasmeans: int\.npy: \.npy dtype <i8 is not supported/],
   ])('refuses %s with one line, exit status 2, and writes nothing', (file, message) => {
