@@ -8,7 +8,7 @@ import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import { readFileSync, rmSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -106,4 +106,21 @@ export default [
   declarations('src/datasets.ts', 'datasets'),
   declarations('src/spectral.ts', 'spectral'),
   declarations('src/manifold.ts', 'manifold'),
+  cli(),
 ];
+
+/**
+ * The `wasmeans` command (build/cli.js), built apart so that no core entry imports it: it loads the library
+ * through the built default entry (./index.js) and its own dependencies from node_modules; only jpeg-js, a
+ * devDependency, is bundled, as in the datasets entry.
+ */
+function cli() {
+  const library = resolve('src/index');
+  const dependencies = ['commander', 'csv-parse/sync', 'cli-progress', 'pngjs', '@observablehq/plot', 'linkedom'];
+  return {
+    input: 'src/cli.ts',
+    external: (id, importer) => dependencies.includes(id) || id.startsWith('node:') || (importer !== undefined && resolve(importer, '..', id) === library) || id === library,
+    output: { file: 'build/cli.js', format: 'es', banner: '#!/usr/bin/env node', paths: (id) => (id === library ? './index.js' : id) },
+    plugins: [...jpeg(), ts()],
+  };
+}
