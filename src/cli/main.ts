@@ -117,7 +117,7 @@ async function cluster(file: string, options: DataOptions & {
     return;
   }
   const lines = [
-    `${file}: ${table.rows} row${table.rows === 1 ? '' : "s"} × ${table.cols} column${table.cols === 1 ? '' : "s"}, k = ${options.k}`,
+    `${file}: ${table.rows} row${table.rows === 1 ? '' : 's'} × ${table.cols} column${table.cols === 1 ? '' : 's'}, k = ${options.k}`,
     `inertia ${fmt(inertia)} after ${nIter} iterations`,
     ...Object.entries(quality).map(([name, value]) => `${name} ${fmt(value)}`),
     `cluster sizes ${sizes(labels, options.k).join(' ')}`,
