@@ -37,6 +37,26 @@ function progress(label: string, total: number): { update(value: number): void; 
   return bar;
 }
 
+/**
+ * A bar over a command's stages (the library reports nothing from inside a fit, so the stages are what moves):
+ * `next()` ends the stage under way and names the next, with the time so far.
+ */
+function stages(label: string, names: string[]): { next(): void; stop(): void } {
+  if (!process.stderr.isTTY) return { next() {}, stop() {} };
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {value}/{total} {stage} | {duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true,
+  }, Presets.shades_classic);
+  let done = 0;
+  bar.start(names.length, 0, { stage: names[0] });
+  return {
+    next() {
+      done += 1;
+      bar.update(done, { stage: names[done] ?? '' });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
 const matrixOf = (table: Table): Matrix => ({ data: table.data, rows: table.rows, cols: table.cols });
 
 interface DataOptions {
@@ -92,22 +112,25 @@ async function cluster(file: string, options: DataOptions & {
   out?: string; centers?: string; plot?: string; json?: boolean;
 }): Promise<void> {
   [options.out, options.centers, options.plot].forEach(checkWritable);
+  const bar = stages('k-means', ['reading', 'fitting', 'scoring', 'writing']);
   const table = load(file, options);
   const x = matrixOf(table);
   await init();
   const common = { nClusters: options.k, randomState: options.seed, nInit: options.nInit ?? 'auto', onWarning: (w: { message: string } | string) => warn(w) } as const;
-  const bar = progress('k-means', 1);
+  bar.next();
   const model = options.miniBatch
     ? new MiniBatchKMeans({ ...common, batchSize: options.batchSize, ...(options.maxIter ? { maxIter: options.maxIter } : {}) }).fit(x)
     : new KMeans({ ...common, algorithm: options.algorithm as 'auto', ...(options.maxIter ? { maxIter: options.maxIter } : {}) }).fit(x);
-  bar.stop();
+  bar.next();
   const { labels, clusterCenters: centers, inertia, nIter } = model;
   const quality = scores(options.metric, x, labels, options.seed);
+  bar.next();
   const outputs: Output[] = [];
   if (options.out) outputs.push({ path: options.out, contents: labelsCsv(labels) });
   if (options.centers) outputs.push({ path: options.centers, contents: matrixCsv(centers.data, centers.rows, centers.cols, table.names) });
   if (options.plot) outputs.push({ path: options.plot, contents: plotOf(table, labels, centers) });
   writeAll(outputs);
+  bar.stop();
   if (options.json) {
     process.stdout.write(`${JSON.stringify({
       file, rows: table.rows, columns: table.names, k: options.k, algorithm: options.miniBatch ? 'minibatch' : options.algorithm, inertia, nIter,
@@ -185,14 +208,16 @@ function imageFormat(path: string): 'png' | 'jpeg' {
 async function quantizeCommand(file: string, options: { k: number; output: string; seed?: number; method: string; quality: number; json?: boolean }): Promise<void> {
   const format = imageFormat(options.output);
   checkWritable(options.output);
+  const bar = stages('quantize', ['decoding', 'quantizing', 'encoding']);
   const image = readImage(file);
   await init();
-  const bar = progress('quantize', 1);
+  bar.next();
   const result = quantize(image.data, { width: image.width, height: image.height, channels: 4, nColors: options.k, method: options.method as 'minibatch', randomState: options.seed, onWarning: warn });
-  bar.stop();
+  bar.next();
   const pixels = Uint8Array.from(result.pixels);
   const contents = format === 'png' ? PNG.sync.write({ width: image.width, height: image.height, data: pixels }) : encodeJpeg({ width: image.width, height: image.height, data: pixels }, options.quality).data;
   writeAll([{ path: options.output, contents }]);
+  bar.stop();
   const palette = Array.from({ length: options.k }, (_, i) => `#${Array.from(result.palette.subarray(3 * i, 3 * i + 3), (v) => v.toString(16).padStart(2, '0')).join('')}`);
   if (options.json) process.stdout.write(`${JSON.stringify({ file, width: image.width, height: image.height, k: options.k, inertia: result.inertia, palette, written: [options.output] })}\n`);
   else process.stdout.write(`${file}: ${image.width}×${image.height}, ${options.k} colours ${palette.join(' ')}\nwrote ${options.output}\n`);
@@ -200,19 +225,21 @@ async function quantizeCommand(file: string, options: { k: number; output: strin
 
 async function spectral(file: string, options: DataOptions & { k: number; neighbors: number; affinity: string; gamma: number; assignLabels: string; seed?: number; out?: string; plot?: string; json?: boolean }): Promise<void> {
   [options.out, options.plot].forEach(checkWritable);
+  const bar = stages('spectral', ['reading', 'clustering', 'writing']);
   const table = load(file, options);
   const x = matrixOf(table);
   await init();
-  const bar = progress('spectral', 1);
+  bar.next();
   const labels = new SpectralClustering({
     nClusters: options.k, affinity: options.affinity as 'nearest_neighbors', nNeighbors: options.neighbors, gamma: options.gamma,
     assignLabels: options.assignLabels as 'kmeans', randomState: options.seed,
   }).fitPredict(x);
-  bar.stop();
+  bar.next();
   const outputs: Output[] = [];
   if (options.out) outputs.push({ path: options.out, contents: labelsCsv(labels) });
   if (options.plot) outputs.push({ path: options.plot, contents: plotOf(table, labels, undefined) });
   writeAll(outputs);
+  bar.stop();
   const counts = sizes(labels, options.k);
   if (options.json) process.stdout.write(`${JSON.stringify({ file, rows: table.rows, k: options.k, sizes: counts, labels: Array.from(labels), written: outputs.map((o) => o.path) })}\n`);
   else process.stdout.write(`${[`${file}: ${table.rows} rows × ${table.cols} columns, k = ${options.k}`, `cluster sizes ${counts.join(' ')}`, ...outputs.map((o) => `wrote ${o.path}`)].join('\n')}\n`);

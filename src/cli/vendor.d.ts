@@ -2,8 +2,8 @@
 declare module 'cli-progress' {
   export class SingleBar {
     constructor(options: { format?: string; stream?: NodeJS.WritableStream; noTTYOutput?: boolean; hideCursor?: boolean; clearOnComplete?: boolean }, preset?: unknown);
-    start(total: number, value: number): void;
-    update(value: number): void;
+    start(total: number, value: number, payload?: Record<string, unknown>): void;
+    update(value: number, payload?: Record<string, unknown>): void;
     stop(): void;
   }
   export const Presets: { shades_classic: unknown };
