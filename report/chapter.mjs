@@ -270,7 +270,7 @@ section{border-top:1px solid #ccc;margin-top:1.5em}.pair{display:flex;flex-wrap:
 figure{margin:0}figcaption{font-weight:600;margin:.3em 0}table.t{border-collapse:collapse;margin:.6em 0;font-size:12px}
 table.t td,table.t th{border:1px solid #ddd;padding:2px 8px;text-align:left}svg{overflow:visible}figure h2{font-size:13px;font-weight:500;margin:.2em 0}</style></head>
 <body><h1>In depth: k-means clustering, on wasmeans</h1>
-<p>The examples of the Python Data Science Handbook's k-means chapter run by wasmeans on the data shipped in the package; beside each figure, scikit-learn ${sk.sklearn}'s results (recorded by report/make_report_fixture.py, drawn by the same code). Generated in ${fmt(seconds, 2)} s; timings are ours, scikit-learn's as recorded on the machine that ran the script.</p>
+<p>The examples of the Python Data Science Handbook's k-means chapter run by wasmeans on the data shipped in the package; beside each figure, scikit-learn ${sk.sklearn}'s results (recorded by report/make_report_fixture.py, drawn by the same code). Generated in ${fmt(seconds, 2)} s; timings are ours, scikit-learn's as recorded (one thread, each step run once before it was timed) on the machine that ran the script.</p>
 ${body}
 </body></html>
 `;
