@@ -12,7 +12,7 @@ export type NdArrayLike = { data: ArrayLike<number>; shape: number[]; stride: nu
 export type ForeignMatrix =
   | { rows: number; columns: number; to2DArray(): number[][] }
   | { shape: number[]; dtype: string; dataSync(): ArrayLike<number> };
-/** A `Matrix`, `number[][]`, an array of typed-array rows, or a 2-D ndarray, ml-matrix or tfjs tensor. */
+/** A `Matrix`, `number[][]`, an array of typed-array rows, or a 2-D ndarray, ml-matrix or tfjs tensor (an Arrow table through `fromArrow`). */
 export type DataInput = Matrix | ArrayLike<number>[] | NdArrayLike | ForeignMatrix;
 export type Labels = Int32Array | ArrayLike<number>;
 
@@ -43,7 +43,7 @@ export function readData(x: DataInput, name = 'X'): Data {
   if (isMatrix(x)) {
     const { data, rows, cols } = x;
     if (!(data instanceof Float32Array || data instanceof Float64Array) || data.length !== rows * cols) {
-      throw bad(name, `must be a Matrix {data: Float32Array | Float64Array, rows, cols} with data.length = rows × cols, got ${describe(data)}, rows ${rows}, cols ${cols}`);
+      throw bad(name, `must be {data: Float32Array | Float64Array, rows, cols}; got ${describe(data)}, length ${data?.length}, but rows=${rows} × cols=${cols} = ${rows * cols}`);
     }
     return strided(data, [rows, cols], cols, 1, 0, name);
   }
@@ -81,7 +81,7 @@ const bad = (name: string, what: string): WasmeansError => new WasmeansError('IN
  */
 function strided(src: ArrayLike<number>, shape: number[], s0: number, s1: number, off: number, name: string, flat?: Float64Array, w = shape[1], j0 = 0): Data {
   const [n, d] = shape;
-  if (shape.length !== 2 || !(n >= 1 && d >= 1 && n % 1 === 0 && d % 1 === 0)) throw bad(name, `must be 2-D, n × d with n, d >= 1, got shape [${shape}]`);
+  if (shape.length !== 2 || !(n >= 1 && d >= 1 && (n % 1) + (d % 1) === 0)) throw bad(name, `must be 2-D, at least 1 × 1, got shape [${shape}]`);
   if (!flat && s1 === 1 && s0 === d && (src instanceof Float32Array || src instanceof Float64Array) && off + n * d <= src.length) {
     return { rows: n, cols: d, flat: src.subarray(off, off + n * d) };
   }
@@ -98,12 +98,12 @@ function strided(src: ArrayLike<number>, shape: number[], s0: number, s1: number
 
 /** The ecosystem's matrices, duck-typed: ndarray, ml-matrix, tfjs tensors; undefined if none. */
 function foreign(x: any, name: string): Data | undefined {
-  if (x === null || typeof x !== 'object' || Array.isArray(x)) return;
+  if (x == null) return;
   if (x.dataSync && x.shape) {
-    if (x.dtype !== 'float32' && x.dtype !== 'int32') throw bad(name, `has dtype ${describe(x.dtype)}; float32 or int32 is required`);
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') throw bad(name, `has dtype ${x.dtype}; float32 or int32 is required`);
     return strided(x.dataSync(), x.shape, x.shape[1], 1, 0, name);
   }
-  if (x.shape && x.stride) return strided(x.data, x.shape, x.stride[0], x.stride[1], x.offset ?? 0, name);
+  if (x.shape && x.stride) return strided(x.data, x.shape, x.stride[0], x.stride[1], x.offset || 0, name);
   if (x.to2DArray) {
     const r = x.data; // ml-matrix's rows, if they are what they seem; else its public copy
     return readData(Array.isArray(r) && r.length === x.rows && ArrayBuffer.isView(r[0]) ? r : x.to2DArray(), name);

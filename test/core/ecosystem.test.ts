@@ -1,11 +1,12 @@
 // The JavaScript ecosystem's matrices, duck-typed (no run-time dependency): each gives what number[][] gives.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import * as arrow from 'apache-arrow';
 import { Matrix as MlMatrix } from 'ml-matrix';
 // @ts-expect-error ndarray ships no types (its shape is what wasmeans duck-types)
 import ndarray from 'ndarray';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { init, kmeans, toMatrix, type DataInput } from '../../src/index';
+import { fromArrow, init, kmeans, toMatrix, type DataInput } from '../../src/index';
 import { expectWasmeansError } from '../reference';
 
 // 30 × 4, float32-exact, three groups.
@@ -49,8 +50,8 @@ describe('ndarray', () => {
     same(big.hi(32, 5).lo(2, 1) as DataInput);
   });
   test('1-D and 3-D are refused', () => {
-    expectWasmeansError(() => run(ndarray(flat, [120]) as DataInput), 'INVALID_INPUT', /X must be 2-D, n × d.* shape \[120\]/);
-    expectWasmeansError(() => run(ndarray(flat, [30, 2, 2]) as DataInput), 'INVALID_INPUT', /X must be 2-D, n × d.* shape \[30,2,2\]/);
+    expectWasmeansError(() => run(ndarray(flat, [120]) as DataInput), 'INVALID_INPUT', /X must be 2-D, at least 1 × 1, got shape \[120\]/);
+    expectWasmeansError(() => run(ndarray(flat, [30, 2, 2]) as DataInput), 'INVALID_INPUT', /X must be 2-D, at least 1 × 1, got shape \[30,2,2\]/);
     expectWasmeansError(() => run(ndarray(['a', 'b', 'c', 'd'], [2, 2]) as unknown as DataInput), 'INVALID_INPUT', /"a" at row 0, column 0/);
   });
 });
@@ -68,9 +69,40 @@ describe('TensorFlow.js', () => {
     expect(run(tf.tensor2d(ints, [30, 4], 'int32'))).toEqual(run(ints));
   });
   test('bad dtype and shape are refused', () => {
-    expectWasmeansError(() => run(tf.tensor2d([[true, false]], [1, 2], 'bool')), 'INVALID_INPUT', /X has dtype "bool"; float32 or int32/);
-    expectWasmeansError(() => run(tf.tensor1d([1, 2, 3])), 'INVALID_INPUT', /X must be 2-D, n × d.* shape \[3\]/);
-    expectWasmeansError(() => run(tf.tensor3d([[[1]]])), 'INVALID_INPUT', /X must be 2-D, n × d.* shape \[1,1,1\]/);
+    expectWasmeansError(() => run(tf.tensor2d([[true, false]], [1, 2], 'bool')), 'INVALID_INPUT', /X has dtype bool; float32 or int32/);
+    expectWasmeansError(() => run(tf.tensor1d([1, 2, 3])), 'INVALID_INPUT', /X must be 2-D, at least 1 × 1, got shape \[3\]/);
+    expectWasmeansError(() => run(tf.tensor3d([[[1]]])), 'INVALID_INPUT', /X must be 2-D, at least 1 × 1, got shape \[1,1,1\]/);
+  });
+});
+
+describe('Apache Arrow, through fromArrow', () => {
+  const type = new arrow.FixedSizeList(4, new arrow.Field('x', new arrow.Float32()));
+  const embeddings = (r: number[][]) => arrow.vectorFromArray(r, type);
+  test('a FixedSizeList<Float32> column: zero-copy in one batch; several batches or a slice too', () => {
+    const table = new arrow.Table({ embedding: embeddings(rows) });
+    same(fromArrow(table));
+    same(fromArrow(table.batches[0]));
+    expect(fromArrow(table).data).toBeInstanceOf(Float32Array);
+    same(fromArrow(new arrow.Table({ embedding: embeddings([[9, 9, 9, 9], ...rows]) }).slice(1)));
+    const halves = [rows.slice(0, 10), rows.slice(10)].flatMap((r) => new arrow.Table({ embedding: embeddings(r) }).batches);
+    same(fromArrow(new arrow.Table(halves)));
+  });
+  test('several Float64 columns, picked by name', () => {
+    const columns = Object.fromEntries([0, 1, 2, 3].map((j) => [`c${j}`, Float64Array.from(rows, (r) => r[j])]));
+    const table = arrow.tableFromArrays({ ...columns, name: rows.map((_, i) => `row ${i}`) });
+    same(fromArrow(table, ['c0', 'c1', 'c2', 'c3']));
+    expectWasmeansError(() => fromArrow(table), 'INVALID_INPUT', /table has column "name" of type Dictionary<Int32, Utf8>; numeric columns/);
+    expectWasmeansError(() => fromArrow(table, ['c0', 'x']), 'INVALID_INPUT', /table has no column "x"/);
+    const withList = new arrow.Table({ embedding: embeddings(rows), c0: arrow.vectorFromArray(columns.c0) });
+    expectWasmeansError(() => fromArrow(withList), 'INVALID_INPUT', /column "embedding" of type FixedSizeList/);
+  });
+  test('a null is refused, naming the row and the column', () => {
+    const withNull = rows.map((r, i) => ({ a: i === 7 ? null : r[0], b: r[1] }));
+    expectWasmeansError(() => fromArrow(arrow.tableFromJSON(withNull)), 'INVALID_INPUT', /table has a null at row 7, column "a"/);
+    const listNull = new arrow.Table({ e: embeddings(rows.map((r, i) => (i === 5 ? null : r)) as number[][]) });
+    expectWasmeansError(() => fromArrow(listNull), 'INVALID_INPUT', /table has a null at row 5, column "e"/);
+    const innerNull = new arrow.Table({ e: embeddings(rows.map((r, i) => (i === 3 ? [1, null, 2, 3] : r)) as number[][]) });
+    expectWasmeansError(() => fromArrow(innerNull), 'INVALID_INPUT', /table has a null at row 3, column "e"/);
   });
 });
 
