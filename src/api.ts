@@ -10,6 +10,7 @@ export {
 export { kmeansPlusPlus, type KMeansPlusPlusOptions } from './cluster/seeding';
 export { RandomState } from './core/random';
 export { toMatrix, takeRows, getRow, toArrays, reshape } from './core/matrix';
+export { fromArrow, type ArrowTableLike } from './core/arrow';
 export type { FitOptions } from './cluster/center-model';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './cluster/minibatch';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './cluster/quantize';

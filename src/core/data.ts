@@ -6,8 +6,14 @@ import { describe, WasmeansError } from './errors';
 export type Matrix = { data: Float32Array | Float64Array; rows: number; cols: number };
 /** A `Matrix` whose data is float64: what every wasmeans result is. */
 export type Matrix64 = Matrix & { data: Float64Array };
-/** A `Matrix`, `number[][]`, or an array of typed-array rows. */
-export type DataInput = Matrix | ArrayLike<number>[];
+/** ndarray's shape (`ndarray` package): any strides and offset. */
+export type NdArrayLike = { data: ArrayLike<number>; shape: number[]; stride: number[]; offset: number };
+/** ml-matrix's `Matrix`, TensorFlow.js's `Tensor`: duck-typed, never imported. */
+export type ForeignMatrix =
+  | { rows: number; columns: number; to2DArray(): number[][] }
+  | { shape: number[]; dtype: string; dataSync(): ArrayLike<number> };
+/** A `Matrix`, `number[][]`, an array of typed-array rows, or a 2-D ndarray, ml-matrix or tfjs tensor (an Arrow table through `fromArrow`). */
+export type DataInput = Matrix | ArrayLike<number>[] | NdArrayLike | ForeignMatrix;
 export type Labels = Int32Array | ArrayLike<number>;
 
 /** Validated data: either a flat row-major array or rows, never copied. */
@@ -32,28 +38,21 @@ export function badValue(name: string, value: number, row: number, col: number):
  * their way into wasm memory (workspace.ts), or by `checkValues` for small inputs.
  */
 export function readData(x: DataInput, name = 'X'): Data {
+  const f = foreign(x, name);
+  if (f) return f;
   if (isMatrix(x)) {
     const { data, rows, cols } = x;
-    if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-      throw new WasmeansError('INVALID_INPUT', `${name}.data must be a Float32Array or Float64Array, got ${describe(data)}`);
+    if (!(data instanceof Float32Array || data instanceof Float64Array) || data.length !== rows * cols) {
+      throw bad(name, `must be {data: Float32Array | Float64Array, rows, cols}; got ${describe(data)}, length ${data?.length}, but rows=${rows} × cols=${cols} = ${rows * cols}`);
     }
-    if (!Number.isInteger(rows) || rows < 1) throw new WasmeansError('INVALID_INPUT', `${name}.rows must be a positive integer, got ${describe(rows)}`);
-    if (!Number.isInteger(cols) || cols < 1) throw new WasmeansError('INVALID_INPUT', `${name}.cols must be a positive integer, got ${describe(cols)}`);
-    if (data.length !== rows * cols) {
-      throw new WasmeansError('INVALID_INPUT', `${name}.data has length ${data.length}, but rows=${rows} × cols=${cols} = ${rows * cols}`);
-    }
-    return { rows, cols, flat: data };
+    return strided(data, [rows, cols], cols, 1, 0, name);
   }
   if (!Array.isArray(x)) {
     throw new WasmeansError('INVALID_INPUT', `${name} must be a Matrix {data, rows, cols} or an array of rows, got ${describe(x)}`);
   }
   const rows = x.length;
   if (rows === 0) throw new WasmeansError('INVALID_INPUT', `${name} has 0 rows; at least 1 is required`);
-  const first = x[0];
-  if (first === null || typeof first !== 'object' || typeof first.length !== 'number') {
-    throw new WasmeansError('INVALID_INPUT', `${name}[0] must be an array of numbers, got ${describe(first)}`);
-  }
-  const cols = first.length;
+  const cols = x[0]?.length; // row 0 is checked below
   if (cols === 0) throw new WasmeansError('INVALID_INPUT', `${name} has 0 columns; at least 1 is required`);
   for (let i = 0; i < rows; i++) {
     const row = x[i];
@@ -72,6 +71,43 @@ export function readData(x: DataInput, name = 'X'): Data {
     }
   }
   return { rows, cols, rowArrays: x };
+}
+
+const bad = (name: string, what: string): WasmeansError => new WasmeansError('INVALID_INPUT', `${name} ${what}`);
+
+/**
+ * Copies n × d values at off + i·s0 + j·s1 of src into float64 (row i of `flat` at i·w + j0), or, with no
+ * `flat` given, reuses src if it is row-major float already.
+ */
+function strided(src: ArrayLike<number>, shape: number[], s0: number, s1: number, off: number, name: string, flat?: Float64Array, w = shape[1], j0 = 0): Data {
+  const [n, d] = shape;
+  if (shape.length !== 2 || !(n >= 1 && d >= 1 && (n % 1) + (d % 1) === 0)) throw bad(name, `must be 2-D, at least 1 × 1, got shape [${shape}]`);
+  if (!flat && s1 === 1 && s0 === d && (src instanceof Float32Array || src instanceof Float64Array) && off + n * d <= src.length) {
+    return { rows: n, cols: d, flat: src.subarray(off, off + n * d) };
+  }
+  flat ??= new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = src[off + i * s0 + j * s1];
+      if (typeof v !== 'number') throw bad(name, `contains ${describe(v)} at row ${i}, column ${j}; numbers are required`);
+      flat[i * w + j0 + j] = v;
+    }
+  }
+  return { rows: n, cols: d, flat };
+}
+
+/** The ecosystem's matrices, duck-typed: ndarray, ml-matrix, tfjs tensors; undefined if none. */
+function foreign(x: any, name: string): Data | undefined {
+  if (x == null) return;
+  if (x.dataSync && x.shape) {
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') throw bad(name, `has dtype ${x.dtype}; float32 or int32 is required`);
+    return strided(x.dataSync(), x.shape, x.shape[1], 1, 0, name);
+  }
+  if (x.shape && x.stride) return strided(x.data, x.shape, x.stride[0], x.stride[1], x.offset || 0, name);
+  if (x.to2DArray) {
+    const r = x.data; // ml-matrix's rows, if they are what they seem; else its public copy
+    return readData(Array.isArray(r) && r.length === x.rows && ArrayBuffer.isView(r[0]) ? r : x.to2DArray(), name);
+  }
 }
 
 /** Value at (row, col) of validated data. */
