@@ -29,12 +29,18 @@ const number = (name: string) => (text: string) => {
   return value;
 };
 
-/** A progress bar on stderr, only when stderr is a terminal (none in pipes, logs and tests). */
-function progress(label: string, total: number): { update(value: number): void; stop(): void } {
-  if (!process.stderr.isTTY) return { update() {}, stop() {} };
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
-  bar.start(total, 0);
+/** A bar on stderr started at 0 of `total`, or none when stderr is not a terminal (pipes, logs and tests). */
+function terminalBar(format: string, total: number, payload?: Record<string, unknown>): SingleBar | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const bar = new SingleBar({ format, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  bar.start(total, 0, payload);
   return bar;
+}
+
+/** A progress bar over `total` steps. */
+function progress(label: string, total: number): { update(value: number): void; stop(): void } {
+  const bar = terminalBar(`${label} [{bar}] {percentage}% | {value}/{total}`, total);
+  return { update: (value) => bar?.update(value), stop: () => bar?.stop() };
 }
 
 /**
@@ -42,18 +48,14 @@ function progress(label: string, total: number): { update(value: number): void; 
  * `next()` ends the stage under way and names the next, with the time so far.
  */
 function stages(label: string, names: string[]): { next(): void; stop(): void } {
-  if (!process.stderr.isTTY) return { next() {}, stop() {} };
-  const bar = new SingleBar({
-    format: `${label} [{bar}] {value}/{total} {stage} | {duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true,
-  }, Presets.shades_classic);
+  const bar = terminalBar(`${label} [{bar}] {value}/{total} {stage} | {duration_formatted}`, names.length, { stage: names[0] });
   let done = 0;
-  bar.start(names.length, 0, { stage: names[0] });
   return {
     next() {
       done += 1;
-      bar.update(done, { stage: names[done] ?? '' });
+      bar?.update(done, { stage: names[done] ?? '' });
     },
-    stop: () => bar.stop(),
+    stop: () => bar?.stop(),
   };
 }
 
