@@ -153,18 +153,9 @@ export function fitKMeans(
   return { ...result, centers: matrix(centersOut(ws, result.centers), nClusters, nFeatures), inertia: inertiaOut(ws, result.inertia) };
 }
 
-/** Fits of fewer rows run on the calling thread in fitAsync (see fitKMeansAsync). */
-const MIN_THREADED_ROWS = 8192;
-
 /** `fitKMeans` with its Lloyd E-steps shared by `threads` threads (default: the cores available). */
 export async function fitKMeansAsync(x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, threads: number | undefined) {
-  const rng = RandomState.fromOptional(options.randomState);
-  // Below MIN_THREADED_ROWS the waking and waiting of each iteration costs more than the shared work (digits:
-  // 0.2 ms iterations took twice as long on two threads); the result is the same either way.
-  if (readData(x).rows < MIN_THREADED_ROWS) threads = 1;
-  // The threads run the plain build: with the relaxed-SIMD one loaded they would round differently from fit.
-  if (getKernels().relaxedSimd() === 1) threads = 1;
-  // A chunk of its own: the core's size budget stays for the synchronous path.
-  const { withThreads } = await import('./threads');
-  return withThreads(threads, (engine) => fitKMeans(x, options, sampleWeight, rng, engine));
+  // A chunk of its own, with the threads: the core's size budget stays for the synchronous path.
+  const { fitKMeansThreaded } = await import('./fit-async');
+  return fitKMeansThreaded(x, options, sampleWeight, threads);
 }
