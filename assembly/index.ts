@@ -3,7 +3,7 @@
 // and the kernels' declarations to write the TypeScript view (src/generated/kernels.ts), and a test holds that
 // view against the compiled module's exports.
 export { heapBase, relaxedSimd } from './runtime/module';
-export { scanColumns, scanColumnsF32, writeShiftedRows, shiftRowsF32, gatherRows } from './runtime/ingest';
+export { scanColumns, scanColumnsF32, writeShiftedRows, shiftRowsF32, gatherRows, normalizeRows } from './runtime/ingest';
 export { packCenters } from './cluster/score';
 export { lloydChunk, chunkSums, assignLabels, assignedSqDistances, distancesToCenters } from './cluster/lloyd';
 export { centerGeometry, rowNorms, takeDistanceCount } from './cluster/bounds';

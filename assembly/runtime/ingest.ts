@@ -99,3 +99,41 @@ export function gatherRows(
     store<f64>(outWeightPtr + (<usize>r << 3), load<f64>(weightPtr + (index << 3)));
   }
 }
+
+/**
+ * Rows scaled to unit Euclidean length, for cosine k-means: dst = f32(x / ‖x‖), the norm taken in f64 (rescaled by
+ * the row's largest magnitude where the plain sum of squares overflows or underflows).
+ * IN srcPtr (nRows × nFeatures f64); OUT dstPtr (nRows × nFeatures f32).
+ * Returns −1; or the flat index of the first NaN or infinite value; or −2 − r for the first row r of norm 0.
+ */
+export function normalizeRows(srcPtr: usize, nRows: i32, nFeatures: i32, dstPtr: usize): i32 {
+  for (let r = 0; r < nRows; r++) {
+    const row = srcPtr + (<usize>(r * nFeatures) << 3);
+    let sq: f64 = 0;
+    for (let t = 0; t < nFeatures; t++) {
+      const v = load<f64>(row + (<usize>t << 3));
+      sq += v * v;
+    }
+    // Beyond this range (or with a NaN or an infinity) squares may have overflowed or underflowed: rescale.
+    let divisor: f64 = 1;
+    if (!(sq >= 1e-280 && sq <= f64.MAX_VALUE)) {
+      divisor = 0;
+      for (let t = 0; t < nFeatures; t++) {
+        const v = Math.abs(load<f64>(row + (<usize>t << 3)));
+        if (!(v <= f64.MAX_VALUE)) return r * nFeatures + t;
+        divisor = Math.max(divisor, v);
+      }
+      if (divisor == 0) return -2 - r;
+      sq = 0;
+      for (let t = 0; t < nFeatures; t++) {
+        const v = load<f64>(row + (<usize>t << 3)) / divisor;
+        sq += v * v;
+      }
+    }
+    const inverse = 1 / Math.sqrt(sq);
+    for (let t = 0; t < nFeatures; t++) {
+      store<f32>(dstPtr + (<usize>(r * nFeatures + t) << 2), <f32>((load<f64>(row + (<usize>t << 3)) / divisor) * inverse));
+    }
+  }
+  return -1;
+}

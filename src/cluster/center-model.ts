@@ -6,7 +6,7 @@ import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
 import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
-import { centersIn, inertiaOf, inertiaOut, loadCenters, MAX_LOCAL_TRIALS, nearestCenters, prepareWorkspace, refuseTooLarge, type Workspace } from './workspace';
+import { centersIn, inertiaOf, inertiaOut, loadCenters, MAX_LOCAL_TRIALS, type Metric, nearestCenters, prepareWorkspace, refuseTooLarge, type Workspace } from './workspace';
 
 /** The first parameter of KMeans and MiniBatchKMeans (scikit-learn's first positional one). */
 export const N_CLUSTERS = {
@@ -25,6 +25,12 @@ export function checkInit<M extends string>(value: unknown, name: string, method
 
 /** Parameters KMeans and MiniBatchKMeans share, after their own. */
 export const CENTER_MODEL_PARAMS = {
+  /**
+   * 'euclidean', or 'cosine' for spherical k-means (Dhillon & Modha): rows are scaled to unit length (a row of norm 0
+   * is refused), the centers are mean directions kept at unit length, inertia is Σ weight · (1 − cos(x, center)),
+   * and transform gives cosine distances. For embeddings compared by cosine similarity.
+   */
+  metric: { values: ['euclidean', 'cosine'], fallback: 'euclidean' },
   /** Seed of numpy-compatible MT19937 draws (scikit-learn's random_state draws the same). @default random */
   randomState: { kind: 'seed' },
   /** k-means++ candidates per center, as scikit-learn. @default 2 + ⌊ln k⌋ */
@@ -68,6 +74,8 @@ export abstract class CenterModel {
 
   protected abstract readonly modelName: string;
 
+  protected abstract readonly options: { readonly metric: Metric };
+
   abstract fit(x: DataInput, options?: FitOptions): this;
 
   fitPredict(x: DataInput, options?: FitOptions): Int32Array {
@@ -80,13 +88,15 @@ export abstract class CenterModel {
     return nearestCenters(ws, centers);
   }
 
-  /** Euclidean distance of each row to each center (n × k). */
+  /** Distance of each row to each center (n × k): Euclidean, or 1 − cos for metric 'cosine'. */
   transform(x: DataInput): Matrix64 {
     const { ws, centers } = this.workspaceFor(x, undefined, 'transform', true);
     const { kernels, nSamples, nClusters, ptr } = ws;
     loadCenters(ws, centers);
     kernels.distancesToCenters(ptr.args, ptr.extra);
-    return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).map((distance) => distance / ws.scale), nSamples, nClusters);
+    // Between unit vectors ‖x − c‖² / 2 = 1 − cos(x, c).
+    const out = ws.metric === 'cosine' ? (distance: number) => (distance * distance) / 2 : (distance: number) => distance / ws.scale;
+    return matrix(f64View(kernels, ptr.extra, nSamples * nClusters).map(out), nSamples, nClusters);
   }
 
   fitTransform(x: DataInput, options?: FitOptions): Matrix64 {
@@ -134,7 +144,7 @@ export abstract class CenterModel {
     refuseTooLarge(getKernels(), data.rows, data.cols, centers.rows, `${this.modelName}.${method} on ${data.rows}×${data.cols}`, advice);
     const weights = sampleWeight === undefined ? undefined : readSampleWeight(sampleWeight, data.rows);
     const ws: Workspace = prepareWorkspace(getKernels(), data, weights, centers.rows, {
-      what: `${this.modelName}.${method} on ${data.rows}×${data.cols}`, extraBytes, advice,
+      what: `${this.modelName}.${method} on ${data.rows}×${data.cols}`, extraBytes, advice, metric: this.options.metric,
     });
     return { ws, centers: centersIn(ws, centers.data as Float64Array) };
   }

@@ -125,8 +125,8 @@ export function fitKMeans(
       throw new WasmeansError('INVALID_INPUT', `init='random' needs nClusters=${nClusters} rows of positive weight, but sampleWeight has ${positive}`);
     }
   }
-  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what, advice });
-  const explicit = initData && rowsInWorkspace(ws, initData, allRows(nClusters));
+  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what, advice, metric: options.metric });
+  const explicit = initData && rowsInWorkspace(ws, initData, allRows(nClusters), 'init');
   const tolerance = options.tol * ws.meanVariance;
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
   const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials });

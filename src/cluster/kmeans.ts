@@ -69,7 +69,7 @@ export async function shutdownThreads(): Promise<void> {
 /** scikit-learn's KMeans estimator. */
 export class KMeans extends CenterModel {
   protected readonly modelName = 'KMeans';
-  private readonly options: KMeansParams;
+  protected readonly options: KMeansParams;
 
   /** `options` or, as scikit-learn's first positional argument, nClusters. */
   constructor(options?: KMeansOptions | number) {

@@ -3,7 +3,7 @@
 // center shift is <= tol; after a non-strict stop one more E-step so that labels match the centers.
 import { f32View, f64View, i32View } from '../runtime/arena';
 import type { Kernels } from '../runtime/module';
-import { assignAll, inertiaOf, loadCenters, type Workspace } from './workspace';
+import { assignAll, inertiaOf, loadCenters, toUnitLength, type Workspace } from './workspace';
 
 /**
  * One E-step with the M-step's accumulation: labels every row and leaves the weighted sums and weights per
@@ -117,6 +117,8 @@ export function lloydRun(
     const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
     relocateEmptyClusters(ws, sums, weightInClusters);
     averageCenters(sums, weightInClusters, nFeatures, centersNew);
+    // Spherical k-means' M-step: the mean direction.
+    if (ws.metric === 'cosine') toUnitLength(centersNew, nFeatures, centers);
     const shift = centerShiftTotal(centers, centersNew, nClusters, nFeatures);
     [centers, centersNew] = [centersNew, centers];
     if (changed === 0) {

@@ -11,7 +11,7 @@ import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS, readInitCenters } from './center-model';
 import { clearSums } from './lloyd';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
-import { centersIn, centersOut, gatherInto, inertiaOf, inertiaOut, loadCenters, nearestCenters, prepareWorkspace, refuseTooLarge, rowsInWorkspace, subsetWorkspace, type Workspace } from './workspace';
+import { centersIn, centersOut, gatherInto, inertiaOf, inertiaOut, loadCenters, nearestCenters, prepareWorkspace, refuseTooLarge, rowsInWorkspace, subsetWorkspace, toUnitLength, type Workspace } from './workspace';
 
 export function miniBatchKMeansParams() {
   return {
@@ -55,7 +55,7 @@ interface StreamState {
 /** scikit-learn's MiniBatchKMeans. */
 export class MiniBatchKMeans extends CenterModel {
   protected readonly modelName = 'MiniBatchKMeans';
-  private readonly options: Resolved;
+  protected readonly options: Resolved;
   private stream?: StreamState;
   /** Steps taken by the last `fit` or all `partialFit` calls, as scikit-learn's `n_steps_`. */
   nSteps = 0;
@@ -83,7 +83,7 @@ export class MiniBatchKMeans extends CenterModel {
     }
     const kernels = getKernels();
     const ws = prepareWorkspace(kernels, data, weights, o.nClusters, {
-      what: `MiniBatchKMeans.fit on ${nSamples}×${data.cols} with nClusters=${o.nClusters}`, advice,
+      what: `MiniBatchKMeans.fit on ${nSamples}×${data.cols} with nClusters=${o.nClusters}`, advice, metric: o.metric,
     });
     const tolerance = o.tol * ws.meanVariance;
     const rng = RandomState.fromOptional(o.randomState);
@@ -142,7 +142,7 @@ export class MiniBatchKMeans extends CenterModel {
       throw new WasmeansError('INVALID_INPUT', `X has ${data.cols} features, but MiniBatchKMeans was fitted with ${this.fitted.centers.cols}`);
     }
     const ws = prepareWorkspace(getKernels(), data, weights, o.nClusters, {
-      what: `MiniBatchKMeans.partialFit on ${data.rows}×${data.cols}`, advice,
+      what: `MiniBatchKMeans.partialFit on ${data.rows}×${data.cols}`, advice, metric: o.metric,
     });
     let centers: Float64Array;
     if (!this.fitted) {
@@ -198,7 +198,7 @@ export class MiniBatchKMeans extends CenterModel {
     const { nClusters, init } = this.options;
     // scikit-learn draws the subsample even when the centers are given: the stream must stay in step.
     const rows = sample ? rng.randints(ws.nSamples, sample.nSamples) : undefined;
-    if (initData) return rowsInWorkspace(ws, initData, allRows(nClusters));
+    if (initData) return rowsInWorkspace(ws, initData, allRows(nClusters), 'init');
     let source = ws;
     let toDataRow = (r: number) => r;
     if (sample && rows) {
@@ -241,6 +241,8 @@ export class MiniBatchKMeans extends CenterModel {
       const alpha = 1 / counts[j];
       for (let t = j * nFeatures; t < (j + 1) * nFeatures; t++) centersNew[t] = (centers[t] * previous + sums[t]) * alpha;
     }
+    // Online spherical k-means: each moved center back onto the sphere.
+    if (batch.metric === 'cosine') toUnitLength(centersNew, nFeatures, centers);
     if (reassign && this.options.reassignmentRatio > 0) {
       this.reassignLowCounts(centersNew, counts, nSamples, stream.rng, (r) => rowsInWorkspace(batch, data, [toDataRow(r)]));
     }

@@ -3,7 +3,7 @@
 import { type Data, rowsOf } from '../core/data';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, arenaBytes, f32View, f64View, i32View, refuseBeyondWasm32 } from '../runtime/arena';
-import { ingest, powerOfTwoScale, scalbn } from '../runtime/ingest';
+import { ingest, powerOfTwoScale, scalbn, zeroNorm } from '../runtime/ingest';
 import type { Kernels } from '../runtime/module';
 
 /** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
@@ -11,6 +11,8 @@ export const BLOCK = 16;
 
 /** The weights of a workspace made without any: every row weighs 1 in wasm memory, and nothing reads them here. */
 const UNIT_WEIGHTS = new Float64Array(0);
+
+export type Metric = 'euclidean' | 'cosine';
 
 /** Most k-means++ candidates per center that a workspace has room for (nLocalTrials). */
 export const MAX_LOCAL_TRIALS = 64;
@@ -28,6 +30,8 @@ export interface Workspace {
   readonly shift: Float64Array;
   /** The power of two X was multiplied by (runtime/ingest.ts): the workspace's coordinates are (x − shift) · scale. */
   readonly scale: number;
+  /** 'cosine': rows were scaled to unit length, and centers are kept on the unit sphere (spherical k-means). */
+  readonly metric: Metric;
   /** Mean over features of the per-feature variances of X, in the workspace's coordinates: scales `tol`. */
   readonly meanVariance: number;
   /** What the caller can do instead when the call's memory runs out (its later regions are refused with it too). */
@@ -85,11 +89,11 @@ export function refuseTooLarge(kernels: Kernels, nSamples: number, nFeatures: nu
  */
 export function prepareWorkspace(
   kernels: Kernels, data: Data, givenWeights: Float64Array | undefined, nClusters: number,
-  { what, name, extraBytes = 0, advice }: { what: string; name?: string; extraBytes?: number; advice: string },
+  { what, name, extraBytes = 0, advice, metric = 'euclidean' }: { what: string; name?: string; extraBytes?: number; advice: string; metric?: Metric },
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
   const regions = clusterRegionSizes(nSamples, nFeatures, nClusters, extraBytes);
-  const ingested = ingest(kernels, data, { what, name, regions, advice });
+  const ingested = ingest(kernels, data, { what, name, regions, advice, normalize: metric === 'cosine' });
   const ptr = { ...ingested.regions, x: ingested.x };
   let largest = givenWeights ? 0 : 1;
   for (const w of givenWeights ?? []) largest = Math.max(largest, w);
@@ -99,12 +103,43 @@ export function prepareWorkspace(
   else f64View(kernels, ptr.weights, nSamples).fill(1);
   writeArgs(kernels, nSamples, nFeatures, nClusters, ptr);
   const { shift, scale, meanVariance } = ingested;
-  return { kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, meanVariance, advice, ptr };
+  return { kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, metric, meanVariance, advice, ptr };
 }
 
-/** Rows `indices` of the caller's data in a workspace's coordinates: (x − shift) · scale, as X was stored. */
-export function rowsInWorkspace(ws: Workspace, data: Data, indices: ArrayLike<number>): Float64Array {
-  return rowsOf(data, indices, ws.shift).map((v) => v * ws.scale);
+/**
+ * Rows `indices` of the caller's data in a workspace's coordinates, as X was stored: (x − shift) · scale, or x / ‖x‖
+ * for 'cosine' (`name` is the data's name should a row have norm 0).
+ */
+export function rowsInWorkspace(ws: Workspace, data: Data, indices: ArrayLike<number>, name = 'X'): Float64Array {
+  const rows = rowsOf(data, indices, ws.shift).map((v) => v * ws.scale);
+  if (ws.metric === 'cosine') {
+    const zero = toUnitLength(rows, ws.nFeatures);
+    if (zero >= 0) throw zeroNorm(indices[zero], name);
+  }
+  return rows;
+}
+
+/**
+ * Scales each row of `rows` to unit length in place (the norm rescaled by the row's largest magnitude, so that it
+ * neither overflows nor underflows). A row of norm 0 takes `previous`'s row where given (a center whose points
+ * cancel out stays where it was), else stays 0. Returns the first row of norm 0, or −1.
+ */
+export function toUnitLength(rows: Float64Array, nFeatures: number, previous?: Float64Array): number {
+  let zero = -1;
+  for (let start = 0; start < rows.length; start += nFeatures) {
+    let largest = 0;
+    for (let t = start; t < start + nFeatures; t++) largest = Math.max(largest, Math.abs(rows[t]));
+    if (largest === 0) {
+      if (zero < 0) zero = start / nFeatures;
+      if (previous) rows.set(previous.subarray(start, start + nFeatures), start);
+      continue;
+    }
+    let sq = 0;
+    for (let t = start; t < start + nFeatures; t++) sq += (rows[t] / largest) ** 2;
+    const norm = Math.sqrt(sq);
+    for (let t = start; t < start + nFeatures; t++) rows[t] = rows[t] / largest / norm;
+  }
+  return zero;
 }
 
 /** Centers in the caller's units to a workspace's coordinates. */
@@ -119,9 +154,11 @@ export function centersOut(ws: Workspace, centers: Float64Array): Float64Array {
   return centers.map((v, i) => v / ws.scale + ws.shift[i % d]);
 }
 
-/** An inertia (Σ weight · squared distance) in a workspace's units back to the caller's. */
+/** An inertia (Σ weight · squared distance) in a workspace's units back to the caller's; Σ weight · (1 − cos) for 'cosine'. */
 export function inertiaOut(ws: Workspace, inertia: number): number {
-  return scalbn(inertia, -Math.round(Math.log2(ws.weightScale)) - 2 * Math.round(Math.log2(ws.scale)));
+  // Between unit vectors ‖x − c‖² = 2 (1 − cos(x, c)).
+  const halve = ws.metric === 'cosine' ? 1 : 0;
+  return scalbn(inertia, -Math.round(Math.log2(ws.weightScale)) - 2 * Math.round(Math.log2(ws.scale)) - halve);
 }
 
 /** Writes centers (float64, shifted coordinates) as float32 and packs them for the E-step. */

@@ -5,6 +5,7 @@
 // underflow (values near 1e-300) whatever the input's magnitude. Whoever ingests lays out its own regions in the
 // same allocation, so that a call is refused with OUT_OF_MEMORY before anything is copied.
 import { badValue, copyRows, type Data, valueAt } from '../core/data';
+import { WasmeansError } from '../core/errors';
 import { allocate, f32View, f64View, type RegionSizes, type Regions } from './arena';
 import type { Kernels } from './module';
 
@@ -37,10 +38,20 @@ export interface IngestOptions<T extends RegionSizes> {
    * and the rounding, relative to the data's magnitude, does not change when X is scaled by a power of two.
    */
   roundShift?: boolean;
+  /**
+   * Scale every row to unit length instead of shifting and scaling the columns (cosine k-means): no shift, scale 1,
+   * and a row of norm 0 is refused, named.
+   */
+  normalize?: boolean;
   /** The caller's own regions, allocated with X's. */
   regions: T;
   /** What to do instead, when X does not fit in wasm32's memory. */
   advice: string;
+}
+
+/** A row that cosine k-means cannot place. */
+export function zeroNorm(row: number, name: string): WasmeansError {
+  return new WasmeansError('INVALID_INPUT', `row ${row} of ${name} has norm 0: metric='cosine' needs every row to have a direction`);
 }
 
 /** Rows per block staged as float64 on the way into wasm memory: about 256 KiB, at least one row. */
@@ -76,7 +87,8 @@ export function scalbn(x: number, n: number): number {
 /** Copies validated data into wasm memory once, as float32, scaled and shifted; throws INVALID_INPUT naming a bad value. */
 export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, options: IngestOptions<T>): Ingested<T> {
   const { rows: nSamples, cols: nFeatures } = data;
-  const f32 = data.flat instanceof Float32Array;
+  // Rows to normalise are staged as float64 whatever their type: one kernel does them.
+  const f32 = data.flat instanceof Float32Array && !options.normalize;
   const own = {
     x: nSamples * nFeatures * 4, staging: f32 ? 0 : stagingRows(nFeatures) * nFeatures * 8, columnSums: nFeatures * 8, maxAbs: 8,
     shift: nFeatures * 8, squares: nFeatures * 8,
@@ -110,6 +122,19 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
     });
     return f64View(kernels, all.columnSums, nFeatures).slice();
   };
+  if (options.normalize) {
+    overRows((src, start, count) => {
+      const status = kernels.normalizeRows(src, count, nFeatures, all.x + start * nFeatures * 4);
+      if (status >= 0) throw badAt(start * nFeatures + status);
+      if (status < -1) throw zeroNorm(start - 2 - status, options.name ?? 'X');
+    });
+    // The spread of unit rows about their mean, Σ‖y − ȳ‖² / n = 1 − ‖ȳ‖², per feature.
+    f64View(kernels, all.columnSums, nFeatures).fill(0);
+    kernels.scanColumnsF32(all.x, nSamples, nFeatures, 1, all.columnSums, all.maxAbs);
+    let meanNorm = 0;
+    for (const sum of f64View(kernels, all.columnSums, nFeatures)) meanNorm += (sum / nSamples) ** 2;
+    return { nSamples, nFeatures, x: all.x, shift: new Float64Array(nFeatures), scale: 1, meanVariance: Math.max(0, 1 - meanNorm) / nFeatures, regions: all };
+  }
   let sums = scan(1);
   const scale = powerOfTwoScale(f64View(kernels, all.maxAbs, 1)[0]);
   // Sums that overflowed, or that summed subnormal values, are taken again of the scaled values; otherwise scaling
@@ -127,3 +152,4 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
   for (const sq of f64View(kernels, all.squares, nFeatures)) meanVariance += sq / nSamples / nFeatures;
   return { nSamples, nFeatures, x: all.x, shift: shift.map((v) => v / scale), scale, meanVariance, regions: all };
 }
+

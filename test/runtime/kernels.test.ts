@@ -89,6 +89,37 @@ describe('scanColumnsF32 and shiftRowsF32: float32 input checked and shifted in 
   });
 });
 
+describe('normalizeRows: rows to unit length for cosine k-means', () => {
+  /** x / ‖x‖ in float64 by the textbook route, with the norm of x / max |x| where x's squares would not survive. */
+  const unitRow = (x: number[]) => {
+    const largest = Math.max(...x.map(Math.abs));
+    const norm = Math.sqrt(x.reduce((s, v) => s + (v / largest) ** 2, 0));
+    return x.map((v) => v / largest / norm);
+  };
+  for (const [n, d, magnitude] of [[1, 1, 1], [5, 3, 1e-200], [9, 7, 1], [16, 33, 1e200], [4, 384, 1e-310]]) {
+    test(`n=${n} d=${d}, values near ${magnitude}: float32 of the float64 unit rows`, () => {
+      const rng = testRng(n * 7 + d);
+      const X = Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal() * magnitude));
+      const ptr = inWasm({ src: Float64Array.from(X.flat()), dst: n * d * 4 });
+      expect(kernels.normalizeRows(ptr.src, n, d, ptr.dst)).toBe(-1);
+      const expected = Array.from(Float32Array.from(X.flatMap(unitRow)));
+      const got = f32(ptr.dst, n * d);
+      for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - expected[i])).toBeLessThanOrEqual(2 ** -23 * Math.max(Math.abs(expected[i]), 2 ** -10));
+    });
+  }
+
+  test('the first bad value by its flat index, the first zero row as −2 − row', () => {
+    const ptr = inWasm({ src: Float64Array.of(1, 2, 3, NaN, 0, 0, Infinity, 1), dst: 8 * 4 });
+    expect(kernels.normalizeRows(ptr.src, 4, 2, ptr.dst)).toBe(3);
+    const zero = inWasm({ src: Float64Array.of(1, 2, 0, 0, 5e-324, 0, 0, -0), dst: 8 * 4 });
+    expect(kernels.normalizeRows(zero.src, 4, 2, zero.dst)).toBe(-3);
+    expect(f32(zero.dst, 2)).toEqual(Array.from(Float32Array.of(1 / Math.sqrt(5), 2 / Math.sqrt(5))));
+    // The subnormal row after it is a direction: (1, 0).
+    expect(kernels.normalizeRows(zero.src + 32, 1, 2, zero.dst)).toBe(-1);
+    expect(f32(zero.dst, 2)).toEqual([1, 0]);
+  });
+});
+
 describe('gatherRows', () => {
   for (const d of [1, 3, 4, 9]) {
     test(`d=${d}: rows and weights by index, repeats and all`, () => {
