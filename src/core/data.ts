@@ -1,5 +1,6 @@
 // Validation at the entry: shapes, finiteness, weights and options. Everything past this point assumes
 // valid input, as scikit-learn's private functions assume "prior validation".
+import { fromArrow, type ArrowTableLike } from './arrow';
 import { describe, WasmeansError } from './errors';
 
 /** Dense row-major matrix. */
@@ -13,7 +14,7 @@ export type ForeignMatrix =
   | { rows: number; columns: number; to2DArray(): number[][] }
   | { shape: number[]; dtype: string; dataSync(): ArrayLike<number> };
 /** A `Matrix`, `number[][]`, an array of typed-array rows, or a 2-D ndarray, ml-matrix or tfjs tensor (an Arrow table through `fromArrow`). */
-export type DataInput = Matrix | ArrayLike<number>[] | NdArrayLike | ForeignMatrix;
+export type DataInput = Matrix | ArrayLike<number>[] | NdArrayLike | ForeignMatrix | ArrowTableLike;
 export type Labels = Int32Array | ArrayLike<number>;
 
 /** Validated data: either a flat row-major array or rows, never copied. */
@@ -104,6 +105,7 @@ function foreign(x: any, name: string): Data | undefined {
     return strided(x.dataSync(), x.shape, x.shape[1], 1, 0, name);
   }
   if (x.shape && x.stride) return strided(x.data, x.shape, x.stride[0], x.stride[1], x.offset || 0, name);
+  if (x.schema && x.getChild) return readData(fromArrow(x), name);
   if (x.to2DArray) {
     const r = x.data; // ml-matrix's rows, if they are what they seem; else its public copy
     return readData(Array.isArray(r) && r.length === x.rows && ArrayBuffer.isView(r[0]) ? r : x.to2DArray(), name);
