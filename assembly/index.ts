@@ -18,3 +18,4 @@ export { perplexityRows, tsneAttractive, bhBuild, bhRepulsive, bhGradient, tsneE
 export { fftRows, fftColumns } from './manifold/fft';
 export { gridKernel, gridKernelTransform, gridSpread, gridMultiply, gridInterpolate } from './manifold/tsne-grid';
 export { clusterDistanceSums } from './metrics/silhouette';
+export { binnedAdd } from './core/binned';

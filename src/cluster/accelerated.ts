@@ -242,7 +242,7 @@ function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenter
 
 /**
  * lloydRun with an accelerated E-step (its stopping rules and relocation as they are). The E-step re-forms its
- * sums in Lloyd's chunk order; the final labelling after a shift-based stop goes through the bounds too (its
+ * sums by Lloyd's chunks; the final labelling after a shift-based stop goes through the bounds too (its
  * sums unused), where Lloyd scores every row once more.
  */
 function acceleratedRun(

@@ -1,6 +1,6 @@
 // fitKMeans with its Lloyd E-steps on threads: loaded on first use, with the threads themselves.
 import { type DataInput, readData } from '../core/data';
-import { RandomState } from '../core/random';
+import { Mt19937 } from '../core/random';
 import { getKernels } from '../runtime/module';
 import { fitKMeans, type KMeansParams } from './fit';
 import { withThreads } from './threads';
@@ -10,7 +10,7 @@ const MIN_THREADED_ROWS = 8192;
 
 /** `fitKMeans` with its Lloyd E-steps shared by `threads` threads (default: the cores available). */
 export function fitKMeansThreaded(x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, threads: number | undefined) {
-  const rng = RandomState.fromOptional(options.randomState);
+  const rng = Mt19937.fromOptional(options.randomState);
   const data = readData(x);
   // Below MIN_THREADED_ROWS the waking and waiting of each iteration costs more than the shared work (digits:
   // 0.2 ms iterations took twice as long on two threads); the result is the same either way.

@@ -3,7 +3,7 @@
 // fit is worth sharing with threads.
 import { allRows, checkEnoughSamples, type DataInput, matrix, readData, readSampleWeight } from '../core/data';
 import { WasmeansError } from '../core/errors';
-import { RandomState } from '../core/random';
+import { Mt19937 } from '../core/random';
 import { type OptionsOf, type ParamSpecs, type Resolved } from '../core/params';
 import { getKernels } from '../runtime/module';
 import { elkanRun, hamerlyRun, refuseBoundsTooLarge, yinyangRun } from './accelerated';
@@ -95,7 +95,7 @@ function countDistinct(labels: Int32Array, nClusters: number): number {
  * Lloyd E-steps with threads.
  */
 export function fitKMeans(
-  x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, rng = RandomState.fromOptional(options.randomState),
+  x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, rng = Mt19937.fromOptional(options.randomState),
   engine?: Engine,
 ) {
   const kernels = engine?.kernels ?? getKernels();

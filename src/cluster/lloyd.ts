@@ -3,6 +3,7 @@
 // center shift is <= tol; after a non-strict stop one more E-step so that labels match the centers.
 import { f32View, f64View, i32View } from '../runtime/arena';
 import type { Kernels } from '../runtime/module';
+import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
 import { assignAll, inertiaOf, loadCenters, toUnitLength, type Workspace } from './workspace';
 
 /**
@@ -16,24 +17,6 @@ export type Assign = (ws: Workspace) => void;
 
 const assignHere: Assign = (ws) => void assignAll(ws);
 
-/** One chunk's partial sums in memory: nClusters × nFeatures sums (f64), then nClusters weights; its bytes and where the weights start. */
-export function partialLayout(nClusters: number, nFeatures: number): { stride: number; weightsOffset: number } {
-  return { stride: (nClusters * nFeatures + nClusters) * 8, weightsOffset: nClusters * nFeatures * 8 };
-}
-
-/**
- * Rows per chunk of the E-step. The per-cluster sums are formed per chunk and the chunks' partial sums added
- * in chunk order, so the result depends on this chunking only, never on how many threads share the chunks:
- * it is a function of the shape alone. About 2²¹ multiply-adds per chunk (1024 to 65536 rows, even), and at
- * most 64 MiB of partial sums for a threaded fit.
- */
-export function lloydChunkRows(nSamples: number, nFeatures: number, nClusters: number): number {
-  const byWork = 2 ** Math.floor(Math.log2(2 ** 21 / (nClusters * nFeatures)));
-  const maxChunks = Math.max(1, Math.floor(2 ** 26 / partialLayout(nClusters, nFeatures).stride));
-  const rows = Math.max(Math.min(65536, Math.max(1024, byWork)), Math.ceil(nSamples / maxChunks));
-  return rows + (rows & 1);
-}
-
 /** Zeroes per-cluster sums and weights: by default the totals (ws.ptr.sums, ws.ptr.weightInClusters). */
 export function clearSums(ws: Workspace, sumsPtr = ws.ptr.sums, weightsPtr = ws.ptr.weightInClusters): void {
   f64View(ws.kernels, sumsPtr, ws.nClusters * ws.nFeatures).fill(0);
@@ -46,43 +29,59 @@ function runChunk(ws: Workspace, start: number, end: number, sumsPtr: number, we
   return ws.kernels.lloydChunk(ws.ptr.args, start, end, sumsPtr, weightsPtr);
 }
 
-/** Adds one chunk's partial sums and weights into the totals (ws.ptr.sums, ws.ptr.weightInClusters). */
-export function addPartial(kernels: Kernels, ws: Workspace, sumsPtr: number, weightsPtr: number): void {
-  const { nClusters, nFeatures, ptr } = ws;
-  addF64(f64View(kernels, ptr.sums, nClusters * nFeatures), f64View(kernels, sumsPtr, nClusters * nFeatures));
-  addF64(f64View(kernels, ptr.weightInClusters, nClusters), f64View(kernels, weightsPtr, nClusters));
+/** Bounds of one chunk's partial sums Σ w·x and Σ w, for the binned sums. */
+export function chunkBounds(ws: Workspace): { sums: number; weights: number } {
+  return { sums: sumBound(ws.xBound * ws.maxWeight, ws.chunkRows), weights: sumBound(ws.maxWeight, ws.chunkRows) };
 }
 
-function addF64(total: Float64Array, part: Float64Array): void {
-  for (let t = 0; t < total.length; t++) total[t] += part[t];
+/** Empties the binned sums and weights the E-step's chunks are added into. */
+export function clearBins(ws: Workspace): void {
+  f64View(ws.kernels, ws.ptr.binnedSums, BIN_LEVELS * ws.nClusters * ws.nFeatures).fill(0);
+  f64View(ws.kernels, ws.ptr.binnedWeights, BIN_LEVELS * ws.nClusters).fill(0);
 }
 
 /**
- * Runs `chunk` over the fixed row chunks in order, chunk 0 straight into the totals (ws.ptr.sums,
- * ws.ptr.weightInClusters), each later one into the partial sums then added in; returns the sum of its results.
+ * Adds one chunk's partial sums and weights into the binned totals: in any order, to the same bits, so that chunks
+ * on threads, shards or machines add up as they do here.
  */
-function inChunkOrder(ws: Workspace, chunk: (start: number, end: number, sumsPtr: number, weightsPtr: number) => number): number {
-  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-  const rows = lloydChunkRows(nSamples, nFeatures, nClusters);
-  let total = chunk(0, Math.min(rows, nSamples), ptr.sums, ptr.weightInClusters);
-  for (let start = rows; start < nSamples; start += rows) {
+export function addPartial(kernels: Kernels, ws: Workspace, sumsPtr: number, weightsPtr: number): void {
+  const { nClusters, nFeatures, ptr } = ws;
+  const bounds = chunkBounds(ws);
+  kernels.binnedAdd(sumsPtr, nClusters * nFeatures, bounds.sums, ptr.binnedSums);
+  kernels.binnedAdd(weightsPtr, nClusters, bounds.weights, ptr.binnedWeights);
+}
+
+/** The binned totals rounded into ws.ptr.sums and ws.ptr.weightInClusters, where the M-step reads them. */
+export function settleSums(ws: Workspace): void {
+  const { kernels, nClusters, nFeatures, ptr } = ws;
+  const kd = nClusters * nFeatures;
+  binnedTotals(f64View(kernels, ptr.binnedSums, BIN_LEVELS * kd), kd, f64View(kernels, ptr.sums, kd));
+  binnedTotals(f64View(kernels, ptr.binnedWeights, BIN_LEVELS * nClusters), nClusters, f64View(kernels, ptr.weightInClusters, nClusters));
+}
+
+/** Runs `chunk` over the fixed row chunks, each into the partial sums then binned; settles the totals; returns the sum of its results. */
+function overChunks(ws: Workspace, chunk: (start: number, end: number, sumsPtr: number, weightsPtr: number) => number): number {
+  const { kernels, nSamples, chunkRows: rows, ptr } = ws;
+  clearBins(ws);
+  let total = 0;
+  for (let start = 0; start < nSamples; start += rows) {
     total += chunk(start, Math.min(start + rows, nSamples), ptr.partialSums, ptr.partialWeights);
     addPartial(kernels, ws, ptr.partialSums, ptr.partialWeights);
   }
+  settleSums(ws);
   return total;
 }
 
 /** The E-step on this thread, chunk by chunk. */
-export const sequentialEStep: EStep = (ws) => inChunkOrder(ws, (start, end, sumsPtr, weightsPtr) => runChunk(ws, start, end, sumsPtr, weightsPtr));
+export const sequentialEStep: EStep = (ws) => overChunks(ws, (start, end, sumsPtr, weightsPtr) => runChunk(ws, start, end, sumsPtr, weightsPtr));
 
 /**
- * Re-forms the sums of the current labels in Lloyd's chunk order, for E-steps that summed all rows in one run:
- * with more than one chunk the two orders round differently. One pass over X, no distances.
+ * Re-forms the sums of the current labels chunk by chunk, for E-steps that summed all rows in one run: the binned
+ * totals of Lloyd's chunks are what every path reports. One pass over X, no distances.
  */
 export function sumsInChunkOrder(ws: Workspace): void {
-  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-  if (nSamples <= lloydChunkRows(nSamples, nFeatures, nClusters)) return;
-  inChunkOrder(ws, (start, end, sumsPtr, weightsPtr) => {
+  const { kernels, ptr } = ws;
+  overChunks(ws, (start, end, sumsPtr, weightsPtr) => {
     clearSums(ws, sumsPtr, weightsPtr);
     kernels.chunkSums(ptr.args, start, end, sumsPtr, weightsPtr);
     return 0;
@@ -113,9 +112,9 @@ export function lloydRun(
   for (; iteration < maxIter; iteration++) {
     loadCenters(ws, centers);
     const changed = eStep(ws);
+    relocateEmptyClusters(ws);
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
     const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
-    relocateEmptyClusters(ws, sums, weightInClusters);
     averageCenters(sums, weightInClusters, nFeatures, centersNew);
     // Spherical k-means' M-step: the mean direction.
     if (ws.metric === 'cosine') toUnitLength(centersNew, nFeatures, centers);
@@ -141,19 +140,24 @@ export function lloydRun(
 /**
  * Clusters with no weight take the points farthest from their current centers, as scikit-learn's
  * `_relocate_empty_clusters_dense`: the point's weighted row moves from its cluster's sum to the empty one's
- * (its label is left as it is; the next E-step settles it). Farthest first, the lower index on ties.
+ * (its label is left as it is; the next E-step settles it). Farthest first, the lower index on ties. The move is
+ * made on the binned sums (an empty cluster's are all 0), so that it rounds as the totals do.
  * Assumes the centers of this iteration are loaded and the labels are in wasm memory.
  */
-function relocateEmptyClusters(ws: Workspace, sums: Float64Array, weightInClusters: Float64Array): void {
+export function relocateEmptyClusters(ws: Workspace): void {
+  const { kernels, nSamples, nFeatures, nClusters, ptr, weights } = ws;
+  const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
   const empty: number[] = [];
-  for (let j = 0; j < ws.nClusters; j++) if (weightInClusters[j] === 0) empty.push(j);
+  for (let j = 0; j < nClusters; j++) if (weightInClusters[j] === 0) empty.push(j);
   if (empty.length === 0) return;
-  const { kernels, nSamples, nFeatures, ptr, weights } = ws;
-  inertiaOf(ws, true);
-  const sqDist = f64View(kernels, ptr.sqDist, nSamples);
-  const farthest = topIndices(sqDist, empty.length);
+  inertiaOf(ws);
+  const farthest = topIndices(f64View(kernels, ptr.sqDist, nSamples), empty.length);
   const labels = i32View(kernels, ptr.labels, nSamples);
   const x = f32View(kernels, ptr.x, nSamples * nFeatures);
+  const kd = nClusters * nFeatures;
+  const sums = f64View(kernels, ptr.binnedSums, BIN_LEVELS * kd);
+  const clusterWeights = f64View(kernels, ptr.binnedWeights, BIN_LEVELS * nClusters);
+  const bounds = chunkBounds(ws);
   for (let e = 0; e < empty.length; e++) {
     const newCluster = empty[e];
     const far = farthest[e];
@@ -161,12 +165,13 @@ function relocateEmptyClusters(ws: Workspace, sums: Float64Array, weightInCluste
     const oldCluster = labels[far];
     for (let t = 0; t < nFeatures; t++) {
       const value = x[far * nFeatures + t] * weight;
-      sums[oldCluster * nFeatures + t] -= value;
-      sums[newCluster * nFeatures + t] = value;
+      binnedAddOne(sums, kd, oldCluster * nFeatures + t, -value, bounds.sums);
+      binnedAddOne(sums, kd, newCluster * nFeatures + t, value, bounds.sums);
     }
-    weightInClusters[newCluster] = weight;
-    weightInClusters[oldCluster] -= weight;
+    binnedAddOne(clusterWeights, nClusters, newCluster, weight, bounds.weights);
+    binnedAddOne(clusterWeights, nClusters, oldCluster, -weight, bounds.weights);
   }
+  settleSums(ws);
 }
 
 /** Indices of the `count` largest values, largest first, lower index first among equals. */

@@ -5,7 +5,7 @@
 import { allRows, checkEnoughSamples, type Data, type DataInput, matrix, readData, readSampleWeight } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, type Resolved as ResolvedParams, positional, resolveParams } from '../core/params';
-import { RandomState } from '../core/random';
+import { Mt19937 } from '../core/random';
 import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS, readInitCenters } from './center-model';
@@ -41,7 +41,7 @@ type Resolved = ResolvedParams<ReturnType<typeof miniBatchKMeansParams>>;
 
 /** The running state of the stochastic updates, kept between `partialFit` calls. */
 interface StreamState {
-  rng: RandomState;
+  rng: Mt19937;
   /** Accumulated weight per center: the inverse of its learning rate, in stored weight units (weightScale). */
   counts: Float64Array;
   /** The weight scale the counts are in (a workspace's weightScale). */
@@ -86,7 +86,7 @@ export class MiniBatchKMeans extends CenterModel {
       what: `MiniBatchKMeans.fit on ${nSamples}×${data.cols} with nClusters=${o.nClusters}`, advice, metric: o.metric,
     });
     const tolerance = o.tol * ws.meanVariance;
-    const rng = RandomState.fromOptional(o.randomState);
+    const rng = Mt19937.fromOptional(o.randomState);
 
     // Inits on subsamples, each scored by its inertia on one validation subsample.
     const validation = subsetWorkspace(ws, initSize, 'MiniBatchKMeans validation subset');
@@ -120,7 +120,7 @@ export class MiniBatchKMeans extends CenterModel {
     const nSteps = Math.min(step + 1, maxSteps);
     stream.nSteps = nSteps;
     // Later partialFit calls continue from these counts with a fresh generator, as scikit-learn's do.
-    stream.rng = RandomState.fromOptional(o.randomState);
+    stream.rng = Mt19937.fromOptional(o.randomState);
     this.stream = stream;
     this.nSteps = nSteps;
     const finalCenters = centers as Float64Array;
@@ -148,7 +148,7 @@ export class MiniBatchKMeans extends CenterModel {
     if (!this.fitted) {
       const batchSize = Math.min(o.batchSize, data.rows);
       const initSize = this.initSize(batchSize, data.rows);
-      const rng = RandomState.fromOptional(o.randomState);
+      const rng = Mt19937.fromOptional(o.randomState);
       const sample = initSize < data.rows ? subsetWorkspace(ws, initSize, 'MiniBatchKMeans init subset') : undefined;
       centers = this.initialCenters(data, ws, sample, initData, rng);
       this.stream = { rng, counts: new Float64Array(o.nClusters), weightScale: ws.weightScale, nSinceLastReassign: 0, batchSize, nSteps: 0 };
@@ -194,7 +194,7 @@ export class MiniBatchKMeans extends CenterModel {
   }
 
   /** Initial centers (workspace coordinates) from a fresh subsample of `initSize` rows, or all rows. */
-  private initialCenters(data: Data, ws: Workspace, sample: Workspace | undefined, initData: Data | undefined, rng: RandomState): Float64Array {
+  private initialCenters(data: Data, ws: Workspace, sample: Workspace | undefined, initData: Data | undefined, rng: Mt19937): Float64Array {
     const { nClusters, init } = this.options;
     // scikit-learn draws the subsample even when the centers are given: the stream must stay in step.
     const rows = sample ? rng.randints(ws.nSamples, sample.nSamples) : undefined;
@@ -264,7 +264,7 @@ export class MiniBatchKMeans extends CenterModel {
    * half the batch; the lowest counts first), and their counts are raised to the smallest remaining count.
    */
   private reassignLowCounts(
-    centers: Float64Array, counts: Float64Array, batchRows: number, rng: RandomState, batchRow: (r: number) => Float64Array,
+    centers: Float64Array, counts: Float64Array, batchRows: number, rng: Mt19937, batchRow: (r: number) => Float64Array,
   ): void {
     const nClusters = counts.length;
     const nFeatures = centers.length / nClusters;

@@ -1,9 +1,9 @@
-// Initial centers: greedy k-means++ and random rows, drawing from numpy's legacy RandomState stream as
+// Initial centers: greedy k-means++ and random rows, drawing from numpy's legacy Mt19937 stream as
 // scikit-learn does, so that the same seed picks the same rows.
 import { checkEnoughSamples, type DataInput, matrix, type Matrix64, readData, readSampleWeight, rowsOf } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
-import { cumulativeSum, RandomState, searchSorted } from '../core/random';
+import { cumulativeSum, Mt19937, searchSorted } from '../core/random';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, f64View, i32View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
@@ -26,7 +26,7 @@ export function defaultLocalTrials(nClusters: number): number {
  * lowest resulting potential. The first center is uniform over rows (weighted when weights differ).
  * Returns row indices.
  */
-export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: RandomState, nLocalTrials: number): Int32Array {
+export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Mt19937, nLocalTrials: number): Int32Array {
   const { kernels, nSamples, nFeatures, ptr, weights } = ws;
   const trials = Math.min(nLocalTrials, MAX_LOCAL_TRIALS);
   const indices = new Int32Array(nClusters);
@@ -56,7 +56,7 @@ export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Ran
 }
 
 /** nClusters distinct rows: numpy's `permutation(n)[:k]` (scikit-learn 1.2), or weighted draws without replacement. */
-export function randomIndices(weights: Float64Array, nClusters: number, rng: RandomState): Int32Array {
+export function randomIndices(weights: Float64Array, nClusters: number, rng: Mt19937): Int32Array {
   if (uniformWeights(weights)) return rng.permutation(weights.length).slice(0, nClusters);
   return rng.choiceWithoutReplacement(weights, nClusters);
 }
@@ -75,7 +75,7 @@ export interface SeedingOptions {
 }
 
 /** Draws one set of nClusters row indices of the workspace it was made for. */
-export type Seeder = (rng: RandomState) => Int32Array;
+export type Seeder = (rng: Mt19937) => Int32Array;
 
 /**
  * The seeding of one fit: scratch buffers are laid out once, after the workspace's regions, and every call
@@ -103,7 +103,7 @@ export function makeSeeder(ws: Workspace, nClusters: number, options: SeedingOpt
  * `count` distinct rows of [0, n), uniform: a partial Fisher–Yates shuffle from the front (draw j in [i, n),
  * swap), with the swaps kept in a map so that it costs O(count) whatever n; returned sorted (for locality).
  */
-export function sampleRows(n: number, count: number, rng: RandomState): Int32Array {
+export function sampleRows(n: number, count: number, rng: Mt19937): Int32Array {
   const swapped = new Map<number, number>();
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) {
@@ -251,6 +251,6 @@ export function kmeansPlusPlus(x: DataInput, nClusters: number, options?: KMeans
   const advice = 'seed from a sample of the rows';
   refuseTooLarge(kernels, data.rows, data.cols, k, what, advice);
   const ws = prepareWorkspace(kernels, data, readSampleWeight(sampleWeight, data.rows), k, { what, advice });
-  const indices = kmeansPlusPlusIndices(ws, k, RandomState.fromOptional(randomState), nLocalTrials);
+  const indices = kmeansPlusPlusIndices(ws, k, Mt19937.fromOptional(randomState), nLocalTrials);
   return { centers: matrix(rowsOf(data, indices, new Float64Array(data.cols)), k, data.cols), indices };
 }

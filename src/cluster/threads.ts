@@ -1,7 +1,7 @@
 // Node: Lloyd's E-step shared by worker_threads over one shared WebAssembly.Memory. A second build of the module
 // (build/wasmeans-threads.wasm: shared, imported memory) is instantiated on this thread and in each worker; the
 // fit runs here as the synchronous one does, and each E-step's fixed row chunks (lloydChunkRows) are claimed
-// by this thread and the workers, each into its own partial sums, which this thread adds in chunk order: the
+// by this thread and the workers, each into its own partial sums, which this thread adds as binned sums: the
 // result is bitwise that of the synchronous fit, whatever the thread count. Synchronisation is Atomics.wait /
 // notify on an Int32Array over a SharedArrayBuffer. Browsers do the same with Web Workers when the page is
 // crossOriginIsolated (their main thread may not Atomics.wait, so it spins for the last chunks instead; the
@@ -13,8 +13,8 @@ import { allocate, f64View } from '../runtime/arena';
 import { inlinedBytes } from '../runtime/inline';
 import { builtin, type Kernels, moduleImports } from '../runtime/module';
 import { type BeginChunks, MAPPED_KERNELS, type MapChunks } from '../runtime/chunks';
-import { addPartial, type Assign, type EStep, lloydChunkRows, partialLayout, sequentialEStep } from './lloyd';
-import type { Workspace } from './workspace';
+import { addPartial, type Assign, clearBins, type EStep, sequentialEStep, settleSums } from './lloyd';
+import { partialLayout, type Workspace } from './workspace';
 
 /** What a fit needs: the kernels whose memory holds its workspace, and how to run its passes over the rows. */
 export interface Engine {
@@ -363,7 +363,7 @@ function awaitWorkers(p: Pool, nWorkers: number, session: Session): void {
 
 /**
  * The passes over the session's threads: this one and `nWorkers` workers claim the chunks; the E-step's partial
- * sums are then added here in chunk order.
+ * sums are then added here as binned sums.
  */
 function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engine, 'kernels'> {
   const partials = new WeakMap<Workspace, number>();
@@ -392,7 +392,7 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
   const pass = (ws: Workspace, partials: number, labelsOnly: boolean): void => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
     run(kernels, {
-      task: labelsOnly ? 1 : 0, args: ptr.args, nSamples, rows: lloydChunkRows(nSamples, nFeatures, nClusters), partials,
+      task: labelsOnly ? 1 : 0, args: ptr.args, nSamples, rows: ws.chunkRows, partials,
       ...partialLayout(nClusters, nFeatures),
     });
   };
@@ -411,7 +411,7 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
   const map: MapChunks = (kernels, kernel, args, range) => begin(kernels, kernel, args, range)();
   const eStep: EStep = (ws) => {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-    const nChunks = Math.ceil(nSamples / lloydChunkRows(nSamples, nFeatures, nClusters));
+    const nChunks = Math.ceil(nSamples / ws.chunkRows);
     if (nChunks === 1) return sequentialEStep(ws);
     const { stride, weightsOffset } = partialLayout(nClusters, nFeatures);
     let base = partials.get(ws);
@@ -420,9 +420,9 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
       partials.set(ws, base);
     }
     pass(ws, base, false);
-    f64View(kernels, ptr.sums, nClusters * nFeatures).set(f64View(kernels, base, nClusters * nFeatures));
-    f64View(kernels, ptr.weightInClusters, nClusters).set(f64View(kernels, base + weightsOffset, nClusters));
-    for (let c = 1; c < nChunks; c++) addPartial(kernels, ws, base + c * stride, base + c * stride + weightsOffset);
+    clearBins(ws);
+    for (let c = 0; c < nChunks; c++) addPartial(kernels, ws, base + c * stride, base + c * stride + weightsOffset);
+    settleSums(ws);
     return Atomics.load(control, CONTROL.changed);
   };
   return { eStep, assign: (ws) => pass(ws, 0, true), map, begin, slots: nWorkers + 1 };

@@ -4,6 +4,7 @@ import { type Data, rowsOf } from '../core/data';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, arenaBytes, f32View, f64View, i32View, refuseBeyondWasm32 } from '../runtime/arena';
 import { ingest, powerOfTwoScale, scalbn, zeroNorm } from '../runtime/ingest';
+import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
 import type { Kernels } from '../runtime/module';
 
 /** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
@@ -30,6 +31,11 @@ export interface Workspace {
   readonly shift: Float64Array;
   /** The power of two X was multiplied by (runtime/ingest.ts): the workspace's coordinates are (x − shift) · scale. */
   readonly scale: number;
+  /** Rows per E-step chunk: lloydChunkRows of the whole fit's shape. */
+  readonly chunkRows: number;
+  /** Bounds every stored value's magnitude (2 · the largest |x| · scale), and the largest stored weight: they bound the binned sums. */
+  readonly xBound: number;
+  readonly maxWeight: number;
   /** 'cosine': rows were scaled to unit length, and centers are kept on the unit sphere (spherical k-means). */
   readonly metric: Metric;
   /** Mean over features of the per-feature variances of X, in the workspace's coordinates: scales `tol`. */
@@ -54,6 +60,9 @@ function clusterRegionSizes(nSamples: number, nFeatures: number, nClusters: numb
     centerNorms: nPadded * 4,
     sums: nClusters * nFeatures * 8,
     weightInClusters: nClusters * 8,
+    /** The E-step's sums and weights as order-independent binned sums (core/reproducible.ts). */
+    binnedSums: BIN_LEVELS * nClusters * nFeatures * 8,
+    binnedWeights: BIN_LEVELS * nClusters * 8,
     /** One E-step chunk's partial sums and weights (see lloydChunkRows). */
     partialSums: nClusters * nFeatures * 8,
     partialWeights: nClusters * 8,
@@ -62,6 +71,25 @@ function clusterRegionSizes(nSamples: number, nFeatures: number, nClusters: numb
     /** Room a caller asked for on top (transform's n × k output, a subset's row indices). */
     extra: extraBytes,
   };
+}
+
+/** One chunk's partial sums in memory: nClusters × nFeatures sums (f64), then nClusters weights; its bytes and where the weights start. */
+export function partialLayout(nClusters: number, nFeatures: number): { stride: number; weightsOffset: number } {
+  return { stride: (nClusters * nFeatures + nClusters) * 8, weightsOffset: nClusters * nFeatures * 8 };
+}
+
+/**
+ * Rows per chunk of the E-step. The per-cluster sums are formed per chunk and the chunks' partial sums added as
+ * binned sums (in any order, to the same bits), so the result depends on this chunking only, never on how many
+ * threads, shards or machines share the chunks: it is a function of the shape alone (nSamples: all rows of the
+ * fit, not of one shard). About 2²¹ multiply-adds per chunk, a power of two from 1024 rows (so that shards cut at
+ * multiples of 1024 rows, as the ingest's column statistics are, cut at chunk boundaries where they are cut at
+ * multiples of this), and at most 64 MiB of partial sums for a threaded fit.
+ */
+export function lloydChunkRows(nSamples: number, nFeatures: number, nClusters: number): number {
+  const byWork = 2 ** Math.floor(Math.log2(2 ** 21 / (nClusters * nFeatures)));
+  const maxChunks = Math.max(1, Math.floor(2 ** 26 / partialLayout(nClusters, nFeatures).stride));
+  return Math.max(Math.min(65536, Math.max(1024, byWork)), 2 ** Math.ceil(Math.log2(Math.ceil(nSamples / maxChunks))));
 }
 
 /** Bytes of wasm memory a fit of this shape needs (past the heap base): X and the k-means regions. */
@@ -89,7 +117,11 @@ export function refuseTooLarge(kernels: Kernels, nSamples: number, nFeatures: nu
  */
 export function prepareWorkspace(
   kernels: Kernels, data: Data, givenWeights: Float64Array | undefined, nClusters: number,
-  { what, name, extraBytes = 0, advice, metric = 'euclidean' }: { what: string; name?: string; extraBytes?: number; advice: string; metric?: Metric },
+  { what, name, extraBytes = 0, advice, metric = 'euclidean', totalRows = data.rows }: {
+    what: string; name?: string; extraBytes?: number; advice: string; metric?: Metric;
+    /** Rows of the whole fit when `data` is one shard of it: they fix the E-step's chunks. */
+    totalRows?: number;
+  },
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
   const regions = clusterRegionSizes(nSamples, nFeatures, nClusters, extraBytes);
@@ -103,7 +135,12 @@ export function prepareWorkspace(
   else f64View(kernels, ptr.weights, nSamples).fill(1);
   writeArgs(kernels, nSamples, nFeatures, nClusters, ptr);
   const { shift, scale, meanVariance } = ingested;
-  return { kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, metric, meanVariance, advice, ptr };
+  const chunkRows = lloydChunkRows(totalRows, nFeatures, nClusters);
+  const xBound = 2 * ingested.maxAbs * scale;
+  return {
+    kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, metric, meanVariance, advice, chunkRows,
+    xBound, maxWeight: largest * weightScale, ptr,
+  };
 }
 
 /**
@@ -181,9 +218,26 @@ export function nearestCenters(ws: Workspace, centers: Float64Array): Int32Array
   return assignAll(ws);
 }
 
-/** Inertia of the loaded centers with the labels in wasm memory; per-row squared distances go to sqDist when asked. */
-export function inertiaOf(ws: Workspace, keepDistances = false): number {
-  return ws.kernels.assignedSqDistances(ws.ptr.args, keepDistances ? ws.ptr.sqDist : 0);
+/**
+ * Inertia of the loaded centers with the labels in wasm memory, its per-row squared distances left in sqDist: summed
+ * per E-step chunk, the chunks' sums added exactly, so that it does not depend on how the rows are grouped.
+ */
+export function inertiaOf(ws: Workspace): number {
+  const { kernels, nSamples, ptr, weights } = ws;
+  kernels.assignedSqDistances(ptr.args, ptr.sqDist);
+  const sqDist = f64View(kernels, ptr.sqDist, nSamples);
+  const rows = ws.chunkRows;
+  // A row's w · ‖x − c‖² is at most maxWeight · d · (xBound + the largest |center coordinate|)².
+  let centerBound = 0;
+  for (const v of f32View(kernels, ptr.centers, ws.nClusters * ws.nFeatures)) centerBound = Math.max(centerBound, Math.abs(v));
+  const bound = sumBound(ws.maxWeight * ws.nFeatures * (ws.xBound + centerBound) ** 2, rows);
+  const total = new Float64Array(BIN_LEVELS);
+  for (let start = 0; start < nSamples; start += rows) {
+    let chunk = 0;
+    for (let i = start; i < Math.min(start + rows, nSamples); i++) chunk += sqDist[i] * (weights.length ? weights[i] : 1);
+    binnedAddOne(total, 1, 0, chunk, bound);
+  }
+  return binnedTotals(total, 1, total)[0];
 }
 
 /**

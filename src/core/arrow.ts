@@ -1,5 +1,5 @@
 // Apache Arrow tables, duck-typed (no dependency on apache-arrow): a Matrix that readData then takes as any other.
-// readData reads a table given as X this way, with every column; fromArrow itself picks columns.
+// Kept out of readData so that an app that clusters no Arrow table does not download it.
 import type { Matrix } from './data';
 import { WasmeansError } from './errors';
 

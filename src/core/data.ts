@@ -1,6 +1,5 @@
 // Validation at the entry: shapes, finiteness, weights and options. Everything past this point assumes
 // valid input, as scikit-learn's private functions assume "prior validation".
-import { fromArrow, type ArrowTableLike } from './arrow';
 import { describe, WasmeansError } from './errors';
 
 /** Dense row-major matrix. */
@@ -14,7 +13,7 @@ export type ForeignMatrix =
   | { rows: number; columns: number; to2DArray(): number[][] }
   | { shape: number[]; dtype: string; dataSync(): ArrayLike<number> };
 /** A `Matrix`, `number[][]`, an array of typed-array rows, or a 2-D ndarray, ml-matrix or tfjs tensor (an Arrow table through `fromArrow`). */
-export type DataInput = Matrix | ArrayLike<number>[] | NdArrayLike | ForeignMatrix | ArrowTableLike;
+export type DataInput = Matrix | ArrayLike<number>[] | NdArrayLike | ForeignMatrix;
 export type Labels = Int32Array | ArrayLike<number>;
 
 /** Validated data: either a flat row-major array or rows, never copied. */
@@ -49,7 +48,8 @@ export function readData(x: DataInput, name = 'X'): Data {
     return strided(data, [rows, cols], cols, 1, 0, name);
   }
   if (!Array.isArray(x)) {
-    throw new WasmeansError('INVALID_INPUT', `${name} must be a Matrix {data, rows, cols} or an array of rows, got ${describe(x)}`);
+    const arrow = (x as { schema?: unknown })?.schema ? ' (an Apache Arrow table: pass fromArrow(table, columns?))' : '';
+    throw new WasmeansError('INVALID_INPUT', `${name} must be a Matrix {data, rows, cols} or an array of rows, got ${describe(x)}${arrow}`);
   }
   const rows = x.length;
   if (rows === 0) throw new WasmeansError('INVALID_INPUT', `${name} has 0 rows; at least 1 is required`);
@@ -105,7 +105,6 @@ function foreign(x: any, name: string): Data | undefined {
     return strided(x.dataSync(), x.shape, x.shape[1], 1, 0, name);
   }
   if (x.shape && x.stride) return strided(x.data, x.shape, x.stride[0], x.stride[1], x.offset || 0, name);
-  if (x.schema && x.getChild) return readData(fromArrow(x), name);
   if (x.to2DArray) {
     const r = x.data; // ml-matrix's rows, if they are what they seem; else its public copy
     return readData(Array.isArray(r) && r.length === x.rows && ArrayBuffer.isView(r[0]) ? r : x.to2DArray(), name);

@@ -6,19 +6,20 @@ import { WasmeansError, describe } from './errors';
 const N = 624;
 const M = 397;
 
-export class RandomState {
+/**
+ * The generator and the integer draws k-means makes (seeding, subsamples, permutations); `RandomState` adds the
+ * continuous draws. Kept apart so that an app that only clusters does not carry those.
+ */
+export class Mt19937 {
   private readonly mt = new Uint32Array(N);
   private index = N;
-  /** The second value of the last polar Box–Muller pair, kept for the next `normal` (numpy's has_gauss/gauss). */
-  private hasGauss = false;
-  private gauss = 0;
 
   /** Seeds as numpy's `RandomState(seed)` (init_genrand); seed is an integer in [0, 2³² − 1]. */
   constructor(seed: number) {
     this.seed(seed);
   }
 
-  /** Re-seeds in place, as numpy's `rng.seed(seed)`: the stream restarts and a kept normal is dropped. */
+  /** Re-seeds in place, as numpy's `rng.seed(seed)`: the stream restarts. */
   seed(seed: number): void {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new WasmeansError('INVALID_PARAMETER', `randomState must be an integer in [0, 4294967295], got ${describe(seed)}`);
@@ -30,13 +31,11 @@ export class RandomState {
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
     this.index = N;
-    this.hasGauss = false;
-    this.gauss = 0;
   }
 
   /** A random seed when the caller gave none. */
-  static fromOptional(seed: number | undefined): RandomState {
-    return new RandomState(seed ?? Math.floor(Math.random() * 0x100000000));
+  static fromOptional(seed: number | undefined): Mt19937 {
+    return new Mt19937(randomSeed(seed));
   }
 
   private twist(): void {
@@ -66,41 +65,8 @@ export class RandomState {
     return (a * 67108864 + b) / 9007199254740992;
   }
 
-  /** numpy's legacy `uniform(low, high)`: low + (high − low) · random_sample(). */
-  uniform(low: number, high: number): number {
-    return low + (high - low) * this.randomSample();
-  }
-
-  /** numpy's legacy `normal(loc, scale)`: loc + scale · a standard normal from the polar Box–Muller method. */
-  normal(loc: number, scale: number): number {
-    return loc + scale * this.standardNormal();
-  }
-
-  /**
-   * numpy's `legacy_gauss`: draws pairs (x1, x2) uniform in the unit disc, returns f·x2 and keeps f·x1 for the
-   * next call, so the stream of normals and of other draws interleaves exactly as in numpy.
-   */
-  private standardNormal(): number {
-    if (this.hasGauss) {
-      this.hasGauss = false;
-      return this.gauss;
-    }
-    let x1: number;
-    let x2: number;
-    let r2: number;
-    do {
-      x1 = 2 * this.randomSample() - 1;
-      x2 = 2 * this.randomSample() - 1;
-      r2 = x1 * x1 + x2 * x2;
-    } while (r2 >= 1 || r2 === 0);
-    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
-    this.gauss = f * x1;
-    this.hasGauss = true;
-    return f * x2;
-  }
-
   /** An integer in [0, max] by masked rejection: numpy's legacy bounded draw for ranges below 2³². */
-  private interval(max: number): number {
+  protected interval(max: number): number {
     if (max === 0) return 0;
     let mask = max;
     mask |= mask >>> 1;
@@ -130,18 +96,6 @@ export class RandomState {
     const out = new Int32Array(count);
     for (let i = 0; i < count; i++) out[i] = this.randint(high);
     return out;
-  }
-
-  /** numpy's `rand(size)`: `size` doubles uniform in [0, 1). */
-  rand(size: number): Float64Array {
-    checkCount(size, 'size');
-    return Float64Array.from({ length: size }, () => this.randomSample());
-  }
-
-  /** numpy's `randn(size)`: `size` standard normals, from the same polar Box–Muller stream as `normal`. */
-  randn(size: number): Float64Array {
-    checkCount(size, 'size');
-    return Float64Array.from({ length: size }, () => this.standardNormal());
   }
 
   /** numpy's `permutation(n)`: Fisher–Yates from the end, as its legacy `shuffle`. */
@@ -194,6 +148,75 @@ export class RandomState {
     for (let i = 0; i < cdf.length; i++) cdf[i] /= total;
     return searchSorted(cdf, this.randomSample(), 'right');
   }
+}
+
+/** numpy's legacy `RandomState`: the integer draws, and uniform and normal ones. */
+export class RandomState extends Mt19937 {
+  /** The second value of the last polar Box–Muller pair, kept for the next `normal` (numpy's has_gauss/gauss). */
+  private hasGauss = false;
+  private gauss = 0;
+
+  /** Re-seeds in place, as numpy's `rng.seed(seed)`: the stream restarts and a kept normal is dropped. */
+  override seed(seed: number): void {
+    super.seed(seed);
+    this.hasGauss = false;
+    this.gauss = 0;
+  }
+
+  /** A random seed when the caller gave none. */
+  static override fromOptional(seed: number | undefined): RandomState {
+    return new RandomState(randomSeed(seed));
+  }
+
+  /** numpy's legacy `uniform(low, high)`: low + (high − low) · random_sample(). */
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.randomSample();
+  }
+
+  /** numpy's legacy `normal(loc, scale)`: loc + scale · a standard normal from the polar Box–Muller method. */
+  normal(loc: number, scale: number): number {
+    return loc + scale * this.standardNormal();
+  }
+
+  /**
+   * numpy's `legacy_gauss`: draws pairs (x1, x2) uniform in the unit disc, returns f·x2 and keeps f·x1 for the
+   * next call, so the stream of normals and of other draws interleaves exactly as in numpy.
+   */
+  private standardNormal(): number {
+    if (this.hasGauss) {
+      this.hasGauss = false;
+      return this.gauss;
+    }
+    let x1: number;
+    let x2: number;
+    let r2: number;
+    do {
+      x1 = 2 * this.randomSample() - 1;
+      x2 = 2 * this.randomSample() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    this.gauss = f * x1;
+    this.hasGauss = true;
+    return f * x2;
+  }
+
+  /** numpy's `rand(size)`: `size` doubles uniform in [0, 1). */
+  rand(size: number): Float64Array {
+    checkCount(size, 'size');
+    return Float64Array.from({ length: size }, () => this.randomSample());
+  }
+
+  /** numpy's `randn(size)`: `size` standard normals, from the same polar Box–Muller stream as `normal`. */
+  randn(size: number): Float64Array {
+    checkCount(size, 'size');
+    return Float64Array.from({ length: size }, () => this.standardNormal());
+  }
+
+}
+
+function randomSeed(seed: number | undefined): number {
+  return seed ?? Math.floor(Math.random() * 0x100000000);
 }
 
 function checkCount(value: number, name: string): void {

@@ -6,6 +6,7 @@
 // same allocation, so that a call is refused with OUT_OF_MEMORY before anything is copied.
 import { badValue, copyRows, type Data, valueAt } from '../core/data';
 import { WasmeansError } from '../core/errors';
+import { BIN_LEVELS, binnedTotals, sumBound } from '../core/reproducible';
 import { allocate, f32View, f64View, type RegionSizes, type Regions } from './arena';
 import type { Kernels } from './module';
 
@@ -21,6 +22,8 @@ export interface Ingested<T extends RegionSizes> {
   readonly scale: number;
   /** Mean over features of the per-feature variances about the shift, in stored units (scales k-means' tol). */
   readonly meanVariance: number;
+  /** The largest |x| of the input (1 for normalised rows): stored values are within ±2 · maxAbs · scale. */
+  readonly maxAbs: number;
   /** The caller's regions, laid out with X's. */
   readonly regions: Regions<T>;
 }
@@ -54,9 +57,9 @@ export function zeroNorm(row: number, name: string): WasmeansError {
   return new WasmeansError('INVALID_INPUT', `row ${row} of ${name} has norm 0: metric='cosine' needs every row to have a direction`);
 }
 
-/** Rows per block staged as float64 on the way into wasm memory: about 256 KiB, at least one row. */
+/** Rows per block staged as float64 on the way into wasm memory: about 256 KiB, a multiple of STATISTICS_ROWS. */
 function stagingRows(nFeatures: number): number {
-  return Math.max(1, Math.floor(2 ** 18 / (nFeatures * 8)));
+  return STATISTICS_ROWS * Math.max(1, Math.floor(2 ** 18 / (nFeatures * 8 * STATISTICS_ROWS)));
 }
 
 /** 2^−⌊log₂ m⌋, which brings m into [1, 2); 1 for 0. At most 2^1023, so that it is itself a float64. */
@@ -84,14 +87,23 @@ export function scalbn(x: number, n: number): number {
   return x * 2 ** Math.max(-1022, Math.min(1023, n));
 }
 
+/**
+ * Rows per chunk of the column statistics (sums, squares): each chunk's are formed in row order and the chunks' added
+ * as binned sums, so that data cut into shards at multiples of these rows gives the statistics, and with them the
+ * shift and the tolerance, of the whole to the bit.
+ */
+export const STATISTICS_ROWS = 1024;
+
 /** Copies validated data into wasm memory once, as float32, scaled and shifted; throws INVALID_INPUT naming a bad value. */
 export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, options: IngestOptions<T>): Ingested<T> {
   const { rows: nSamples, cols: nFeatures } = data;
   // Rows to normalise are staged as float64 whatever their type: one kernel does them.
   const f32 = data.flat instanceof Float32Array && !options.normalize;
+  const nChunks = Math.ceil(nSamples / STATISTICS_ROWS);
   const own = {
-    x: nSamples * nFeatures * 4, staging: f32 ? 0 : stagingRows(nFeatures) * nFeatures * 8, columnSums: nFeatures * 8, maxAbs: 8,
-    shift: nFeatures * 8, squares: nFeatures * 8,
+    x: nSamples * nFeatures * 4, staging: f32 ? 0 : stagingRows(nFeatures) * nFeatures * 8, maxAbs: 8, shift: nFeatures * 8,
+    /** Each statistics chunk's column sums, then their squares about the shift. */
+    chunkSums: nChunks * nFeatures * 8, binned: BIN_LEVELS * nFeatures * 8,
   };
   const all = allocate(kernels, { ...own, ...options.regions }, options.what, options.advice);
   const badAt = (index: number) => {
@@ -101,26 +113,41 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
   };
   if (f32) f32View(kernels, all.x, nSamples * nFeatures).set(data.flat as Float32Array);
   const blockRows = f32 ? nSamples : stagingRows(nFeatures);
-  /** Runs `pass` over the rows, block by block: the rows in place (float32 input), or staged as float64. */
-  const overRows = (pass: (srcPtr: number, start: number, count: number) => void) => {
+  const chunkSums = f64View(kernels, all.chunkSums, nChunks * nFeatures);
+  /**
+   * Runs `pass` over the rows, cut at statistics chunks, with where that chunk's column statistics go: the rows in
+   * place (float32 input), or staged as float64 a block at a time.
+   */
+  const overRows = (pass: (srcPtr: number, start: number, count: number, statsPtr: number) => void) => {
+    chunkSums.fill(0);
     const staging = f32 ? undefined : f64View(kernels, all.staging, blockRows * nFeatures);
-    for (let start = 0; start < nSamples; start += blockRows) {
-      const count = Math.min(blockRows, nSamples - start);
-      if (staging) copyRows(data, start, count, staging);
-      pass(f32 ? all.x : all.staging, start, count);
+    for (let block = 0; block < nSamples; block += blockRows) {
+      const blockCount = Math.min(blockRows, nSamples - block);
+      if (staging) copyRows(data, block, blockCount, staging);
+      for (let start = block; start < block + blockCount; start += STATISTICS_ROWS) {
+        const src = f32 ? all.x : all.staging + (start - block) * nFeatures * 8;
+        pass(src, start, Math.min(STATISTICS_ROWS, block + blockCount - start), all.chunkSums + (start / STATISTICS_ROWS) * nFeatures * 8);
+      }
     }
   };
-  /** The column sums of x · scale and the largest |x|, checking every value. */
+  /** The binned total of the chunks' statistics, times `scale`, each chunk's bounded by 2^bound. */
+  const totals = (scale: number, bound: number) => {
+    const binned = f64View(kernels, all.binned, BIN_LEVELS * nFeatures).fill(0);
+    for (let c = 0; c < nChunks; c++) {
+      if (scale !== 1) for (let t = c * nFeatures; t < (c + 1) * nFeatures; t++) chunkSums[t] *= scale;
+      kernels.binnedAdd(all.chunkSums + c * nFeatures * 8, nFeatures, bound, all.binned);
+    }
+    return binnedTotals(binned, nFeatures, new Float64Array(nFeatures));
+  };
+  /** Each chunk's column sums of x · scale and the largest |x|, checking every value. */
   const scan = (scale: number) => {
-    f64View(kernels, all.columnSums, nFeatures).fill(0);
     f64View(kernels, all.maxAbs, 1)[0] = 0;
-    overRows((src, start, count) => {
+    overRows((src, start, count, statsPtr) => {
       const bad = f32
-        ? kernels.scanColumnsF32(src, count, nFeatures, scale, all.columnSums, all.maxAbs)
-        : kernels.scanColumns(src, count, nFeatures, scale, all.columnSums, all.maxAbs);
+        ? kernels.scanColumnsF32(src + start * nFeatures * 4, count, nFeatures, scale, statsPtr, all.maxAbs)
+        : kernels.scanColumns(src, count, nFeatures, scale, statsPtr, all.maxAbs);
       if (bad >= 0) throw badAt(start * nFeatures + bad);
     });
-    return f64View(kernels, all.columnSums, nFeatures).slice();
   };
   if (options.normalize) {
     overRows((src, start, count) => {
@@ -129,27 +156,32 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
       if (status < -1) throw zeroNorm(start - 2 - status, options.name ?? 'X');
     });
     // The spread of unit rows about their mean, Σ‖y − ȳ‖² / n = 1 − ‖ȳ‖², per feature.
-    f64View(kernels, all.columnSums, nFeatures).fill(0);
-    kernels.scanColumnsF32(all.x, nSamples, nFeatures, 1, all.columnSums, all.maxAbs);
+    for (let c = 0; c < nChunks; c++) {
+      const start = c * STATISTICS_ROWS;
+      kernels.scanColumnsF32(all.x + start * nFeatures * 4, Math.min(STATISTICS_ROWS, nSamples - start), nFeatures, 1, all.chunkSums + c * nFeatures * 8, all.maxAbs);
+    }
     let meanNorm = 0;
-    for (const sum of f64View(kernels, all.columnSums, nFeatures)) meanNorm += (sum / nSamples) ** 2;
-    return { nSamples, nFeatures, x: all.x, shift: new Float64Array(nFeatures), scale: 1, meanVariance: Math.max(0, 1 - meanNorm) / nFeatures, regions: all };
+    for (const sum of totals(1, sumBound(1, STATISTICS_ROWS))) meanNorm += (sum / nSamples) ** 2;
+    return { nSamples, nFeatures, x: all.x, shift: new Float64Array(nFeatures), scale: 1, maxAbs: 1, meanVariance: Math.max(0, 1 - meanNorm) / nFeatures, regions: all };
   }
-  let sums = scan(1);
-  const scale = powerOfTwoScale(f64View(kernels, all.maxAbs, 1)[0]);
+  scan(1);
+  const maxAbs = f64View(kernels, all.maxAbs, 1)[0];
+  const scale = powerOfTwoScale(maxAbs);
   // Sums that overflowed, or that summed subnormal values, are taken again of the scaled values; otherwise scaling
   // them is exact.
-  if (scale !== 1) sums = sums.every(Number.isFinite) && scale < 2 ** 900 ? sums.map((sum) => sum * scale) : scan(scale);
-  let shift = options.shift ? options.shift.map((v) => v * scale) : sums.map((sum) => sum / nSamples);
+  const rescan = scale !== 1 && !(chunkSums.every(Number.isFinite) && scale < 2 ** 900);
+  if (rescan) scan(scale);
+  // |x · scale| ≤ maxAbs · scale, and a chunk adds STATISTICS_ROWS of them.
+  const valueBound = maxAbs * scale;
+  let shift = options.shift ? options.shift.map((v) => v * scale) : totals(rescan ? 1 : scale, sumBound(valueBound, STATISTICS_ROWS)).map((sum) => sum / nSamples);
   if (options.roundShift) shift = shift.map((v) => Math.round(v * 2 ** 20) / 2 ** 20);
   f64View(kernels, all.shift, nFeatures).set(shift);
-  f64View(kernels, all.squares, nFeatures).fill(0);
-  overRows((src, start, count) => {
-    if (f32) kernels.shiftRowsF32(src, count, nFeatures, scale, all.shift, all.squares);
-    else kernels.writeShiftedRows(src, count, nFeatures, scale, all.shift, all.x + start * nFeatures * 4, all.squares);
+  overRows((src, start, count, statsPtr) => {
+    if (f32) kernels.shiftRowsF32(src + start * nFeatures * 4, count, nFeatures, scale, all.shift, statsPtr);
+    else kernels.writeShiftedRows(src, count, nFeatures, scale, all.shift, all.x + start * nFeatures * 4, statsPtr);
   });
   let meanVariance = 0;
-  for (const sq of f64View(kernels, all.squares, nFeatures)) meanVariance += sq / nSamples / nFeatures;
-  return { nSamples, nFeatures, x: all.x, shift: shift.map((v) => v / scale), scale, meanVariance, regions: all };
+  for (const sq of totals(1, sumBound((2 * valueBound) ** 2, STATISTICS_ROWS))) meanVariance += sq / nSamples / nFeatures;
+  return { nSamples, nFeatures, x: all.x, shift: shift.map((v) => v / scale), scale, maxAbs, meanVariance, regions: all };
 }
 

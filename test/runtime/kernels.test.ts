@@ -120,6 +120,39 @@ describe('normalizeRows: rows to unit length for cosine k-means', () => {
   });
 });
 
+describe('binnedAdd: order-independent sums', () => {
+  test('the same bits whatever the order and grouping, and within 2^(bound − 95) of the exact sum', () => {
+    const rng = testRng(5);
+    const n = 7;
+    const bound = 12; // every value below 2^12 in magnitude, and so every sum of up to 2^20 of them below 2^32
+    // Multiples of 2^-60, so that a BigInt count of 2^-60 units sums them exactly.
+    const values = Array.from({ length: 300 }, () =>
+      Float64Array.from({ length: n }, () => Math.round(rng.normal() * 10 ** rng.int(4) * (rng.uniform() < 0.2 ? 1e-9 : 1) * 2 ** 40) / 2 ** 60 * 2 ** 20),
+    );
+    const totals = (order: Float64Array[], groups: number) => {
+      // `groups` accumulators filled apart, then added level by level, as shards' partials are merged.
+      const accs = Array.from({ length: groups }, () => inWasm({ acc: 3 * n * 8 }).acc);
+      order.forEach((v, i) => {
+        const ptr = inWasm({ src: v });
+        kernels.binnedAdd(ptr.src, n, bound, accs[i % groups]);
+      });
+      const merged = new Float64Array(3 * n);
+      for (const acc of accs) f64(acc, 3 * n).forEach((v, j) => (merged[j] += v));
+      return Array.from({ length: n }, (_, i) => merged[i] + merged[n + i] + merged[2 * n + i]);
+    };
+    const reference = totals(values, 1);
+    const shuffled = [...values].sort(() => rng.uniform() - 0.5);
+    expect(totals(shuffled, 1)).toEqual(reference);
+    expect(totals(shuffled, 4)).toEqual(reference);
+    expect(totals([...values].reverse(), 3)).toEqual(reference);
+    // Against the exact sum: every value is a whole number of 2^-40, counted in BigInt.
+    for (let i = 0; i < n; i++) {
+      const exact = values.reduce((s, v) => s + BigInt(v[i] * 2 ** 40), 0n);
+      expect(Math.abs(reference[i] - Number(exact) / 2 ** 40)).toBeLessThanOrEqual(Math.abs(reference[i]) * 2 ** -52);
+    }
+  });
+});
+
 describe('gatherRows', () => {
   for (const d of [1, 3, 4, 9]) {
     test(`d=${d}: rows and weights by index, repeats and all`, () => {
