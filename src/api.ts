@@ -13,6 +13,9 @@ export { toMatrix, takeRows, getRow, toArrays, reshape } from './core/matrix';
 export { fromArrow, type ArrowTableLike } from './core/arrow';
 export type { FitOptions } from './cluster/center-model';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './cluster/minibatch';
+export {
+  statisticsPartial, frameOf, lloydPartial, mergePartials, finalizePartial, KMeansPartial, type KMeansFrame, type KMeansStep, type FrameCenters,
+} from './cluster/partial';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './cluster/quantize';
 export {
   silhouetteSamples, silhouetteScore, calinskiHarabaszScore, daviesBouldinScore, adjustedRandScore, normalizedMutualInfoScore,

@@ -111,8 +111,7 @@ export function refuseBoundsTooLarge(
   if (algorithm === 'elkan' && shape.workspaceBytes + arenaBytes(sizes) > MAX_WASM_BYTES) {
     throw new WasmeansError(
       'OUT_OF_MEMORY',
-      `algorithm='elkan' keeps n·k = ${nSamples * nClusters} lower bounds (${formatBytes(sizes.lower)}), which with the data pass the 4 GiB ` +
-        `wasm32 can address; use algorithm='hamerly' or 'yinyang'`,
+      `algorithm='elkan' needs n·k lower bounds (${formatBytes(sizes.lower)}), beyond wasm32's 4 GiB with the data; use algorithm='hamerly' or 'yinyang'`,
     );
   }
   refuseBeyondWasm32(kernels, shape.workspaceBytes + arenaBytes(sizes), `${what} with algorithm='${algorithm}'`, advice);

@@ -137,45 +137,65 @@ export function lloydRun(
   return { centers, labels, inertia: inertiaOf(ws), nIter, converged };
 }
 
+/** A row an empty cluster may take: its squared distance to its center, its label and weight, and its stored values. */
+export interface FarRow {
+  label: number;
+  weight: number;
+  values: ArrayLike<number>;
+}
+
 /**
- * Clusters with no weight take the points farthest from their current centers, as scikit-learn's
- * `_relocate_empty_clusters_dense`: the point's weighted row moves from its cluster's sum to the empty one's
- * (its label is left as it is; the next E-step settles it). Farthest first, the lower index on ties. The move is
- * made on the binned sums (an empty cluster's are all 0), so that it rounds as the totals do.
- * Assumes the centers of this iteration are loaded and the labels are in wasm memory.
+ * Moves rows (farthest first) into the empty clusters `empty`, on binned sums (3 · k · d) and weights (3 · k): each
+ * row's weighted values leave its cluster's sums for the empty one's (its label is left as it is; the next E-step
+ * settles it), as scikit-learn's `_relocate_empty_clusters_dense`. On the binned sums, so that it rounds as the
+ * totals do, here and in a merged partial alike.
  */
-export function relocateEmptyClusters(ws: Workspace): void {
-  const { kernels, nSamples, nFeatures, nClusters, ptr, weights } = ws;
-  const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
-  const empty: number[] = [];
-  for (let j = 0; j < nClusters; j++) if (weightInClusters[j] === 0) empty.push(j);
-  if (empty.length === 0) return;
-  inertiaOf(ws);
-  const farthest = topIndices(f64View(kernels, ptr.sqDist, nSamples), empty.length);
-  const labels = i32View(kernels, ptr.labels, nSamples);
-  const x = f32View(kernels, ptr.x, nSamples * nFeatures);
+export function relocateOnBins(
+  sums: Float64Array, clusterWeights: Float64Array, nClusters: number, nFeatures: number, empty: number[], rows: FarRow[],
+  bounds: { sums: number; weights: number },
+): void {
   const kd = nClusters * nFeatures;
-  const sums = f64View(kernels, ptr.binnedSums, BIN_LEVELS * kd);
-  const clusterWeights = f64View(kernels, ptr.binnedWeights, BIN_LEVELS * nClusters);
-  const bounds = chunkBounds(ws);
-  for (let e = 0; e < empty.length; e++) {
-    const newCluster = empty[e];
-    const far = farthest[e];
-    const weight = weights[far];
-    const oldCluster = labels[far];
+  empty.forEach((newCluster, e) => {
+    const { label, weight, values } = rows[e];
     for (let t = 0; t < nFeatures; t++) {
-      const value = x[far * nFeatures + t] * weight;
-      binnedAddOne(sums, kd, oldCluster * nFeatures + t, -value, bounds.sums);
+      const value = values[t] * weight;
+      binnedAddOne(sums, kd, label * nFeatures + t, -value, bounds.sums);
       binnedAddOne(sums, kd, newCluster * nFeatures + t, value, bounds.sums);
     }
     binnedAddOne(clusterWeights, nClusters, newCluster, weight, bounds.weights);
-    binnedAddOne(clusterWeights, nClusters, oldCluster, -weight, bounds.weights);
-  }
+    binnedAddOne(clusterWeights, nClusters, label, -weight, bounds.weights);
+  });
+}
+
+/** The clusters with no weight. */
+export function emptyClusters(weightInClusters: Float64Array): number[] {
+  return Array.from(weightInClusters.keys()).filter((j) => weightInClusters[j] === 0);
+}
+
+/**
+ * Clusters with no weight take the points farthest from their current centers (farthest first, the lower index on
+ * ties), by relocateOnBins. Assumes the centers of this iteration are loaded and the labels are in wasm memory.
+ */
+function relocateEmptyClusters(ws: Workspace): void {
+  const { kernels, nSamples, nFeatures, nClusters, ptr, weights } = ws;
+  const empty = emptyClusters(f64View(kernels, ptr.weightInClusters, nClusters));
+  if (empty.length === 0) return;
+  inertiaOf(ws);
+  const labels = i32View(kernels, ptr.labels, nSamples);
+  const x = f32View(kernels, ptr.x, nSamples * nFeatures);
+  const rows = Array.from(topIndices(f64View(kernels, ptr.sqDist, nSamples), empty.length), (i) => ({
+    label: labels[i], weight: weights[i], values: x.subarray(i * nFeatures, (i + 1) * nFeatures),
+  }));
+  const kd = nClusters * nFeatures;
+  relocateOnBins(
+    f64View(kernels, ptr.binnedSums, BIN_LEVELS * kd), f64View(kernels, ptr.binnedWeights, BIN_LEVELS * nClusters), nClusters, nFeatures, empty, rows,
+    chunkBounds(ws),
+  );
   settleSums(ws);
 }
 
 /** Indices of the `count` largest values, largest first, lower index first among equals. */
-function topIndices(values: Float64Array, count: number): Int32Array {
+export function topIndices(values: Float64Array, count: number): Int32Array {
   // Insertion into a short sorted list: count (the number of empty clusters) is small and n may be large.
   const top = new Int32Array(Math.min(count, values.length));
   let size = 0;
@@ -193,7 +213,7 @@ function topIndices(values: Float64Array, count: number): Int32Array {
 }
 
 /** centers = sums / weight per cluster (times the reciprocal, as scikit-learn); clusters with no weight keep their sums. */
-function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFeatures: number, out: Float64Array): void {
+export function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFeatures: number, out: Float64Array): void {
   out.set(sums);
   for (let j = 0; j < weightInClusters.length; j++) {
     if (weightInClusters[j] > 0) {
@@ -204,7 +224,7 @@ function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFea
 }
 
 /** Σⱼ ‖newⱼ − oldⱼ‖², from per-center Euclidean shifts as scikit-learn's `_center_shift`. */
-function centerShiftTotal(old: Float64Array, next: Float64Array, nClusters: number, nFeatures: number): number {
+export function centerShiftTotal(old: Float64Array, next: Float64Array, nClusters: number, nFeatures: number): number {
   let total = 0;
   for (let j = 0; j < nClusters; j++) {
     let sq = 0;

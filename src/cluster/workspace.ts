@@ -15,6 +15,15 @@ const UNIT_WEIGHTS = new Float64Array(0);
 
 export type Metric = 'euclidean' | 'cosine';
 
+/** What a shard is stored by (cluster/partial.ts): the whole X's rows, scale, largest |x| and weight, and mean. */
+export interface ShardFrame {
+  nSamples: number;
+  scale: number;
+  maxAbs: number;
+  maxWeight: number;
+  shift?: Float64Array;
+}
+
 /** Most k-means++ candidates per center that a workspace has room for (nLocalTrials). */
 export const MAX_LOCAL_TRIALS = 64;
 
@@ -36,6 +45,8 @@ export interface Workspace {
   /** Bounds every stored value's magnitude (2 · the largest |x| · scale), and the largest stored weight: they bound the binned sums. */
   readonly xBound: number;
   readonly maxWeight: number;
+  /** The ingest's binned column squares about the shift (they give meanVariance): a shard's add up to the whole's. */
+  readonly squares?: Float64Array;
   /** 'cosine': rows were scaled to unit length, and centers are kept on the unit sphere (spherical k-means). */
   readonly metric: Metric;
   /** Mean over features of the per-feature variances of X, in the workspace's coordinates: scales `tol`. */
@@ -117,29 +128,29 @@ export function refuseTooLarge(kernels: Kernels, nSamples: number, nFeatures: nu
  */
 export function prepareWorkspace(
   kernels: Kernels, data: Data, givenWeights: Float64Array | undefined, nClusters: number,
-  { what, name, extraBytes = 0, advice, metric = 'euclidean', totalRows = data.rows }: {
+  { what, name, extraBytes = 0, advice, metric = 'euclidean', frame }: {
     what: string; name?: string; extraBytes?: number; advice: string; metric?: Metric;
-    /** Rows of the whole fit when `data` is one shard of it: they fix the E-step's chunks. */
-    totalRows?: number;
+    /** When `data` is one shard of a larger X: the whole's statistics, so that the shard is stored as the whole would be. */
+    frame?: ShardFrame;
   },
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
   const regions = clusterRegionSizes(nSamples, nFeatures, nClusters, extraBytes);
-  const ingested = ingest(kernels, data, { what, name, regions, advice, normalize: metric === 'cosine' });
+  const ingested = ingest(kernels, data, { what, name, regions, advice, normalize: metric === 'cosine', frame, shift: frame?.shift });
   const ptr = { ...ingested.regions, x: ingested.x };
-  let largest = givenWeights ? 0 : 1;
-  for (const w of givenWeights ?? []) largest = Math.max(largest, w);
+  let largest = frame?.maxWeight ?? (givenWeights ? 0 : 1);
+  for (const w of frame ? [] : (givenWeights ?? [])) largest = Math.max(largest, w);
   const weightScale = powerOfTwoScale(largest);
   const weights = !givenWeights || weightScale === 1 ? givenWeights : givenWeights.map((w) => w * weightScale);
   if (weights) f64View(kernels, ptr.weights, nSamples).set(weights);
   else f64View(kernels, ptr.weights, nSamples).fill(1);
   writeArgs(kernels, nSamples, nFeatures, nClusters, ptr);
   const { shift, scale, meanVariance } = ingested;
-  const chunkRows = lloydChunkRows(totalRows, nFeatures, nClusters);
-  const xBound = 2 * ingested.maxAbs * scale;
+  const chunkRows = lloydChunkRows(frame?.nSamples ?? nSamples, nFeatures, nClusters);
+  const xBound = 2 * (frame?.maxAbs ?? ingested.maxAbs) * scale;
   return {
     kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, metric, meanVariance, advice, chunkRows,
-    xBound, maxWeight: largest * weightScale, ptr,
+    xBound, maxWeight: largest * weightScale, squares: ingested.squares, ptr,
   };
 }
 
@@ -223,6 +234,11 @@ export function nearestCenters(ws: Workspace, centers: Float64Array): Int32Array
  * per E-step chunk, the chunks' sums added exactly, so that it does not depend on how the rows are grouped.
  */
 export function inertiaOf(ws: Workspace): number {
+  return binnedTotals(binnedInertia(ws), 1, new Float64Array(1))[0];
+}
+
+/** inertiaOf's binned sum (BIN_LEVELS values), before it is rounded: shards' add up. */
+export function binnedInertia(ws: Workspace): Float64Array {
   const { kernels, nSamples, ptr, weights } = ws;
   kernels.assignedSqDistances(ptr.args, ptr.sqDist);
   const sqDist = f64View(kernels, ptr.sqDist, nSamples);
@@ -237,7 +253,7 @@ export function inertiaOf(ws: Workspace): number {
     for (let i = start; i < Math.min(start + rows, nSamples); i++) chunk += sqDist[i] * (weights.length ? weights[i] : 1);
     binnedAddOne(total, 1, 0, chunk, bound);
   }
-  return binnedTotals(total, 1, total)[0];
+  return total;
 }
 
 /**

@@ -81,13 +81,9 @@ export class Mt19937 {
     return value;
   }
 
-  /** numpy's `randint(high)`, an integer in [0, high), or `randint(low, high)`, one in [low, high). */
-  randint(low: number, high?: number): number {
-    const [lo, hi] = high === undefined ? [0, low] : [low, high];
-    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || hi <= lo || hi - lo > 0x100000000) {
-      throw new WasmeansError('INVALID_PARAMETER', `randint needs integers low < high with high - low <= 2**32, got low=${describe(lo)}, high=${describe(hi)}`);
-    }
-    return lo + this.interval(hi - lo - 1);
+  /** numpy's `randint(high)`: an integer in [0, high), for 0 < high ≤ 2³² (unchecked: k-means' own draws). */
+  randint(high: number): number {
+    return this.interval(high - 1);
   }
 
   /** numpy's `randint(high, size=count)`: `count` draws in [0, high). */
@@ -155,6 +151,15 @@ export class RandomState extends Mt19937 {
   /** The second value of the last polar Box–Muller pair, kept for the next `normal` (numpy's has_gauss/gauss). */
   private hasGauss = false;
   private gauss = 0;
+
+  /** numpy's `randint(high)`, an integer in [0, high), or `randint(low, high)`, one in [low, high). */
+  override randint(low: number, high?: number): number {
+    const [lo, hi] = high === undefined ? [0, low] : [low, high];
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || hi <= lo || hi - lo > 0x100000000) {
+      throw new WasmeansError('INVALID_PARAMETER', `randint needs integers low < high with high - low <= 2**32, got low=${describe(lo)}, high=${describe(hi)}`);
+    }
+    return lo + this.interval(hi - lo - 1);
+  }
 
   /** Re-seeds in place, as numpy's `rng.seed(seed)`: the stream restarts and a kept normal is dropped. */
   override seed(seed: number): void {

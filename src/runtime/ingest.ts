@@ -24,6 +24,9 @@ export interface Ingested<T extends RegionSizes> {
   readonly meanVariance: number;
   /** The largest |x| of the input (1 for normalised rows): stored values are within ±2 · maxAbs · scale. */
   readonly maxAbs: number;
+  /** The column sums of x · scale and the squares about the shift, as binned sums (core/reproducible.ts): shards' add up. Not for normalised rows. */
+  readonly columnSums?: Float64Array;
+  readonly squares?: Float64Array;
   /** The caller's regions, laid out with X's. */
   readonly regions: Regions<T>;
 }
@@ -48,13 +51,15 @@ export interface IngestOptions<T extends RegionSizes> {
   normalize?: boolean;
   /** The caller's own regions, allocated with X's. */
   regions: T;
+  /** One shard of a larger X: the whole's scale and largest |x| (and its mean through `shift`), as the whole would be stored. */
+  frame?: { scale: number; maxAbs: number };
   /** What to do instead, when X does not fit in wasm32's memory. */
   advice: string;
 }
 
 /** A row that cosine k-means cannot place. */
 export function zeroNorm(row: number, name: string): WasmeansError {
-  return new WasmeansError('INVALID_INPUT', `row ${row} of ${name} has norm 0: metric='cosine' needs every row to have a direction`);
+  return new WasmeansError('INVALID_INPUT', `row ${row} of ${name} has norm 0, no direction for metric 'cosine'`);
 }
 
 /** Rows per block staged as float64 on the way into wasm memory: about 256 KiB, a multiple of STATISTICS_ROWS. */
@@ -130,15 +135,16 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
       }
     }
   };
-  /** The binned total of the chunks' statistics, times `scale`, each chunk's bounded by 2^bound. */
-  const totals = (scale: number, bound: number) => {
+  /** The chunks' statistics times `scale` as binned sums (a copy), each chunk's bounded by 2^bound. */
+  const binnedColumns = (scale: number, bound: number) => {
     const binned = f64View(kernels, all.binned, BIN_LEVELS * nFeatures).fill(0);
     for (let c = 0; c < nChunks; c++) {
       if (scale !== 1) for (let t = c * nFeatures; t < (c + 1) * nFeatures; t++) chunkSums[t] *= scale;
       kernels.binnedAdd(all.chunkSums + c * nFeatures * 8, nFeatures, bound, all.binned);
     }
-    return binnedTotals(binned, nFeatures, new Float64Array(nFeatures));
+    return binned.slice();
   };
+  const totals = (binned: Float64Array) => binnedTotals(binned, nFeatures, new Float64Array(nFeatures));
   /** Each chunk's column sums of x · scale and the largest |x|, checking every value. */
   const scan = (scale: number) => {
     f64View(kernels, all.maxAbs, 1)[0] = 0;
@@ -161,27 +167,29 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
       kernels.scanColumnsF32(all.x + start * nFeatures * 4, Math.min(STATISTICS_ROWS, nSamples - start), nFeatures, 1, all.chunkSums + c * nFeatures * 8, all.maxAbs);
     }
     let meanNorm = 0;
-    for (const sum of totals(1, sumBound(1, STATISTICS_ROWS))) meanNorm += (sum / nSamples) ** 2;
+    for (const sum of totals(binnedColumns(1, sumBound(1, STATISTICS_ROWS)))) meanNorm += (sum / nSamples) ** 2;
     return { nSamples, nFeatures, x: all.x, shift: new Float64Array(nFeatures), scale: 1, maxAbs: 1, meanVariance: Math.max(0, 1 - meanNorm) / nFeatures, regions: all };
   }
   scan(1);
   const maxAbs = f64View(kernels, all.maxAbs, 1)[0];
-  const scale = powerOfTwoScale(maxAbs);
+  const scale = options.frame?.scale ?? powerOfTwoScale(maxAbs);
   // Sums that overflowed, or that summed subnormal values, are taken again of the scaled values; otherwise scaling
   // them is exact.
   const rescan = scale !== 1 && !(chunkSums.every(Number.isFinite) && scale < 2 ** 900);
   if (rescan) scan(scale);
   // |x · scale| ≤ maxAbs · scale, and a chunk adds STATISTICS_ROWS of them.
-  const valueBound = maxAbs * scale;
-  let shift = options.shift ? options.shift.map((v) => v * scale) : totals(rescan ? 1 : scale, sumBound(valueBound, STATISTICS_ROWS)).map((sum) => sum / nSamples);
+  const valueBound = (options.frame?.maxAbs ?? maxAbs) * scale;
+  const columnSums = binnedColumns(rescan ? 1 : scale, sumBound(valueBound, STATISTICS_ROWS));
+  let shift = options.shift ? options.shift.map((v) => v * scale) : totals(columnSums).map((sum) => sum / nSamples);
   if (options.roundShift) shift = shift.map((v) => Math.round(v * 2 ** 20) / 2 ** 20);
   f64View(kernels, all.shift, nFeatures).set(shift);
   overRows((src, start, count, statsPtr) => {
     if (f32) kernels.shiftRowsF32(src + start * nFeatures * 4, count, nFeatures, scale, all.shift, statsPtr);
     else kernels.writeShiftedRows(src, count, nFeatures, scale, all.shift, all.x + start * nFeatures * 4, statsPtr);
   });
+  const squares = binnedColumns(1, sumBound((2 * valueBound) ** 2, STATISTICS_ROWS));
   let meanVariance = 0;
-  for (const sq of totals(1, sumBound((2 * valueBound) ** 2, STATISTICS_ROWS))) meanVariance += sq / nSamples / nFeatures;
-  return { nSamples, nFeatures, x: all.x, shift: shift.map((v) => v / scale), scale, maxAbs, meanVariance, regions: all };
+  for (const sq of totals(squares)) meanVariance += sq / nSamples / nFeatures;
+  return { nSamples, nFeatures, x: all.x, shift: shift.map((v) => v / scale), scale, maxAbs, meanVariance, columnSums, squares, regions: all };
 }
 

@@ -35,7 +35,7 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
         throw new WasmeansError(
           'UNSUPPORTED',
           `this runtime refuses to compile WebAssembly from bytes (${String(cause)}); in Cloudflare Workers import wasmeans ` +
-            "through its 'workerd' export condition (wrangler does this), or pass init() the WebAssembly.Module of wasmeans.wasm",
+            "through its 'workerd' export condition (as wrangler does) or pass init() its WebAssembly.Module",
         );
       }
       throw cause;
