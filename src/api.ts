@@ -16,6 +16,7 @@ export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './cluster/minibatc
 export {
   statisticsPartial, frameOf, lloydPartial, mergePartials, finalizePartial, KMeansPartial, type KMeansFrame, type KMeansStep, type FrameCenters,
 } from './cluster/partial';
+export { kmeansStream, readNpy, type StreamSource, type StreamProgress, type StreamOptions } from './cluster/stream';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './cluster/quantize';
 export {
   silhouetteSamples, silhouetteScore, calinskiHarabaszScore, daviesBouldinScore, adjustedRandScore, normalizedMutualInfoScore,

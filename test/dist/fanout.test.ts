@@ -58,7 +58,7 @@ beforeAll(async () => {
     ],
   });
   await mf.ready;
-  const bucket = await mf.getR2Bucket('DATA', 'shard');
+  const bucket = (await mf.getR2Bucket('DATA', 'shard')) as unknown as { put(key: string, value: Uint8Array): Promise<unknown> };
   for (const { key, offset } of shards) {
     const rows = Math.min(chunk, n - offset);
     const bytes = new Uint8Array(8 + rows * d * 4);

@@ -1,0 +1,194 @@
+// Fits over data read a chunk at a time, whatever its size: KMeans through the step API (cluster/partial.ts), one
+// pass per Lloyd iteration after two statistics passes, the rows re-cut into the E-step's chunks so that the result
+// is bitwise the in-memory fit's from the same initial centers; MiniBatchKMeans as partialFit over batches. Memory:
+// one chunk of rows plus O(k·d), whatever the source's size.
+import { type Data, type DataInput, matrix, type Matrix64, readData } from '../core/data';
+import { WasmeansError } from '../core/errors';
+import { Mt19937 } from '../core/random';
+import { builtin } from '../runtime/module';
+import { type KMeansOptions, type KMeansParams, kmeansParams } from './fit';
+import { resolveParams } from '../core/params';
+import { readInitCenters } from './center-model';
+import { finalizePartial, frameOf, type KMeansFrame, type KMeansPartial, type KMeansStep, lloydPartial, mergePartials, statisticsPartial } from './partial';
+import { lloydChunkRows } from './workspace';
+
+/**
+ * Where a streamed fit reads its rows, once per pass: a function returning a fresh (async) iterable of chunks
+ * (matrices, arrays of rows, any `DataInput`), an iterable that can be iterated again (an array of chunks), or the
+ * path of a `.npy` file of float32 or float64 rows (Node), read in slices.
+ */
+export type StreamSource = string | (() => AsyncIterable<DataInput> | Iterable<DataInput>) | AsyncIterable<DataInput> | Iterable<DataInput>;
+
+/** What a streamed fit reports after each pass. */
+export interface StreamProgress {
+  stage: 'statistics' | 'iteration' | 'final';
+  /** Lloyd iterations done (0 during the statistics passes). */
+  iteration: number;
+  /** Rows read in this pass. */
+  rows: number;
+}
+
+export interface StreamOptions {
+  onProgress?: (progress: StreamProgress) => void;
+}
+
+/** Rows of a `.npy` file read per slice. */
+const NPY_SLICE_ROWS = 65536;
+
+/** A .npy file's rows in slices of `sliceRows` (version 1–3 headers; little-endian float32 or float64, C order, 2-D). */
+export async function* readNpy(path: string, sliceRows = NPY_SLICE_ROWS): AsyncGenerator<DataInput> {
+  const fs = await builtin('fs/promises');
+  const file = await fs.open(path, 'r');
+  try {
+    const head = new Uint8Array(12);
+    await file.read(head, 0, 12, 0);
+    if (head[0] !== 0x93 || String.fromCharCode(...head.subarray(1, 6)) !== 'NUMPY') throw new WasmeansError('INVALID_INPUT', `${path} is not a .npy file`);
+    const view = new DataView(head.buffer);
+    const [headerLength, headerStart] = head[6] === 1 ? [view.getUint16(8, true), 10] : [view.getUint32(8, true), 12];
+    const headerBytes = new Uint8Array(headerLength);
+    await file.read(headerBytes, 0, headerLength, headerStart);
+    const header = new TextDecoder().decode(headerBytes);
+    const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+    const fortran = /'fortran_order':\s*True/.test(header);
+    const shape = /'shape':\s*\(\s*(\d+)\s*,\s*(\d+)\s*,?\s*\)/.exec(header);
+    const Type = descr === '<f4' ? Float32Array : descr === '<f8' ? Float64Array : undefined;
+    if (!Type || fortran || !shape) {
+      throw new WasmeansError('INVALID_INPUT', `${path} holds ${descr}${fortran ? ' in Fortran order' : ''} of ${/'shape':\s*(\([^)]*\))/.exec(header)?.[1]}; 2-D little-endian float32 or float64 in C order is required`);
+    }
+    const rows = Number(shape[1]);
+    const cols = Number(shape[2]);
+    const dataStart = headerStart + headerLength;
+    for (let start = 0; start < rows; start += sliceRows) {
+      const count = Math.min(sliceRows, rows - start);
+      const data = new Type(count * cols);
+      const { bytesRead } = await file.read(new Uint8Array(data.buffer), 0, data.byteLength, dataStart + start * cols * Type.BYTES_PER_ELEMENT);
+      if (bytesRead !== data.byteLength) throw new WasmeansError('INVALID_INPUT', `${path} ends after ${start} of its ${rows} rows`);
+      yield matrix(data as Float64Array, count, cols);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** The source as a function that starts a pass. */
+function passesOf(source: StreamSource): () => AsyncIterable<DataInput> | Iterable<DataInput> {
+  if (typeof source === 'string') return () => readNpy(source);
+  if (typeof source === 'function') return source;
+  if (source && (Symbol.asyncIterator in source || Symbol.iterator in source)) return () => source;
+  throw new WasmeansError('INVALID_INPUT', 'a stream source must be a .npy path, a function returning an iterable of chunks, or an iterable of chunks');
+}
+
+/**
+ * One pass over the source, its rows re-cut into blocks of `blockRows` (the last may be shorter), each with its
+ * first row's index. Checks that every chunk has `nFeatures` columns (once known).
+ */
+async function* blocksOf(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, blockRows: number, nFeatures?: number): AsyncGenerator<{ block: Data; offset: number }> {
+  let buffer: Float64Array | undefined;
+  let filled = 0;
+  let offset = 0;
+  let cols = nFeatures;
+  for await (const chunk of pass()) {
+    const data = readData(chunk);
+    cols ??= data.cols;
+    if (data.cols !== cols) throw new WasmeansError('INVALID_INPUT', `a chunk of the stream has ${data.cols} columns, the first had ${cols}`);
+    buffer ??= new Float64Array(blockRows * cols);
+    for (let r = 0; r < data.rows; r++) {
+      if (data.flat) buffer.set(data.flat.subarray(r * cols, (r + 1) * cols), filled * cols);
+      else buffer.set((data.rowArrays as ArrayLike<number>[])[r], filled * cols);
+      if (++filled === blockRows) {
+        yield { block: { rows: filled, cols, flat: buffer }, offset };
+        offset += filled;
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield { block: { rows: filled, cols: cols as number, flat: buffer!.subarray(0, filled * (cols as number)) }, offset };
+}
+
+/** Every block's partial, merged; the rows read. */
+async function passOver(
+  pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, blockRows: number, nFeatures: number | undefined, partial: (block: Matrix64, offset: number) => KMeansPartial,
+): Promise<KMeansPartial> {
+  let merged: KMeansPartial | undefined;
+  for await (const { block, offset } of blocksOf(pass, blockRows, nFeatures)) {
+    const p = partial(asMatrix(block), offset);
+    merged = merged ? mergePartials(merged, p) : p;
+  }
+  if (!merged) throw new WasmeansError('INVALID_INPUT', 'the stream gave no rows (a generator can be read once only: pass a function that returns a fresh one)');
+  return merged;
+}
+
+function asMatrix(block: Data) {
+  return matrix(block.flat as Float64Array, block.rows, block.cols);
+}
+
+/** Rows per statistics block: a multiple of 1024 (the ingest's statistics chunk) near 64 Ki rows. */
+const STATISTICS_BLOCK = 65536;
+
+/** The two statistics passes: the frame every block is stored by. */
+async function frameOfStream(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, progress: (p: StreamProgress) => void): Promise<KMeansFrame> {
+  const first = await passOver(pass, STATISTICS_BLOCK, undefined, (block) => statisticsPartial(block));
+  progress({ stage: 'statistics', iteration: 0, rows: first.nSamples });
+  let frame = frameOf(first);
+  const second = await passOver(pass, STATISTICS_BLOCK, frame.nFeatures, (block) => statisticsPartial(block, { frame }));
+  progress({ stage: 'statistics', iteration: 0, rows: second.nSamples });
+  if (second.nSamples !== first.nSamples) {
+    throw new WasmeansError('INVALID_INPUT', `the stream gave ${first.nSamples} rows, then ${second.nSamples}: every pass must give the same rows`);
+  }
+  frame = frameOf(second, 'euclidean', frame);
+  return frame;
+}
+
+/** A seeded uniform sample of k rows in one pass (reservoir sampling, Algorithm R), for init: 'random'. */
+async function randomRows(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, k: number, nFeatures: number, rng: Mt19937): Promise<number[][]> {
+  const chosen: number[][] = [];
+  let seen = 0;
+  for await (const { block } of blocksOf(pass, STATISTICS_BLOCK, nFeatures)) {
+    for (let r = 0; r < block.rows; r++, seen++) {
+      const row = Array.from((block.flat as Float64Array).subarray(r * nFeatures, (r + 1) * nFeatures));
+      if (seen < k) chosen.push(row);
+      else {
+        const j = rng.randint(seen + 1);
+        if (j < k) chosen[j] = row;
+      }
+    }
+  }
+  return chosen;
+}
+
+/** KMeans fitted over a stream: the centers, iterations and inertia of the in-memory fit; no labels kept. */
+export async function fitKMeansStream(source: StreamSource, options: KMeansParams, { onProgress = () => {} }: StreamOptions = {}) {
+  const pass = passesOf(source);
+  const { nClusters, init, maxIter, tol } = options;
+  if (options.metric !== 'euclidean') throw new WasmeansError('INVALID_PARAMETER', "fitStream supports metric 'euclidean' so far");
+  if (init === 'k-means++' || init === 'k-means||') {
+    throw new WasmeansError('INVALID_PARAMETER', `fitStream takes init='random' or explicit centers; '${init}' over a stream is not built yet`);
+  }
+  const frame = await frameOfStream(pass, onProgress);
+  if (frame.nSamples < nClusters) throw new WasmeansError('INVALID_INPUT', `nSamples=${frame.nSamples} should be >= nClusters=${nClusters}`);
+  const initial = init === 'random' ? await randomRows(pass, nClusters, frame.nFeatures, Mt19937.fromOptional(options.randomState)) : init;
+  readInitCenters(initial as DataInput, nClusters, frame.nFeatures);
+  const blockRows = lloydChunkRows(frame.nSamples, frame.nFeatures, nClusters);
+  const lloydPass = (centers: DataInput | KMeansStep) =>
+    passOver(pass, blockRows, frame.nFeatures, (block, offset) => lloydPartial(block, centers, { frame, rowOffset: offset }));
+  let centers: DataInput | KMeansStep = initial as DataInput;
+  let step: KMeansStep | undefined;
+  let nIter = 0;
+  for (; nIter < maxIter; nIter++) {
+    step = finalizePartial(await lloydPass(centers), centers, { frame, tol });
+    centers = step;
+    onProgress({ stage: 'iteration', iteration: nIter + 1, rows: frame.nSamples });
+    if (step.converged) break;
+  }
+  const final = finalizePartial(await lloydPass(centers), centers, { frame, tol });
+  onProgress({ stage: 'final', iteration: Math.min(nIter + 1, maxIter), rows: frame.nSamples });
+  const converged = (step as KMeansStep).converged;
+  if (!converged && tol > 0) options.onWarning(`KMeans did not converge within maxIter=${maxIter} iterations; raise maxIter or tol`, 'CONVERGENCE');
+  return { centers: (step as KMeansStep).centers, labels: new Int32Array(0), inertia: final.inertia, nIter: Math.min(nIter + 1, maxIter), converged };
+}
+
+/** kmeans() over a stream (`StreamSource`): KMeans' options (init 'random' or explicit centers), and onProgress. */
+export function kmeansStream(source: StreamSource, nClusters: number, options: Omit<KMeansOptions, 'nClusters'> & StreamOptions = {}) {
+  const { onProgress, ...rest } = options;
+  return fitKMeansStream(source, resolveParams(kmeansParams(), { ...rest, nClusters }, 'kmeansStream'), { onProgress });
+}

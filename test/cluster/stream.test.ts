@@ -1,0 +1,83 @@
+// Streamed fits: KMeans over chunks of any size (async generators, arrays of chunks, a .npy file read in slices)
+// gives the in-memory fit's centers, iterations and inertia bit for bit from the same initial centers.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { init, KMeans, kmeansStream, readNpy, type StreamProgress } from '../../src/index';
+import { blobs } from '../reference';
+
+beforeAll(() => init());
+
+const n = 50_000;
+const d = 6;
+const k = 12;
+// Rows of float32 values, so that the float32 matrix of the in-memory fit holds the same numbers.
+const X = blobs(n, d, k, 9, 2).X.map((row) => Array.from(Float32Array.from(row)));
+const flat = Float32Array.from(X.flat());
+const initRows = Array.from({ length: k }, (_, j) => Array.from(flat.subarray(j * 13 * d, (j * 13 + 1) * d)));
+const dir = mkdtempSync(join(tmpdir(), 'wasmeans-stream-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A .npy file (version 1.0 header) of rows × cols float32. */
+function writeNpy(path: string, data: Float32Array, rows: number, cols: number, descr = '<f4') {
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const head = new Uint8Array(10 + header.length);
+  head.set([0x93, ...'NUMPY'.split('').map((c) => c.charCodeAt(0)), 1, 0]);
+  new DataView(head.buffer).setUint16(8, header.length, true);
+  head.set(new TextEncoder().encode(header), 10);
+  writeFileSync(path, Buffer.concat([head, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+}
+
+describe('kmeansStream is the in-memory fit, bit for bit', () => {
+  let single: KMeans;
+  beforeAll(() => {
+    single = new KMeans({ nClusters: k, init: initRows, algorithm: 'lloyd', onWarning: () => {} }).fit({ data: flat, rows: n, cols: d });
+  });
+
+  test('from an async generator of ragged chunks (a function, so each pass reads afresh), with progress', async () => {
+    const chunks = async function* () {
+      for (let start = 0, size = 777; start < n; start += size, size = (size * 7) % 9001 + 1) yield X.slice(start, start + size);
+    };
+    const progress: StreamProgress[] = [];
+    const fitted = await kmeansStream(chunks, k, { init: initRows, onProgress: (p) => progress.push(p), onWarning: () => {} });
+    expect(single.nIter).toBeGreaterThan(2);
+    expect(fitted.centers.data).toEqual(single.clusterCenters.data);
+    expect(fitted.nIter).toBe(single.nIter);
+    expect(fitted.inertia).toBe(single.inertia);
+    expect(progress.map((p) => p.stage)).toEqual(['statistics', 'statistics', ...Array(single.nIter).fill('iteration'), 'final']);
+    expect(progress.every((p) => p.rows === n)).toBe(true);
+  });
+
+  test('from a .npy file read in slices', async () => {
+    const path = join(dir, 'x.npy');
+    writeNpy(path, flat, n, d);
+    const fitted = await kmeansStream(path, k, { init: initRows, onWarning: () => {} });
+    expect(fitted.centers.data).toEqual(single.clusterCenters.data);
+    expect(fitted.inertia).toBe(single.inertia);
+    let rows = 0;
+    for await (const slice of readNpy(path, 4096)) rows += (slice as { rows: number }).rows;
+    expect(rows).toBe(n);
+  });
+
+  test("init 'random' draws k rows of the stream (seeded) and fits from them", async () => {
+    const a = await kmeansStream([X.slice(0, 20_000), X.slice(20_000)], k, { init: 'random', randomState: 4, onWarning: () => {} });
+    const b = await kmeansStream([X], k, { init: 'random', randomState: 4, onWarning: () => {} });
+    expect(a.centers.data).toEqual(b.centers.data);
+    // A random start finds a local optimum, not necessarily k-means++'s.
+    expect(a.inertia).toBeLessThan(2 * single.inertia);
+  });
+
+  test('bad sources and files are refused', async () => {
+    const once = (async function* () {
+      yield X;
+    })();
+    await expect(kmeansStream(once, k, { init: initRows })).rejects.toThrow(/the stream gave 50000 rows, then 0|gave no rows/);
+    const path = join(dir, 'f8-3d.npy');
+    writeNpy(path, new Float32Array(8), 2, 4, '<i4');
+    await expect(kmeansStream(path, 2, { init: 'random' })).rejects.toThrow(/holds <i4 of \(2, 4\); 2-D little-endian float32 or float64/);
+    await expect(kmeansStream(join(dir, 'missing.npy'), 2, { init: 'random' })).rejects.toThrow(/ENOENT/);
+    await expect(kmeansStream([X.slice(0, 10), [[1, 2]]], 2, { init: 'random' })).rejects.toThrow(/a chunk of the stream has 2 columns, the first had 6/);
+  });
+});
