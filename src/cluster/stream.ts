@@ -192,3 +192,26 @@ export function kmeansStream(source: StreamSource, nClusters: number, options: O
   const { onProgress, ...rest } = options;
   return fitKMeansStream(source, resolveParams(kmeansParams(), { ...rest, nClusters }, 'kmeansStream'), { onProgress });
 }
+
+/** The MiniBatchKMeans a stream is fed to: its partialFit, one step per batch. */
+interface PartialFitter {
+  partialFit(x: DataInput): unknown;
+}
+
+/**
+ * MiniBatchKMeans.fitStream: `passes` passes over the source, its rows re-cut into batches of `batchSize`, one
+ * partialFit step each (scikit-learn's partial_fit: the first batch seeds the centers).
+ */
+export async function fitMiniBatchStream(model: PartialFitter, source: StreamSource, batchSize: number, { onProgress = () => {}, passes = 1 }: StreamOptions & { passes?: number } = {}) {
+  const pass = passesOf(source);
+  if (!(Number.isInteger(passes) && passes >= 1)) throw new WasmeansError('INVALID_PARAMETER', `passes must be an integer >= 1, got ${passes}`);
+  for (let p = 1; p <= passes; p++) {
+    let rows = 0;
+    for await (const { block } of blocksOf(pass, batchSize)) {
+      model.partialFit(asMatrix(block));
+      rows += block.rows;
+    }
+    if (rows === 0) throw new WasmeansError('INVALID_INPUT', 'the stream gave no rows (a generator can be read once only: pass a function that returns a fresh one)');
+    onProgress({ stage: 'iteration', iteration: p, rows });
+  }
+}

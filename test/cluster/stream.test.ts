@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { init, KMeans, kmeansStream, readNpy, type StreamProgress } from '../../src/index';
-import { blobs } from '../reference';
+import { init, KMeans, kmeansStream, MiniBatchKMeans, readNpy, type StreamProgress } from '../../src/index';
+import { adjustedRand, blobs } from '../reference';
 
 beforeAll(() => init());
 
@@ -79,5 +79,24 @@ describe('kmeansStream is the in-memory fit, bit for bit', () => {
     await expect(kmeansStream(path, 2, { init: 'random' })).rejects.toThrow(/holds <i4 of \(2, 4\); 2-D little-endian float32 or float64/);
     await expect(kmeansStream(join(dir, 'missing.npy'), 2, { init: 'random' })).rejects.toThrow(/ENOENT/);
     await expect(kmeansStream([X.slice(0, 10), [[1, 2]]], 2, { init: 'random' })).rejects.toThrow(/a chunk of the stream has 2 columns, the first had 6/);
+  });
+});
+
+describe('MiniBatchKMeans.fitStream', () => {
+  test('is partialFit over batches of batchSize rows, whatever the chunks; two passes from a .npy file recover the blobs', async () => {
+    const { X: rows, y } = blobs(20_000, 4, 5, 2, 0.8);
+    const data = Float32Array.from(rows.flat());
+    const chunks = () => [rows.slice(0, 3333), rows.slice(3333, 12_000), rows.slice(12_000)];
+    const streamed = await new MiniBatchKMeans({ nClusters: 5, batchSize: 2048, randomState: 0 }).fitStream(chunks);
+    const stepped = new MiniBatchKMeans({ nClusters: 5, batchSize: 2048, randomState: 0 });
+    for (let start = 0; start < rows.length; start += 2048) stepped.partialFit(rows.slice(start, start + 2048));
+    expect(streamed.clusterCenters.data).toEqual(stepped.clusterCenters.data);
+    expect(streamed.nSteps).toBe(Math.ceil(20_000 / 2048));
+    const path = join(dir, 'mb.npy');
+    writeNpy(path, data, 20_000, 4);
+    const passes: number[] = [];
+    const fromFile = await new MiniBatchKMeans({ nClusters: 5, batchSize: 1024, randomState: 1 }).fitStream(path, { passes: 2, onProgress: (p) => passes.push(p.iteration) });
+    expect(passes).toEqual([1, 2]);
+    expect(adjustedRand(fromFile.predict({ data, rows: 20_000, cols: 4 }), y)).toBeGreaterThan(0.95);
   });
 });
