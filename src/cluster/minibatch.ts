@@ -10,7 +10,7 @@ import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS, readInitCenters } from './center-model';
 import { clearSums } from './lloyd';
-import type { StreamOptions, StreamSource } from './stream';
+import { fitMiniBatchStream, type StreamOptions, type StreamSource } from './stream';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
 import { centersIn, centersOut, gatherInto, inertiaOf, inertiaOut, loadCenters, nearestCenters, prepareWorkspace, refuseTooLarge, rowsInWorkspace, subsetWorkspace, toUnitLength, type Workspace } from './workspace';
 
@@ -175,7 +175,7 @@ export class MiniBatchKMeans extends CenterModel {
    * batchSize rows: `passes` passes (default 1); memory one batch plus the centers. `labels` are the last batch's.
    */
   async fitStream(source: StreamSource, options?: StreamOptions & { passes?: number }): Promise<this> {
-    await (await import('./stream')).fitMiniBatchStream(this, source, this.options.batchSize, options);
+    await fitMiniBatchStream(this, source, this.options.batchSize, options);
     return this;
   }
 
