@@ -105,7 +105,6 @@ function shardFrame(frame: KMeansFrame) {
  */
 export function statisticsPartial(x: DataInput, options: { sampleWeight?: ArrayLike<number>; metric?: Metric; frame?: KMeansFrame } = {}): KMeansPartial {
   const data = readData(x);
-  const weights = readSampleWeight(options.sampleWeight, data.rows);
   const { frame } = options;
   const cosine = (frame?.metric ?? options.metric) === 'cosine';
   const ingested = ingest(getKernels(), data, {
@@ -113,7 +112,7 @@ export function statisticsPartial(x: DataInput, options: { sampleWeight?: ArrayL
     frame: frame && { scale: frame.scale, maxAbs: frame.maxAbs },
   });
   if (frame) checkWithin(ingested.maxAbs, frame, data.cols);
-  const maxWeight = weights.reduce((m, w) => Math.max(m, w), 0);
+  const maxWeight = options.sampleWeight === undefined ? 1 : readSampleWeight(options.sampleWeight, data.rows).reduce((m, w) => Math.max(m, w), 0);
   return new KMeansPartial('statistics', data.rows, data.cols, 0, ingested.maxAbs, maxWeight, frame && !cosine ? (ingested.columnSums as Float64Array) : EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, []);
 }
 
@@ -155,15 +154,14 @@ export function lloydPartial(
   // Cosine shards would need the normalised rows' column sums for the tolerance, which the ingest does not yet hand out.
   if (frame.metric === 'cosine') throw new WasmeansError('INVALID_PARAMETER', "lloydPartial supports metric 'euclidean' so far");
   const data = readData(x);
-  const weights = readSampleWeight(options.sampleWeight, data.rows);
+  // Without weights (and where no shard has any) every row weighs 1 in wasm memory and no JavaScript copy is made.
+  const weights = options.sampleWeight === undefined && frame.maxWeight === 1 ? undefined : readSampleWeight(options.sampleWeight, data.rows);
   const { nClusters, stored } = storedCenters(centers, frame, data.cols);
   const kernels = getKernels();
   const ws = prepareWorkspace(kernels, data, weights, nClusters, {
     what: `lloydPartial on ${data.rows}×${data.cols}`, advice: 'use smaller shards', metric: frame.metric, frame: shardFrame(frame),
   });
-  let largest = 0;
-  for (const v of f32View(kernels, ws.ptr.x, data.rows * data.cols)) largest = Math.max(largest, Math.abs(v));
-  if (largest > ws.xBound) checkWithin(Infinity, frame, data.cols);
+  if (ws.maxAbs > frame.maxAbs) checkWithin(ws.maxAbs, frame, data.cols);
   loadCenters(ws, stored);
   i32View(kernels, ws.ptr.labels, data.rows).fill(-1);
   sequentialEStep(ws);
@@ -173,7 +171,7 @@ export function lloydPartial(
   const labels = i32View(kernels, ptr.labels, nSamples);
   const stored32 = f32View(kernels, ptr.x, nSamples * nFeatures);
   const farthest = Array.from(topIndices(sqDist, Math.min(nClusters, nSamples)), (i) => ({
-    distance: sqDist[i], index: rowOffset + i, label: labels[i], weight: ws.weights[i], values: Float64Array.from(stored32.subarray(i * nFeatures, (i + 1) * nFeatures)),
+    distance: sqDist[i], index: rowOffset + i, label: labels[i], weight: ws.weights.length ? ws.weights[i] : 1, values: Float64Array.from(stored32.subarray(i * nFeatures, (i + 1) * nFeatures)),
   }));
   const kd = nClusters * nFeatures;
   return new KMeansPartial(

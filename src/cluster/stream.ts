@@ -33,7 +33,16 @@ export interface StreamOptions {
 }
 
 /** Rows of a `.npy` file read per slice. */
-const NPY_SLICE_ROWS = 65536;
+const NPY_SLICE_ROWS = 262144;
+
+/**
+ * Rows per block handed to the step API: whole multiples of `unit` (the E-step's chunk, or the statistics' 1024
+ * rows, so that blocks cut where a fit's chunks are cut), about 2^18 rows and at most 64 MiB of float64: fewer,
+ * larger blocks, since each block pays a workspace's set-up.
+ */
+export function blockRowsFor(unit: number, nFeatures: number): number {
+  return unit * Math.max(1, Math.floor(Math.min(2 ** 18, 2 ** 23 / nFeatures) / unit));
+}
 
 /** A .npy file's rows in slices of `sliceRows` (version 1–3 headers; little-endian float32 or float64, C order, 2-D). */
 export async function* readNpy(path: string, sliceRows = NPY_SLICE_ROWS): AsyncGenerator<DataInput> {
@@ -83,7 +92,8 @@ function passesOf(source: StreamSource): () => AsyncIterable<DataInput> | Iterab
  * first row's index. Checks that every chunk has `nFeatures` columns (once known).
  */
 async function* blocksOf(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, blockRows: number, nFeatures?: number): AsyncGenerator<{ block: Data; offset: number }> {
-  let buffer: Float64Array | undefined;
+  // Float32 while every chunk is float32 (the ingest then takes the block in place), else float64: the same values.
+  let buffer: Float32Array | Float64Array | undefined;
   let filled = 0;
   let offset = 0;
   let cols = nFeatures;
@@ -91,11 +101,21 @@ async function* blocksOf(pass: () => AsyncIterable<DataInput> | Iterable<DataInp
     const data = readData(chunk);
     cols ??= data.cols;
     if (data.cols !== cols) throw new WasmeansError('INVALID_INPUT', `a chunk of the stream has ${data.cols} columns, the first had ${cols}`);
-    buffer ??= new Float64Array(blockRows * cols);
-    for (let r = 0; r < data.rows; r++) {
-      if (data.flat) buffer.set(data.flat.subarray(r * cols, (r + 1) * cols), filled * cols);
-      else buffer.set((data.rowArrays as ArrayLike<number>[])[r], filled * cols);
-      if (++filled === blockRows) {
+    if (!(data.flat instanceof Float32Array) && !(buffer instanceof Float64Array)) buffer = buffer ? Float64Array.from(buffer) : undefined;
+    buffer ??= data.flat instanceof Float32Array ? new Float32Array(blockRows * cols) : new Float64Array(blockRows * cols);
+    let r = 0;
+    // Whole blocks of a flat chunk go as they are (no copy) while none is being filled.
+    for (; filled === 0 && data.flat && data.rows - r >= blockRows; r += blockRows, offset += blockRows) {
+      yield { block: { rows: blockRows, cols, flat: data.flat.subarray(r * cols, (r + blockRows) * cols) }, offset };
+    }
+    for (; r < data.rows; ) {
+      // As many rows as the block has room for, in one copy where the chunk is one flat array.
+      const count = Math.min(blockRows - filled, data.rows - r);
+      if (data.flat) buffer.set(data.flat.subarray(r * cols, (r + count) * cols), filled * cols);
+      else for (let i = 0; i < count; i++) buffer.set((data.rowArrays as ArrayLike<number>[])[r + i], (filled + i) * cols);
+      r += count;
+      filled += count;
+      if (filled === blockRows) {
         yield { block: { rows: filled, cols, flat: buffer }, offset };
         offset += filled;
         filled = 0;
@@ -122,7 +142,7 @@ function asMatrix(block: Data) {
   return matrix(block.flat as Float64Array, block.rows, block.cols);
 }
 
-/** Rows per statistics block: a multiple of 1024 (the ingest's statistics chunk) near 64 Ki rows. */
+/** Rows per statistics block before the width is known: a multiple of 1024 (the ingest's statistics chunk). */
 const STATISTICS_BLOCK = 65536;
 
 /** The two statistics passes: the frame every block is stored by. */
@@ -130,7 +150,7 @@ async function frameOfStream(pass: () => AsyncIterable<DataInput> | Iterable<Dat
   const first = await passOver(pass, STATISTICS_BLOCK, undefined, (block) => statisticsPartial(block));
   progress({ stage: 'statistics', iteration: 0, rows: first.nSamples });
   let frame = frameOf(first);
-  const second = await passOver(pass, STATISTICS_BLOCK, frame.nFeatures, (block) => statisticsPartial(block, { frame }));
+  const second = await passOver(pass, blockRowsFor(1024, frame.nFeatures), frame.nFeatures, (block) => statisticsPartial(block, { frame }));
   progress({ stage: 'statistics', iteration: 0, rows: second.nSamples });
   if (second.nSamples !== first.nSamples) {
     throw new WasmeansError('INVALID_INPUT', `the stream gave ${first.nSamples} rows, then ${second.nSamples}: every pass must give the same rows`);
@@ -168,7 +188,7 @@ export async function fitKMeansStream(source: StreamSource, options: KMeansParam
   if (frame.nSamples < nClusters) throw new WasmeansError('INVALID_INPUT', `nSamples=${frame.nSamples} should be >= nClusters=${nClusters}`);
   const initial = init === 'random' ? await randomRows(pass, nClusters, frame.nFeatures, Mt19937.fromOptional(options.randomState)) : init;
   readInitCenters(initial as DataInput, nClusters, frame.nFeatures);
-  const blockRows = lloydChunkRows(frame.nSamples, frame.nFeatures, nClusters);
+  const blockRows = blockRowsFor(lloydChunkRows(frame.nSamples, frame.nFeatures, nClusters), frame.nFeatures);
   const lloydPass = (centers: DataInput | KMeansStep) =>
     passOver(pass, blockRows, frame.nFeatures, (block, offset) => lloydPartial(block, centers, { frame, rowOffset: offset }));
   let centers: DataInput | KMeansStep = initial as DataInput;

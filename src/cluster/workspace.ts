@@ -45,6 +45,8 @@ export interface Workspace {
   /** Bounds every stored value's magnitude (2 · the largest |x| · scale), and the largest stored weight: they bound the binned sums. */
   readonly xBound: number;
   readonly maxWeight: number;
+  /** The largest |x| of this data as given (a shard's may not exceed its frame's). */
+  readonly maxAbs: number;
   /** The ingest's binned column squares about the shift (they give meanVariance): a shard's add up to the whole's. */
   readonly squares?: Float64Array;
   /** 'cosine': rows were scaled to unit length, and centers are kept on the unit sphere (spherical k-means). */
@@ -150,7 +152,7 @@ export function prepareWorkspace(
   const xBound = 2 * (frame?.maxAbs ?? ingested.maxAbs) * scale;
   return {
     kernels, nSamples, nFeatures, nClusters, weights: weights ?? UNIT_WEIGHTS, weightScale, shift, scale, metric, meanVariance, advice, chunkRows,
-    xBound, maxWeight: largest * weightScale, squares: ingested.squares, ptr,
+    xBound, maxWeight: largest * weightScale, squares: ingested.squares, maxAbs: ingested.maxAbs, ptr,
   };
 }
 

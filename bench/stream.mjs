@@ -1,0 +1,108 @@
+// KMeans over a file larger than memory wants: 100 000 000 × 8 float32 rows (a 3.2 GB .npy written here, blobs
+// around 16 centers), k = 16, ten Lloyd iterations (tol 0) from given rows, read in slices by kmeansStream; the time
+// per pass and the resident memory, against the in-memory fit's time per iteration and row on 10 000 000 of the
+// same rows; and, on a file small enough for both, the streamed result against the in-memory one.
+// Usage: node bench/stream.mjs [--rows N] [--keep] (the file goes to $TMPDIR and is removed unless --keep).
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { init, kmeans, kmeansStream } from '../build/index.js';
+import { fmtSec, mulberry32, parseArgs, table } from './util.mjs';
+
+const args = parseArgs(['keep']);
+const n = Number(args.rows ?? 100_000_000), d = 8, k = 16, ITER = 10;
+await init();
+
+/** Rows start.. of the blobs, deterministic per row: center (row mod k) plus uniform noise. */
+function rowsAt(start, count, centers) {
+  const out = new Float32Array(count * d);
+  const rand = mulberry32(start + 1);
+  for (let i = 0; i < count; i++) {
+    const c = ((start + i) * 7919) % k;
+    for (let t = 0; t < d; t++) out[i * d + t] = centers[c * d + t] + 12 * (rand() + rand() + rand() - 1.5);
+  }
+  return out;
+}
+const centerRand = mulberry32(99);
+const centers = Float64Array.from({ length: k * d }, () => 40 * centerRand() - 20);
+
+function writeNpy(path, rows) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${d}), }`;
+  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const head = Buffer.alloc(10 + header.length);
+  head.set([0x93, ...Buffer.from('NUMPY'), 1, 0]);
+  head.writeUInt16LE(header.length, 8);
+  head.write(header, 10, 'latin1');
+  const fd = openSync(path, 'w');
+  writeSync(fd, head);
+  for (let start = 0; start < rows; start += 1 << 20) {
+    const block = rowsAt(start, Math.min(1 << 20, rows - start), centers);
+    writeSync(fd, Buffer.from(block.buffer));
+  }
+  closeSync(fd);
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const initRows = Array.from({ length: k }, (_, j) => Array.from(rowsAt(j * 1001, 1, centers)));
+const gib = (b) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+
+// 1. Equality on a file small enough for both (1 000 000 rows).
+{
+  const path = join(tmpdir(), 'wasmeans-stream-small.npy');
+  writeNpy(path, 1_000_000);
+  const data = rowsAt(0, 1_000_000, centers);
+  const streamed = await kmeansStream(path, k, { init: initRows, maxIter: ITER, tol: 0, onWarning() {} });
+  const inMemory = kmeans({ data, rows: 1_000_000, cols: d }, k, { init: initRows, maxIter: ITER, tol: 0, algorithm: 'lloyd', onWarning() {} });
+  const same = streamed.centers.data.every((v, i) => v === inMemory.centers.data[i]) && streamed.inertia === inMemory.inertia;
+  console.log(`1 000 000 × 8 from a .npy file: streamed centers and inertia ${same ? 'bitwise equal to' : 'DIFFERENT from'} the in-memory fit's`);
+  rmSync(path);
+}
+
+// 2. In-memory time per iteration and row, on 10 000 000 rows (median of 3 whole fits, over their iterations).
+const m = Math.min(n, 10_000_000);
+const inMemoryData = rowsAt(0, m, centers);
+/** Seconds per iteration of an in-memory fit (the whole fit, ingest included, over the iterations it made). */
+const perIteration = (iterations) => {
+  const t = performance.now();
+  const { nIter } = kmeans({ data: inMemoryData, rows: m, cols: d }, k, { init: initRows, maxIter: iterations, tol: 0, algorithm: 'lloyd', onWarning() {} });
+  return (performance.now() - t) / 1000 / nIter;
+};
+perIteration(2);
+const inMemoryIter = median([0, 1, 2].map(() => perIteration(ITER)));
+console.log(`in memory, ${m} rows: ${fmtSec(inMemoryIter)} s per iteration, ${((inMemoryIter / m) * 1e9).toFixed(2)} ns per row`);
+
+// 3. The big file, streamed.
+const path = join(process.env.TMPDIR ?? tmpdir(), 'wasmeans-stream-100m.npy');
+let t = performance.now();
+writeNpy(path, n);
+console.log(`wrote ${n} × ${d} float32 (${gib(n * d * 4)}) in ${fmtSec((performance.now() - t) / 1000)} s`);
+const passes = [];
+let peakRss = process.memoryUsage().rss;
+const watch = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+t = performance.now();
+let last = t;
+const result = await kmeansStream(path, k, {
+  init: initRows, maxIter: ITER, tol: 0, onWarning() {},
+  onProgress: ({ stage }) => {
+    const now = performance.now();
+    passes.push({ stage, sec: (now - last) / 1000 });
+    last = now;
+  },
+});
+clearInterval(watch);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+const total = (performance.now() - t) / 1000;
+const iterations = passes.filter((p) => p.stage === 'iteration').map((p) => p.sec);
+const streamedIter = median(iterations);
+console.log(`\n## kmeansStream, ${n} × ${d} float32 (.npy, ${gib(n * d * 4)}), k = ${k}, ${ITER} Lloyd iterations, one thread\n`);
+console.log(table(['', 'value'], [
+  ['whole fit (2 statistics passes, 10 iterations, 1 final pass)', `${fmtSec(total)} s`],
+  ['statistics passes', passes.filter((p) => p.stage === 'statistics').map((p) => fmtSec(p.sec)).join(', ') + ' s'],
+  [`per iteration (median of ${iterations.length})`, `${fmtSec(streamedIter)} s = ${((streamedIter / n) * 1e9).toFixed(2)} ns per row`],
+  ['in memory (10M rows) per iteration and row', `${((inMemoryIter / m) * 1e9).toFixed(2)} ns`],
+  ['streamed / in memory, per row', `${(streamedIter / n / (inMemoryIter / m)).toFixed(2)}×`],
+  ['peak resident set', gib(peakRss)],
+  ['inertia', result.inertia.toExponential(6)],
+]));
+if (!args.keep) rmSync(path);
