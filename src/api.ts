@@ -14,7 +14,8 @@ export { fromArrow, type ArrowTableLike } from './core/arrow';
 export type { FitOptions } from './cluster/center-model';
 export { MiniBatchKMeans, type MiniBatchKMeansOptions } from './cluster/minibatch';
 export {
-  statisticsPartial, frameOf, lloydPartial, mergePartials, finalizePartial, KMeansPartial, type KMeansFrame, type KMeansStep, type FrameCenters,
+  statisticsPartial, frameOf, lloydPartial, mergePartials, finalizePartial, kmeansParallelRound, KMeansPartial, type KMeansFrame, type KMeansStep,
+  type FrameCenters,
 } from './cluster/partial';
 export { kmeansStream, readNpy, type StreamSource, type StreamProgress, type StreamOptions } from './cluster/stream';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './cluster/quantize';

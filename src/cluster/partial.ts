@@ -36,7 +36,7 @@ export interface KMeansFrame {
 /** A shard's (or merged shards') share of a statistics pass or of one Lloyd iteration. */
 export class KMeansPartial {
   constructor(
-    readonly kind: 'statistics' | 'lloyd',
+    readonly kind: 'statistics' | 'lloyd' | 'seeding',
     /** Rows seen. */
     readonly nSamples: number,
     readonly nFeatures: number,
@@ -50,7 +50,10 @@ export class KMeansPartial {
     readonly weights: Float64Array,
     readonly inertia: Float64Array,
     readonly squares: Float64Array,
-    /** lloyd: the rows farthest from their centers (up to nClusters), farthest first, for empty clusters. */
+    /**
+     * lloyd: the rows farthest from their centers (up to nClusters), farthest first, for empty clusters. seeding: the
+     * rows a k-means‖ round drew (distance: the row's uniform draw), by global index.
+     */
     readonly farthest: (FarRow & { distance: number; index: number })[],
   ) {}
 
@@ -195,7 +198,10 @@ export function mergePartials(a: KMeansPartial, b: KMeansPartial): KMeansPartial
     throw new WasmeansError('INVALID_INPUT', `cannot merge a ${a.kind} partial (${a.nFeatures} features, k=${a.nClusters}) with a ${b.kind} one (${b.nFeatures}, k=${b.nClusters})`);
   }
   const add = (x: Float64Array, y: Float64Array) => (x.length ? x.map((v, i) => v + y[i]) : y.slice());
-  const farthest = [...a.farthest, ...b.farthest].sort((r, s) => s.distance - r.distance || r.index - s.index).slice(0, a.nClusters);
+  const farthest =
+    a.kind === 'seeding'
+      ? [...a.farthest, ...b.farthest].sort((r, s) => r.index - s.index)
+      : [...a.farthest, ...b.farthest].sort((r, s) => s.distance - r.distance || r.index - s.index).slice(0, a.nClusters);
   return new KMeansPartial(
     a.kind, a.nSamples + b.nSamples, a.nFeatures, a.nClusters, Math.max(a.maxAbs, b.maxAbs), Math.max(a.maxWeight, b.maxWeight),
     add(a.columnSums, b.columnSums), add(a.sums, b.sums), add(a.weights, b.weights), add(a.inertia, b.inertia), add(a.squares, b.squares), farthest,
@@ -247,3 +253,67 @@ export function finalizePartial(p: KMeansPartial, centers: DataInput | FrameCent
   };
 }
 
+
+/**
+ * A uniform draw in [0, 1) for (seed, round, row), the same whichever shard holds the row (murmur3's finaliser
+ * over the three, twice, for 53 bits): k-means‖'s draws do not depend on how the rows are sharded.
+ */
+export function uniformAt(seed: number, round: number, row: number): number {
+  const mix = (h: number) => {
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  const base = mix(mix(seed ^ 0x9e3779b9) ^ Math.imul(round + 1, 0x27d4eb2f)) ^ mix(row >>> 0) ^ mix(Math.floor(row / 2 ** 32) + 0x165667b1);
+  const hi = mix(base) >>> 5;
+  const lo = mix(base ^ 0x5bd1e995) >>> 6;
+  return (hi * 67108864 + lo) / 9007199254740992;
+}
+
+/**
+ * One shard's share of a round of k-means‖ (Bahmani et al.; Spark MLlib's scheme) over shards. Round 0, without
+ * candidates: the shard's row of smallest draw (the merged partials' smallest is the first center, uniform over all
+ * rows of positive weight). Later rounds, with the candidates so far (stored coordinates, as `KMeansStep` gives
+ * centers) and `cost`, their total cost Σ w·d² (a merged `lloydPartial`'s inertia at them): the rows drawn with
+ * probability min(1, oversampling · w · d² / cost). Draws come from (seed, round, global row), so the same seed gives
+ * the same candidates whatever the sharding.
+ */
+export function kmeansParallelRound(
+  x: DataInput,
+  options: { frame: KMeansFrame; seed: number; round: number; candidates?: FrameCenters; cost?: number; oversampling: number; rowOffset?: number; sampleWeight?: ArrayLike<number> },
+): KMeansPartial {
+  const { frame, seed, round, candidates, cost = 0, oversampling, rowOffset = 0 } = options;
+  const data = readData(x);
+  const weights = readSampleWeight(options.sampleWeight, data.rows);
+  const nCandidates = candidates ? candidates.frameCenters.length / data.cols : 1;
+  const kernels = getKernels();
+  const ws = prepareWorkspace(kernels, data, weights, nCandidates, {
+    what: `kmeansParallelRound on ${data.rows}×${data.cols}`, advice: 'use smaller shards', metric: frame.metric, frame: shardFrame(frame),
+  });
+  const { nSamples, nFeatures, ptr } = ws;
+  const stored32 = f32View(kernels, ptr.x, nSamples * nFeatures);
+  const drawn: KMeansPartial['farthest'] = [];
+  const take = (i: number, u: number) =>
+    drawn.push({ distance: u, index: rowOffset + i, label: 0, weight: weights[i], values: Float64Array.from(stored32.subarray(i * nFeatures, (i + 1) * nFeatures)) });
+  if (!candidates) {
+    let best = -1;
+    let bestDraw = Infinity;
+    for (let i = 0; i < nSamples; i++) {
+      const u = uniformAt(seed, 0, rowOffset + i);
+      if (weights[i] > 0 && u < bestDraw) [best, bestDraw] = [i, u];
+    }
+    if (best >= 0) take(best, bestDraw);
+  } else {
+    loadCenters(ws, candidates.frameCenters);
+    kernels.assignLabels(ptr.args, 0, nSamples);
+    kernels.assignedSqDistances(ptr.args, ptr.sqDist);
+    const sqDist = f64View(kernels, ptr.sqDist, nSamples);
+    // The workspace's weights are scaled by the frame's power of two, as the cost is.
+    const scaled = ws.weights;
+    for (let i = 0; i < nSamples; i++) {
+      const u = uniformAt(seed, round, rowOffset + i);
+      if (u < (oversampling * scaled[i] * sqDist[i]) / cost) take(i, u);
+    }
+  }
+  return new KMeansPartial('seeding', nSamples, nFeatures, 0, 0, 0, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, drawn);
+}

@@ -9,7 +9,14 @@ import { builtin } from '../runtime/module';
 import { type KMeansOptions, type KMeansParams, kmeansParams } from './fit';
 import { resolveParams } from '../core/params';
 import { readInitCenters } from './center-model';
-import { finalizePartial, frameOf, type KMeansFrame, type KMeansPartial, type KMeansStep, lloydPartial, mergePartials, statisticsPartial } from './partial';
+import { binnedTotals } from '../core/reproducible';
+import { getKernels } from '../runtime/module';
+import {
+  finalizePartial, frameOf, type FrameCenters, type KMeansFrame, type KMeansPartial, type KMeansStep, kmeansParallelRound, lloydPartial, mergePartials,
+  statisticsPartial,
+} from './partial';
+import { defaultLocalTrials, kmeansPlusPlusIndices } from './seeding';
+import { prepareWorkspace } from './workspace';
 import { lloydChunkRows } from './workspace';
 
 /**
@@ -176,22 +183,67 @@ async function randomRows(pass: () => AsyncIterable<DataInput> | Iterable<DataIn
   return chosen;
 }
 
+/**
+ * k-means‖ over a stream: a first center uniform over the rows, `rounds` rounds each of a cost pass and a drawing
+ * pass (oversampling · w · d² / cost per row, from draws fixed by (seed, round, row)), a pass weighing each candidate
+ * by the rows nearest it, then weighted greedy k-means++ on the candidates, here. 2 + 2 · rounds passes.
+ */
+async function kmeansParallelStream(
+  pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, frame: KMeansFrame, nClusters: number,
+  { seed, rounds, oversampling, nLocalTrials }: { seed: number; rounds: number; oversampling: number; nLocalTrials?: number },
+): Promise<FrameCenters> {
+  const d = frame.nFeatures;
+  const drawBlock = blockRowsFor(1024, d);
+  const first = await passOver(pass, drawBlock, d, (block, offset) => kmeansParallelRound(block, { frame, seed, round: 0, oversampling, rowOffset: offset }));
+  const candidates = [first.farthest.reduce((a, b) => (b.distance < a.distance ? b : a)).values];
+  const at = () => ({ frameCenters: Float64Array.from(candidates.flatMap((c) => Array.from(c))) });
+  /** Every row's partial at the candidates (E-step blocks cut at the chunks of that many centers). */
+  const lloydAt = (centers: FrameCenters) =>
+    passOver(pass, blockRowsFor(lloydChunkRows(frame.nSamples, d, candidates.length), d), d, (block, offset) => lloydPartial(block, centers, { frame, rowOffset: offset }));
+  for (let round = 1; round <= rounds; round++) {
+    const centers = at();
+    const cost = binnedTotals((await lloydAt(centers)).inertia, 1, new Float64Array(1))[0];
+    if (!(cost > 0)) break;
+    const drawn = await passOver(pass, drawBlock, d, (block, offset) => kmeansParallelRound(block, { frame, seed, round, candidates: centers, cost, oversampling, rowOffset: offset }));
+    candidates.push(...drawn.farthest.map((row) => row.values));
+  }
+  if (candidates.length < nClusters) {
+    throw new WasmeansError('INVALID_INPUT', `k-means|| drew ${candidates.length} candidates for nClusters=${nClusters}; raise oversamplingFactor or initRounds`);
+  }
+  const centers = at();
+  const weighed = await lloydAt(centers);
+  const m = candidates.length;
+  const weights = binnedTotals(weighed.weights, m, new Float64Array(m));
+  // Weighted greedy k-means++ on the candidates (their own workspace: its coordinates do not matter, only the choice).
+  const ws = prepareWorkspace(getKernels(), { rows: m, cols: d, flat: centers.frameCenters }, weights, nClusters, {
+    what: `k-means|| on ${m} candidates`, advice: 'lower oversamplingFactor',
+  });
+  const chosen = kmeansPlusPlusIndices(ws, nClusters, new Mt19937(seed), nLocalTrials ?? defaultLocalTrials(nClusters));
+  return { frameCenters: Float64Array.from(Array.from(chosen).flatMap((j) => Array.from(candidates[j]))) };
+}
+
 /** KMeans fitted over a stream: the centers, iterations and inertia of the in-memory fit; no labels kept. */
 export async function fitKMeansStream(source: StreamSource, options: KMeansParams, { onProgress = () => {} }: StreamOptions = {}) {
   const pass = passesOf(source);
   const { nClusters, init, maxIter, tol } = options;
   if (options.metric !== 'euclidean') throw new WasmeansError('INVALID_PARAMETER', "fitStream supports metric 'euclidean' so far");
-  if (init === 'k-means++' || init === 'k-means||') {
-    throw new WasmeansError('INVALID_PARAMETER', `fitStream takes init='random' or explicit centers; '${init}' over a stream is not built yet`);
+  if (init === 'k-means++') {
+    throw new WasmeansError('INVALID_PARAMETER', "over a stream, init='k-means++' would take k passes: use 'k-means||' (its scalable form), 'random' or explicit centers");
   }
   const frame = await frameOfStream(pass, onProgress);
   if (frame.nSamples < nClusters) throw new WasmeansError('INVALID_INPUT', `nSamples=${frame.nSamples} should be >= nClusters=${nClusters}`);
-  const initial = init === 'random' ? await randomRows(pass, nClusters, frame.nFeatures, Mt19937.fromOptional(options.randomState)) : init;
-  readInitCenters(initial as DataInput, nClusters, frame.nFeatures);
+  const seed = options.randomState ?? Math.floor(Math.random() * 2 ** 32);
+  const initial: DataInput | FrameCenters =
+    init === 'random'
+      ? await randomRows(pass, nClusters, frame.nFeatures, new Mt19937(seed))
+      : init === 'k-means||'
+        ? await kmeansParallelStream(pass, frame, nClusters, { seed, rounds: options.initRounds, oversampling: options.oversamplingFactor, nLocalTrials: options.nLocalTrials })
+        : init;
+  if (!('frameCenters' in (initial as object))) readInitCenters(initial as DataInput, nClusters, frame.nFeatures);
   const blockRows = blockRowsFor(lloydChunkRows(frame.nSamples, frame.nFeatures, nClusters), frame.nFeatures);
-  const lloydPass = (centers: DataInput | KMeansStep) =>
+  const lloydPass = (centers: DataInput | FrameCenters) =>
     passOver(pass, blockRows, frame.nFeatures, (block, offset) => lloydPartial(block, centers, { frame, rowOffset: offset }));
-  let centers: DataInput | KMeansStep = initial as DataInput;
+  let centers: DataInput | FrameCenters = initial;
   let step: KMeansStep | undefined;
   let nIter = 0;
   for (; nIter < maxIter; nIter++) {

@@ -69,6 +69,20 @@ describe('kmeansStream is the in-memory fit, bit for bit', () => {
     expect(a.inertia).toBeLessThan(2 * single.inertia);
   });
 
+  test("init 'k-means||' over the stream: the same centers whatever the chunking, and a fit as good as k-means++'s", async () => {
+    const options = { init: 'k-means||' as const, randomState: 7, onWarning: () => {} };
+    const a = await kmeansStream(() => [X.slice(0, 12_345), X.slice(12_345)], k, options);
+    const b = await kmeansStream(async function* () {
+      for (let start = 0; start < n; start += 5000) yield X.slice(start, start + 5000);
+    }, k, options);
+    expect(a.centers.data).toEqual(b.centers.data);
+    expect(a.inertia).toBe(b.inertia);
+    const plusPlus = new KMeans({ nClusters: k, randomState: 7, onWarning: () => {} }).fit({ data: flat, rows: n, cols: d });
+    expect(a.inertia).toBeLessThan(1.1 * plusPlus.inertia);
+    const other = await kmeansStream(() => [X], k, { ...options, randomState: 8 });
+    expect(other.centers.data).not.toEqual(a.centers.data);
+  });
+
   test('bad sources and files are refused', async () => {
     const once = (async function* () {
       yield X;
