@@ -166,19 +166,25 @@ async function frameOfStream(pass: () => AsyncIterable<DataInput> | Iterable<Dat
   return frame;
 }
 
-/** A seeded uniform sample of k rows in one pass (reservoir sampling, Algorithm R), for init: 'random'. */
-async function randomRows(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, k: number, nFeatures: number, rng: Mt19937): Promise<number[][]> {
+/**
+ * A seeded uniform sample of k rows in one pass, for init: 'random': reservoir sampling by Li's Algorithm L, which
+ * draws O(k · log(n / k)) numbers rather than one per row.
+ */
+export async function randomRows(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, k: number, nFeatures: number, rng: Mt19937): Promise<number[][]> {
   const chosen: number[][] = [];
-  let seen = 0;
+  const uniform = () => 1 - rng.randomSample(); // in (0, 1]
+  let w = Math.exp(Math.log(uniform()) / k);
+  let next = k + Math.floor(Math.log(uniform()) / Math.log(1 - w));
+  // `next`: the global index of the next row to take, the first k rows aside.
+  let start = 0;
   for await (const { block } of blocksOf(pass, STATISTICS_BLOCK, nFeatures)) {
-    for (let r = 0; r < block.rows; r++, seen++) {
-      const row = Array.from((block.flat as Float64Array).subarray(r * nFeatures, (r + 1) * nFeatures));
-      if (seen < k) chosen.push(row);
-      else {
-        const j = rng.randint(seen + 1);
-        if (j < k) chosen[j] = row;
-      }
+    const rowOf = (r: number) => Array.from((block.flat as Float64Array).subarray(r * nFeatures, (r + 1) * nFeatures));
+    for (let r = 0; r < block.rows && chosen.length < k; r++) chosen.push(rowOf(r));
+    for (; next < start + block.rows; next += Math.floor(Math.log(uniform()) / Math.log(1 - w)) + 1) {
+      chosen[rng.randint(k)] = rowOf(next - start);
+      w *= Math.exp(Math.log(uniform()) / k);
     }
+    start += block.rows;
   }
   return chosen;
 }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init, KMeans, kmeansStream, MiniBatchKMeans, readNpy, type StreamProgress } from '../../src/index';
 import { adjustedRand, blobs } from '../reference';
+import { randomRows } from '../../src/cluster/stream';
+import { Mt19937 } from '../../src/core/random';
 
 beforeAll(() => init());
 
@@ -67,6 +69,24 @@ describe('kmeansStream is the in-memory fit, bit for bit', () => {
     expect(a.centers.data).toEqual(b.centers.data);
     // A random start finds a local optimum, not necessarily k-means++'s.
     expect(a.inertia).toBeLessThan(2 * single.inertia);
+  });
+
+  test("init 'random' takes each row with probability k / n (Algorithm L reservoir), across blocks", async () => {
+    // 100 000 rows whose only feature is their index, so a drawn row names itself; blocks of 65 536 rows.
+    const rows = Array.from({ length: 100_000 }, (_, i) => [i]);
+    const counts = new Map<number, number>();
+    let inSecondBlock = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      const drawn = await randomRows(() => [rows], 5, 1, new Mt19937(seed));
+      expect(new Set(drawn.map((r) => r[0])).size).toBe(5);
+      for (const [i] of drawn) {
+        counts.set(Math.floor(i / 10_000), (counts.get(Math.floor(i / 10_000)) ?? 0) + 1);
+        if (i >= 65_536) inSecondBlock++;
+      }
+    }
+    // 2000 draws over ten bands of 10 000 rows: about 200 each; the second block holds 34.5% of the rows.
+    for (let band = 0; band < 10; band++) expect(Math.abs((counts.get(band) ?? 0) - 200)).toBeLessThan(60);
+    expect(Math.abs(inSecondBlock / 2000 - 0.345)).toBeLessThan(0.05);
   });
 
   test("init 'k-means||' over the stream: the same centers whatever the chunking, and a fit as good as k-means++'s", async () => {
