@@ -29,8 +29,10 @@ export interface KMeansFrame {
   maxWeight: number;
   /** The power of two X is stored multiplied by. */
   scale: number;
-  /** Column means (X's units); absent until the second statistics pass (not needed for 'cosine'). */
+  /** Column means (X's units); absent until the second statistics pass (zeros for 'cosine'). */
   shift?: Float64Array;
+  /** 'cosine': the unit rows' mean per-feature variance (what scales tol), from the second statistics pass. */
+  meanVariance?: number;
 }
 
 /** A shard's (or merged shards') share of a statistics pass or of one Lloyd iteration. */
@@ -116,7 +118,7 @@ export function statisticsPartial(x: DataInput, options: { sampleWeight?: ArrayL
   });
   if (frame) checkWithin(ingested.maxAbs, frame, data.cols);
   const maxWeight = options.sampleWeight === undefined ? 1 : readSampleWeight(options.sampleWeight, data.rows).reduce((m, w) => Math.max(m, w), 0);
-  return new KMeansPartial('statistics', data.rows, data.cols, 0, ingested.maxAbs, maxWeight, frame && !cosine ? (ingested.columnSums as Float64Array) : EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, []);
+  return new KMeansPartial('statistics', data.rows, data.cols, 0, ingested.maxAbs, maxWeight, frame ? (ingested.columnSums as Float64Array) : EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, []);
 }
 
 function checkWithin(maxAbs: number, frame: KMeansFrame, nFeatures: number): void {
@@ -135,6 +137,12 @@ export function frameOf(p: KMeansPartial, metric: Metric = 'euclidean', previous
     return { nSamples: p.nSamples, nFeatures: p.nFeatures, metric, maxAbs: cosine ? 1 : p.maxAbs, maxWeight: p.maxWeight, scale: cosine ? 1 : powerOfTwoScale(p.maxAbs), shift: cosine ? new Float64Array(p.nFeatures) : undefined };
   }
   const totals = binnedTotals(p.columnSums, p.nFeatures, new Float64Array(p.nFeatures));
+  if (previous.metric === 'cosine') {
+    // As the ingest computes it for unit rows: 1 − ‖mean‖², per feature.
+    let meanNorm = 0;
+    for (const sum of totals) meanNorm += (sum / p.nSamples) ** 2;
+    return { ...previous, meanVariance: Math.max(0, 1 - meanNorm) / p.nFeatures };
+  }
   return { ...previous, shift: totals.map((sum) => sum / p.nSamples / previous.scale) };
 }
 
@@ -153,9 +161,9 @@ export function lloydPartial(
   x: DataInput, centers: DataInput | FrameCenters, options: { frame: KMeansFrame; sampleWeight?: ArrayLike<number>; rowOffset?: number },
 ): KMeansPartial {
   const { frame, rowOffset = 0 } = options;
-  if (!frame?.shift) throw new WasmeansError('INVALID_PARAMETER', 'lloydPartial needs the frame of both statistics passes (frameOf twice)');
-  // Cosine shards would need the normalised rows' column sums for the tolerance, which the ingest does not yet hand out.
-  if (frame.metric === 'cosine') throw new WasmeansError('INVALID_PARAMETER', "lloydPartial supports metric 'euclidean' so far");
+  if (!frame?.shift || (frame.metric === 'cosine' && frame.meanVariance === undefined)) {
+    throw new WasmeansError('INVALID_PARAMETER', 'lloydPartial needs the frame of both statistics passes (frameOf twice)');
+  }
   const data = readData(x);
   // Without weights (and where no shard has any) every row weighs 1 in wasm memory and no JavaScript copy is made.
   const weights = options.sampleWeight === undefined && frame.maxWeight === 1 ? undefined : readSampleWeight(options.sampleWeight, data.rows);
@@ -242,9 +250,9 @@ export function finalizePartial(p: KMeansPartial, centers: DataInput | FrameCent
   averageCenters(binnedTotals(sums, kd, new Float64Array(kd)), binnedTotals(clusterWeights, nClusters, new Float64Array(nClusters)), nFeatures, next);
   if (frame.metric === 'cosine') toUnitLength(next, nFeatures, stored);
   const centerShift = centerShiftTotal(stored, next, nClusters, nFeatures);
-  // The ingest's meanVariance, from the merged column squares, summed as it sums them.
-  let meanVariance = 0;
-  for (const sq of binnedTotals(p.squares, nFeatures, new Float64Array(nFeatures))) meanVariance += sq / frame.nSamples / nFeatures;
+  // The ingest's meanVariance: from the merged column squares, summed as it sums them (the second statistics pass's, for unit rows).
+  let meanVariance = frame.meanVariance ?? 0;
+  if (frame.metric !== 'cosine') for (const sq of binnedTotals(p.squares, nFeatures, new Float64Array(nFeatures))) meanVariance += sq / frame.nSamples / nFeatures;
   const ws = { shift: frame.shift ?? new Float64Array(nFeatures), scale: frame.scale, nFeatures, weightScale, metric: frame.metric } as Workspace;
   return {
     centers: matrix(centersOut(ws, next), nClusters, nFeatures), frameCenters: next, centerShift,

@@ -16,8 +16,7 @@ import {
   statisticsPartial,
 } from './partial';
 import { defaultLocalTrials, kmeansPlusPlusIndices } from './seeding';
-import { prepareWorkspace } from './workspace';
-import { lloydChunkRows } from './workspace';
+import { lloydChunkRows, type Metric, prepareWorkspace } from './workspace';
 
 /**
  * Where a streamed fit reads its rows, once per pass: a function returning a fresh (async) iterable of chunks
@@ -153,16 +152,16 @@ function asMatrix(block: Data) {
 const STATISTICS_BLOCK = 65536;
 
 /** The two statistics passes: the frame every block is stored by. */
-async function frameOfStream(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, progress: (p: StreamProgress) => void): Promise<KMeansFrame> {
-  const first = await passOver(pass, STATISTICS_BLOCK, undefined, (block) => statisticsPartial(block));
+async function frameOfStream(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, metric: Metric, progress: (p: StreamProgress) => void): Promise<KMeansFrame> {
+  const first = await passOver(pass, STATISTICS_BLOCK, undefined, (block) => statisticsPartial(block, { metric }));
   progress({ stage: 'statistics', iteration: 0, rows: first.nSamples });
-  let frame = frameOf(first);
+  let frame = frameOf(first, metric);
   const second = await passOver(pass, blockRowsFor(1024, frame.nFeatures), frame.nFeatures, (block) => statisticsPartial(block, { frame }));
   progress({ stage: 'statistics', iteration: 0, rows: second.nSamples });
   if (second.nSamples !== first.nSamples) {
     throw new WasmeansError('INVALID_INPUT', `the stream gave ${first.nSamples} rows, then ${second.nSamples}: every pass must give the same rows`);
   }
-  frame = frameOf(second, 'euclidean', frame);
+  frame = frameOf(second, metric, frame);
   return frame;
 }
 
@@ -232,11 +231,10 @@ async function kmeansParallelStream(
 export async function fitKMeansStream(source: StreamSource, options: KMeansParams, { onProgress = () => {} }: StreamOptions = {}) {
   const pass = passesOf(source);
   const { nClusters, init, maxIter, tol } = options;
-  if (options.metric !== 'euclidean') throw new WasmeansError('INVALID_PARAMETER', "fitStream supports metric 'euclidean' so far");
   if (init === 'k-means++') {
     throw new WasmeansError('INVALID_PARAMETER', "over a stream, init='k-means++' would take k passes: use 'k-means||' (its scalable form), 'random' or explicit centers");
   }
-  const frame = await frameOfStream(pass, onProgress);
+  const frame = await frameOfStream(pass, options.metric, onProgress);
   if (frame.nSamples < nClusters) throw new WasmeansError('INVALID_INPUT', `nSamples=${frame.nSamples} should be >= nClusters=${nClusters}`);
   const seed = options.randomState ?? Math.floor(Math.random() * 2 ** 32);
   const initial: DataInput | FrameCenters =

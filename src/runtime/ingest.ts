@@ -161,14 +161,15 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
       if (status >= 0) throw badAt(start * nFeatures + status);
       if (status < -1) throw zeroNorm(start - 2 - status, options.name ?? 'X');
     });
-    // The spread of unit rows about their mean, Σ‖y − ȳ‖² / n = 1 − ‖ȳ‖², per feature.
     for (let c = 0; c < nChunks; c++) {
       const start = c * STATISTICS_ROWS;
       kernels.scanColumnsF32(all.x + start * nFeatures * 4, Math.min(STATISTICS_ROWS, nSamples - start), nFeatures, 1, all.chunkSums + c * nFeatures * 8, all.maxAbs);
     }
+    // The spread of unit rows about their mean, Σ‖y − ȳ‖² / n = 1 − ‖ȳ‖², per feature (cluster/partial.ts frameOf too).
+    const columnSums = binnedColumns(1, sumBound(1, STATISTICS_ROWS));
     let meanNorm = 0;
-    for (const sum of totals(binnedColumns(1, sumBound(1, STATISTICS_ROWS)))) meanNorm += (sum / nSamples) ** 2;
-    return { nSamples, nFeatures, x: all.x, shift: new Float64Array(nFeatures), scale: 1, maxAbs: 1, meanVariance: Math.max(0, 1 - meanNorm) / nFeatures, regions: all };
+    for (const sum of totals(columnSums)) meanNorm += (sum / nSamples) ** 2;
+    return { nSamples, nFeatures, x: all.x, shift: new Float64Array(nFeatures), scale: 1, maxAbs: 1, meanVariance: Math.max(0, 1 - meanNorm) / nFeatures, columnSums, regions: all };
   }
   scan(1);
   const maxAbs = f64View(kernels, all.maxAbs, 1)[0];

@@ -116,6 +116,22 @@ describe('kmeansStream is the in-memory fit, bit for bit', () => {
   });
 });
 
+describe("metric 'cosine' over a stream", () => {
+  test('is the in-memory spherical fit, bit for bit, and so is a fit over shards with the step API', async () => {
+    const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const rand = rng(5);
+    const directions = Array.from({ length: 6 }, () => Array.from({ length: 10 }, () => rand() - 0.5));
+    const rows = Array.from({ length: 30_000 }, (_, i) => directions[i % 6].map((v) => Math.fround((v + 0.3 * (rand() - 0.5)) * (1 + 5 * rand()))));
+    const start = [0, 1, 2, 3, 4, 5].map((j) => rows[j * 97]);
+    const single = new KMeans({ nClusters: 6, metric: 'cosine', init: start, algorithm: 'lloyd', onWarning: () => {} }).fit(rows);
+    const streamed = await kmeansStream(() => [rows.slice(0, 11_111), rows.slice(11_111)], 6, { metric: 'cosine', init: start, onWarning: () => {} });
+    expect(single.nIter).toBeGreaterThan(2);
+    expect(streamed.centers.data).toEqual(single.clusterCenters.data);
+    expect(streamed.nIter).toBe(single.nIter);
+    expect(streamed.inertia).toBe(single.inertia);
+  });
+});
+
 describe('MiniBatchKMeans.fitStream', () => {
   test('is partialFit over batches of batchSize rows, whatever the chunks; two passes from a .npy file recover the blobs', async () => {
     const { X: rows, y } = blobs(20_000, 4, 5, 2, 0.8);
