@@ -4,7 +4,7 @@
 import { f32View, f64View, i32View } from '../runtime/arena';
 import type { Kernels } from '../runtime/module';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
-import { assignAll, inertiaOf, loadCenters, toUnitLength, type Workspace } from './workspace';
+import { assignAll, inertiaOf, loadCenters, type Metric, toUnitLength, type Workspace } from './workspace';
 
 /**
  * One E-step with the M-step's accumulation: labels every row and leaves the weighted sums and weights per
@@ -30,7 +30,7 @@ function runChunk(ws: Workspace, start: number, end: number, sumsPtr: number, we
 }
 
 /** Bounds of one chunk's partial sums Σ w·x and Σ w, for the binned sums. */
-export function chunkBounds(ws: Workspace): { sums: number; weights: number } {
+export function chunkBounds(ws: Pick<Workspace, 'xBound' | 'maxWeight' | 'chunkRows'>): { sums: number; weights: number } {
   return { sums: sumBound(ws.xBound * ws.maxWeight, ws.chunkRows), weights: sumBound(ws.maxWeight, ws.chunkRows) };
 }
 
@@ -114,11 +114,7 @@ export function lloydRun(
     const changed = eStep(ws);
     relocateEmptyClusters(ws);
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
-    const weightInClusters = f64View(kernels, ptr.weightInClusters, nClusters);
-    averageCenters(sums, weightInClusters, nFeatures, centersNew);
-    // Spherical k-means' M-step: the mean direction.
-    if (ws.metric === 'cosine') toUnitLength(centersNew, nFeatures, centers);
-    const shift = centerShiftTotal(centers, centersNew, nClusters, nFeatures);
+    const shift = moveCenters(sums, f64View(kernels, ptr.weightInClusters, nClusters), centers, centersNew, nFeatures, ws.metric);
     [centers, centersNew] = [centersNew, centers];
     if (changed === 0) {
       strictConvergence = true;
@@ -213,23 +209,27 @@ export function topIndices(values: Float64Array, count: number): Int32Array {
 }
 
 /** centers = sums / weight per cluster (times the reciprocal, as scikit-learn); clusters with no weight keep their sums. */
-export function averageCenters(sums: Float64Array, weightInClusters: Float64Array, nFeatures: number, out: Float64Array): void {
-  out.set(sums);
+/**
+ * The M-step, here and in finalizePartial: `next` = sums / weight per cluster (times the reciprocal, as scikit-learn;
+ * a cluster with no weight keeps its sums), the mean directions for 'cosine' (a center whose rows cancel out keeps
+ * its place). Returns Σⱼ ‖nextⱼ − previousⱼ‖² from per-center Euclidean shifts, as scikit-learn's `_center_shift`.
+ */
+export function moveCenters(
+  sums: Float64Array, weightInClusters: Float64Array, previous: Float64Array, next: Float64Array, nFeatures: number, metric: Metric,
+): number {
+  next.set(sums);
   for (let j = 0; j < weightInClusters.length; j++) {
     if (weightInClusters[j] > 0) {
       const alpha = 1 / weightInClusters[j];
-      for (let t = j * nFeatures; t < (j + 1) * nFeatures; t++) out[t] *= alpha;
+      for (let t = j * nFeatures; t < (j + 1) * nFeatures; t++) next[t] *= alpha;
     }
   }
-}
-
-/** Σⱼ ‖newⱼ − oldⱼ‖², from per-center Euclidean shifts as scikit-learn's `_center_shift`. */
-export function centerShiftTotal(old: Float64Array, next: Float64Array, nClusters: number, nFeatures: number): number {
+  if (metric === 'cosine') toUnitLength(next, nFeatures, previous);
   let total = 0;
-  for (let j = 0; j < nClusters; j++) {
+  for (let j = 0; j < weightInClusters.length; j++) {
     let sq = 0;
     for (let t = j * nFeatures; t < (j + 1) * nFeatures; t++) {
-      const diff = next[t] - old[t];
+      const diff = next[t] - previous[t];
       sq += diff * diff;
     }
     const shift = Math.sqrt(sq);

@@ -10,11 +10,8 @@ import { BIN_LEVELS, binnedTotals } from '../core/reproducible';
 import { f32View, f64View, i32View } from '../runtime/arena';
 import { ingest, powerOfTwoScale } from '../runtime/ingest';
 import { getKernels } from '../runtime/module';
-import { averageCenters, centerShiftTotal, chunkBounds, emptyClusters, type FarRow, relocateOnBins, sequentialEStep, topIndices } from './lloyd';
-import {
-  binnedInertia, centersOut, inertiaOut, lloydChunkRows, loadCenters, type Metric, prepareWorkspace, rowsInWorkspace, toUnitLength,
-  type Workspace,
-} from './workspace';
+import { chunkBounds, emptyClusters, type FarRow, moveCenters, relocateOnBins, sequentialEStep, topIndices } from './lloyd';
+import { binnedInertia, centersOut, inertiaOut, lloydChunkRows, loadCenters, type Metric, prepareWorkspace, rowsInWorkspace } from './workspace';
 
 /**
  * The whole X's statistics that every shard is stored by, from `statisticsPartial` over all shards, merged, and
@@ -174,7 +171,6 @@ export function lloydPartial(
   });
   if (ws.maxAbs > frame.maxAbs) checkWithin(ws.maxAbs, frame, data.cols);
   loadCenters(ws, stored);
-  i32View(kernels, ws.ptr.labels, data.rows).fill(-1);
   sequentialEStep(ws);
   const inertia = binnedInertia(ws);
   const { nSamples, nFeatures, ptr } = ws;
@@ -196,7 +192,7 @@ function storedCenters(centers: DataInput | FrameCenters, frame: KMeansFrame, nF
   const c = readData(centers, 'centers');
   if (c.cols !== nFeatures) throw new WasmeansError('INVALID_INPUT', `centers have ${c.cols} features, but X has ${nFeatures}`);
   // The conversion a fit makes of explicit initial centers (rowsInWorkspace), with the frame's shift and scale.
-  const ws = { shift: frame.shift, scale: frame.scale, metric: frame.metric, nFeatures } as Workspace;
+  const ws = { shift: frame.shift ?? new Float64Array(nFeatures), scale: frame.scale, metric: frame.metric, nFeatures };
   return { nClusters: c.rows, stored: rowsInWorkspace(ws, c, allRows(c.rows), 'centers') };
 }
 
@@ -243,17 +239,17 @@ export function finalizePartial(p: KMeansPartial, centers: DataInput | FrameCent
   // The bounds the shards' workspaces had (lloyd.ts chunkBounds), from the frame alone.
   const bounds = chunkBounds({
     xBound: 2 * frame.maxAbs * frame.scale, maxWeight: frame.maxWeight * weightScale, chunkRows: lloydChunkRows(frame.nSamples, nFeatures, nClusters),
-  } as Workspace);
+  });
   const empty = emptyClusters(binnedTotals(clusterWeights, nClusters, new Float64Array(nClusters)));
   if (empty.length) relocateOnBins(sums, clusterWeights, nClusters, nFeatures, empty, p.farthest, bounds);
   const next = new Float64Array(kd);
-  averageCenters(binnedTotals(sums, kd, new Float64Array(kd)), binnedTotals(clusterWeights, nClusters, new Float64Array(nClusters)), nFeatures, next);
-  if (frame.metric === 'cosine') toUnitLength(next, nFeatures, stored);
-  const centerShift = centerShiftTotal(stored, next, nClusters, nFeatures);
-  // The ingest's meanVariance: from the merged column squares, summed as it sums them (the second statistics pass's, for unit rows).
+  const centerShift = moveCenters(
+    binnedTotals(sums, kd, new Float64Array(kd)), binnedTotals(clusterWeights, nClusters, new Float64Array(nClusters)), stored, next, nFeatures, frame.metric,
+  );
+  // The ingest's meanVariance: of the merged column squares (of the second statistics pass, for unit rows).
   let meanVariance = frame.meanVariance ?? 0;
   if (frame.metric !== 'cosine') for (const sq of binnedTotals(p.squares, nFeatures, new Float64Array(nFeatures))) meanVariance += sq / frame.nSamples / nFeatures;
-  const ws = { shift: frame.shift ?? new Float64Array(nFeatures), scale: frame.scale, nFeatures, weightScale, metric: frame.metric } as Workspace;
+  const ws = { shift: frame.shift ?? new Float64Array(nFeatures), scale: frame.scale, nFeatures, weightScale, metric: frame.metric };
   return {
     centers: matrix(centersOut(ws, next), nClusters, nFeatures), frameCenters: next, centerShift,
     converged: centerShift === 0 || centerShift <= tol * meanVariance,

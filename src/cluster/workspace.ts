@@ -160,7 +160,7 @@ export function prepareWorkspace(
  * Rows `indices` of the caller's data in a workspace's coordinates, as X was stored: (x − shift) · scale, or x / ‖x‖
  * for 'cosine' (`name` is the data's name should a row have norm 0).
  */
-export function rowsInWorkspace(ws: Workspace, data: Data, indices: ArrayLike<number>, name = 'X'): Float64Array {
+export function rowsInWorkspace(ws: Pick<Workspace, 'shift' | 'scale' | 'metric' | 'nFeatures'>, data: Data, indices: ArrayLike<number>, name = 'X'): Float64Array {
   const rows = rowsOf(data, indices, ws.shift).map((v) => v * ws.scale);
   if (ws.metric === 'cosine') {
     const zero = toUnitLength(rows, ws.nFeatures);
@@ -199,13 +199,13 @@ export function centersIn(ws: Workspace, centers: Float64Array): Float64Array {
 }
 
 /** Centers in a workspace's coordinates back to the caller's units. */
-export function centersOut(ws: Workspace, centers: Float64Array): Float64Array {
+export function centersOut(ws: Pick<Workspace, 'shift' | 'scale' | 'nFeatures'>, centers: Float64Array): Float64Array {
   const d = ws.nFeatures;
   return centers.map((v, i) => v / ws.scale + ws.shift[i % d]);
 }
 
 /** An inertia (Σ weight · squared distance) in a workspace's units back to the caller's; Σ weight · (1 − cos) for 'cosine'. */
-export function inertiaOut(ws: Workspace, inertia: number): number {
+export function inertiaOut(ws: Pick<Workspace, 'weightScale' | 'scale' | 'metric'>, inertia: number): number {
   // Between unit vectors ‖x − c‖² = 2 (1 − cos(x, c)).
   const halve = ws.metric === 'cosine' ? 1 : 0;
   return scalbn(inertia, -Math.round(Math.log2(ws.weightScale)) - 2 * Math.round(Math.log2(ws.scale)) - halve);

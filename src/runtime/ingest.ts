@@ -190,7 +190,7 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
   });
   const squares = binnedColumns(1, sumBound((2 * valueBound) ** 2, STATISTICS_ROWS));
   let meanVariance = 0;
-  for (const sq of totals(squares)) meanVariance += sq / nSamples / nFeatures;
+  for (const sq of totals(squares)) meanVariance += sq / nSamples / nFeatures; // as finalizePartial sums shards' squares
   return { nSamples, nFeatures, x: all.x, shift: shift.map((v) => v / scale), scale, maxAbs, meanVariance, columnSums, squares, regions: all };
 }
 
