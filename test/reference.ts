@@ -1,6 +1,6 @@
 // Naive float64 references, written for clarity, that the wasm paths are checked against.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
@@ -167,12 +167,22 @@ export function fixture(name: string) {
  * test/dist/artifacts/<name>/ inside the package, so that it finds build/wasmeans-threads.wasm as the package's own
  * export. Returns the folder; the bundle is wasmeans.mjs in it.
  */
+const bundled = new Set<string>();
+
+/**
+ * Bundles src/ for a Node script under test/dist/artifacts/<name>, once per test process: concurrent tests run
+ * node on the bundle, so it is never rewritten under them, and a new one appears whole (written aside, renamed).
+ */
 export function bundleForNode(name: string): string {
   const dir = repoPath(`test/dist/artifacts/${name}`);
+  if (bundled.has(name)) return dir;
   mkdirSync(dir, { recursive: true });
   const entry = join(dir, 'entry.mjs');
   writeFileSync(entry, `export * from '../../../../src/index';\nexport { makeBlobs } from '../../../../src/datasets';\n`);
-  execFileSync(repoPath('node_modules/.bin/esbuild'), [entry, '--bundle', '--format=esm', '--platform=node', `--outfile=${join(dir, 'wasmeans.mjs')}`, '--log-level=warning']);
+  const aside = join(dir, `wasmeans.${process.pid}.mjs`);
+  execFileSync(repoPath('node_modules/.bin/esbuild'), [entry, '--bundle', '--format=esm', '--platform=node', `--outfile=${aside}`, '--log-level=warning']);
+  renameSync(aside, join(dir, 'wasmeans.mjs'));
+  bundled.add(name);
   return dir;
 }
 
