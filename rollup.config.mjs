@@ -73,8 +73,13 @@ const sizes = () => ({
  */
 const jpeg = () => [nodeResolve(), commonjs({ include: /node_modules\/jpeg-js/ })];
 
-/** Each embedded photo in a chunk of its own, so that the datasets entry's own size shows in the printout. */
-const manualChunks = (id) => /src\/generated\/image\w+\.ts$/.exec(id)?.[0].slice('src/generated/'.length, -3);
+/**
+ * Each embedded photo in a chunk of its own, so that the datasets entry's own size shows in the printout; and
+ * runtime/graph.ts alone in one, so that its one side effect (asking init() for the graph module) is in a file
+ * that an app's bundler drops (the package is side-effect free) unless the app uses code calling graph kernels.
+ * Only the modules named: their dependencies stay in the chunks they share with the rest.
+ */
+const manualChunks = (id) => (id.endsWith('src/runtime/graph.ts') ? 'graph' : /src\/generated\/image\w+\.ts$/.exec(id)?.[0].slice('src/generated/'.length, -3));
 
 const declarations = (input, name, extraExternal = []) => ({
   input,
@@ -93,16 +98,16 @@ export default [
     // chunks, so that a WasmeansError thrown by wasmeans/datasets is an instance of the core's WasmeansError and
     // wasmeans/spectral runs on the instance that init() from 'wasmeans' (or its workerd entry) set up.
     input: { index: 'src/index.ts', workerd: 'src/workerd.ts', datasets: 'src/datasets.ts', spectral: 'src/spectral.ts', manifold: 'src/manifold.ts' },
-    external: ['./wasmeans.wasm'],
+    external: ['./wasmeans.wasm', './wasmeans-graph.wasm'],
     output: [
-      { dir: 'build', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks },
+      { dir: 'build', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', manualChunks, onlyExplicitManualChunks: true },
       // workerd.cjs comes along and is not shipped: Workers load ES modules.
-      { dir: 'build', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks },
+      { dir: 'build', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', manualChunks, onlyExplicitManualChunks: true },
     ],
     plugins: [...jpeg(), ts(), minify(), sizes()],
   },
   declarations('src/index.ts', 'index'),
-  declarations('src/workerd.ts', 'workerd', ['./wasmeans.wasm']),
+  declarations('src/workerd.ts', 'workerd', ['./wasmeans.wasm', './wasmeans-graph.wasm']),
   declarations('src/datasets.ts', 'datasets'),
   declarations('src/spectral.ts', 'spectral'),
   declarations('src/manifold.ts', 'manifold'),

@@ -1,7 +1,9 @@
-// The one wasm module: every kernel the TypeScript side calls, with a number-and-offset ABI. Kernels never
-// allocate, validate or throw; the TypeScript side owns every buffer. scripts/generate-abi.mjs reads this list
-// and the kernels' declarations to write the TypeScript view (src/generated/kernels.ts), and a test holds that
-// view against the compiled module's exports.
+// The core wasm module: every kernel that k-means calls, with a number-and-offset ABI. Kernels never allocate,
+// validate or throw; the TypeScript side owns every buffer. The kernels of neighbours, sparse linear algebra,
+// t-SNE and the silhouette are a second module (graph.ts) over this one's memory, loaded only by apps that import
+// code calling them, so that a k-means app downloads none of their bytes; the threaded and relaxed-SIMD builds
+// (all.ts) carry both. scripts/generate-abi.mjs reads these lists and the kernels' declarations to write the
+// TypeScript view (src/generated/kernels.ts), and a test holds that view against each compiled module's exports.
 export { heapBase, relaxedSimd } from './runtime/module';
 export { scanColumns, scanColumnsF32, writeShiftedRows, shiftRowsF32, gatherRows, normalizeRows } from './runtime/ingest';
 export { packCenters } from './cluster/score';
@@ -11,11 +13,4 @@ export { hamerlyStep } from './cluster/hamerly';
 export { elkanStep } from './cluster/elkan';
 export { yinyangStep } from './cluster/yinyang';
 export { seedingPotentials, updateClosest } from './cluster/seeding';
-export { packRows4, kneighborsChunk, kneighborsGrid, kneighborsGroups, nearestCentres } from './neighbors/kneighbors';
-export { csrMatvec, dotColumns, subtractColumns, combineColumns } from './manifold/krylov';
-export { csrGaussSeidel, csrMultiplyAdd } from './manifold/multigrid';
-export { perplexityRows, tsneAttractive, bhBuild, bhRepulsive, bhGradient, tsneExactGradient, tsneStep } from './manifold/tsne';
-export { fftRows, fftColumns } from './manifold/fft';
-export { gridKernel, gridKernelTransform, gridSpread, gridMultiply, gridInterpolate } from './manifold/tsne-grid';
-export { clusterDistanceSums } from './metrics/silhouette';
 export { binnedAdd } from './core/binned';

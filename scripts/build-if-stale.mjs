@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const sources = ['assembly', 'src', 'data', 'scripts', 'rollup.config.mjs', 'asconfig.json', 'package.json', 'tsconfig.json'];
-const outputs = ['build/index.js', 'build/index.cjs', 'build/datasets.js', 'build/workerd.js', 'build/wasmeans.wasm', 'build/wasmeans-threads.wasm', 'build/cli.js'];
+const outputs = ['build/index.js', 'build/index.cjs', 'build/datasets.js', 'build/workerd.js', 'build/wasmeans.wasm', 'build/wasmeans-graph.wasm', 'build/wasmeans-threads.wasm', 'build/cli.js'];
 
 /** The newest modification time under `path`, leaving out generated sources (the build writes them). */
 function newest(path) {

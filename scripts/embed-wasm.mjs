@@ -1,4 +1,4 @@
-// Inlines build/wasmeans.wasm (and build/wasmeans-threads.wasm), gzipped, as base64 into src/generated/, so
+// Inlines build/wasmeans.wasm (and the graph, threaded and relaxed builds), gzipped, as base64 into src/generated/, so
 // that the default entry needs no fetch, no file system and no bundler configuration. Gzip first: base64 hides
 // the wasm's redundancy from the gzip a server applies, so pre-compressing saves about a quarter of the
 // download. Zopfli's gzip: any inflater reads it, and it is about 5% smaller than zlib's level 9 (15 277 → 14 535
@@ -14,10 +14,11 @@ async function gzipped(path) {
 }
 
 mkdirSync(new URL('../src/generated/', import.meta.url), { recursive: true });
-// The default entry's module; the threaded one for fitAsync in browsers and the relaxed-SIMD one for
+// The default entry's module, the graph module (its chunk loaded by apps that call its kernels); the threaded one for fitAsync in browsers and the relaxed-SIMD one for
 // init({ relaxedSimd: true }), each in a chunk loaded on first use.
 for (const [wasm, file, name] of [
   ['../build/wasmeans.wasm', 'wasmBase64.ts', 'wasmGzipBase64'],
+  ['../build/wasmeans-graph.wasm', 'wasmGraphBase64.ts', 'wasmGraphGzipBase64'],
   ['../build/wasmeans-threads.wasm', 'wasmThreadsBase64.ts', 'wasmThreadsGzipBase64'],
   ['../build/wasmeans-relaxed.wasm', 'wasmRelaxedBase64.ts', 'wasmRelaxedGzipBase64'],
 ]) {

@@ -3,12 +3,13 @@
 import { wasmGzipBase64 } from './generated/wasmBase64';
 import { inlinedBytes } from './runtime/inline';
 import { resolveParams } from './core/params';
-import { initParams, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
+import { initParams, type InitOptions, initialize, isInitOptions, setGraphSource, type WasmSource } from './runtime/module';
 
 export type { InitOptions } from './runtime/module';
 
 /** The inlined module, unzipped by the runtime's own DecompressionStream. */
 const inlinedModule = () => inlinedBytes(wasmGzipBase64, 'wasm');
+setGraphSource(() => import('./runtime/graph-inline').then(({ graphModuleBytes }) => graphModuleBytes()));
 
 export * from './api';
 

@@ -3,7 +3,10 @@
 // compiles at upload and hands over as a WebAssembly.Module.
 import wasmModule from './wasmeans.wasm';
 import { resolveParams } from './core/params';
-import { initParams, type InitOptions, initialize, isInitOptions, type WasmSource } from './runtime/module';
+import { initParams, type InitOptions, initialize, isInitOptions, setGraphSource, type WasmSource } from './runtime/module';
+
+// The graph module (neighbours, t-SNE, spectral) comes as a second .wasm file, imported only by apps that use it.
+setGraphSource(() => import('./wasmeans-graph.wasm').then((graph) => graph.default));
 
 export * from './api';
 

@@ -9,3 +9,11 @@ export function heapBase(): usize {
 export function relaxedSimd(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }
+
+/**
+ * OUT: the first byte after the graph module's static data (graph.ts exports this), which it writes into the core
+ * module's memory when instantiated: the core's heapBase lies above it (asconfig.json: the core's memoryBase).
+ */
+export function graphDataEnd(): usize {
+  return __heap_base;
+}

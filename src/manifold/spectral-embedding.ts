@@ -13,7 +13,7 @@ import { buildMultigrid, loadMultigrid, multigridCycle } from './amg';
 import { RandomState } from '../core/random';
 import { addTranspose, asymmetry, connectedComponents, type CsrMatrix, readSquareNonNegative } from '../core/sparse';
 import { warnOncePerKind, type WarningHandler } from '../core/warnings';
-import { getKernels } from '../runtime/module';
+import { graphKernels } from '../runtime/graph';
 
 export type EigenSolver = 'auto' | 'dense' | 'amg';
 
@@ -186,7 +186,7 @@ function combinatorialLaplacian(lap: Laplacian): CsrMatrix {
  * from an explicit product, not from the projected problem.
  */
 function davidsonEigenpairs(lap: Laplacian, count: number, start: Float64Array, tol: number, maxRestarts: number): Eigenpairs {
-  const kernels = getKernels();
+  const kernels = graphKernels();
   const { n, normalized, sqrtDegree } = lap;
   const nNull = lap.nullVectors.length;
   const free = n - nNull;

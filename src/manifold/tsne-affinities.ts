@@ -9,7 +9,7 @@ import { copyRows, type Data } from '../core/data';
 import { addTranspose, type CsrMatrix } from '../core/sparse';
 import { allocate, f32View, f64View } from '../runtime/arena';
 import { powerOfTwoScale } from '../runtime/ingest';
-import { getKernels } from '../runtime/module';
+import { graphKernels } from '../runtime/graph';
 import { mapChunks } from '../runtime/chunks';
 import { searchOthers } from '../neighbors/kneighbors';
 import type { Engine } from '../cluster/threads';
@@ -36,7 +36,7 @@ function squaredDistance(a: Float64Array, b: Float64Array, scale: number): numbe
 
 /** Conditional probabilities of nRows rows over nCols columns of f32 squared distances (wasm: perplexityRows), in rows shared by the engine's threads when there is one. */
 function conditional(sqDistances: Float32Array, nRows: number, nCols: number, skipDiagonal: boolean, perplexity: number, engine?: Engine): Float64Array {
-  const kernels = engine?.kernels ?? getKernels();
+  const kernels = engine?.kernels ?? graphKernels();
   const map = engine?.map ?? mapChunks;
   const rows = Math.max(1, Math.floor(2 ** 16 / nCols));
   const ptr = allocate(

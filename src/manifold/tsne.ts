@@ -10,7 +10,7 @@ import { type OptionsOf, type ParamSpecs, positional, type Resolved, resolvePara
 import { RandomState } from '../core/random';
 import { type CsrMatrix } from '../core/sparse';
 import { allocate, f32View, f64View, i32View } from '../runtime/arena';
-import { getKernels } from '../runtime/module';
+import { graphKernels } from '../runtime/graph';
 import { beginChunks, mapChunks } from '../runtime/chunks';
 import type { Engine } from '../cluster/threads';
 import { exactAffinities, nearestNeighbourAffinities } from './tsne-affinities';
@@ -128,7 +128,7 @@ export class TSNE {
   async fitAsync(x: DataInput, options?: OptionsOf<ReturnType<typeof tsneFitAsyncParams>>): Promise<this> {
     const { threads } = resolveParams(tsneFitAsyncParams(), options, 'TSNE.fitAsync');
     // The threads run the plain build: with the relaxed-SIMD one loaded they would round differently from fit.
-    const count = getKernels().relaxedSimd() === 1 ? 1 : threads;
+    const count = graphKernels().relaxedSimd() === 1 ? 1 : threads;
     const { withThreads } = await import('../cluster/threads');
     // The neighbour search too is shared.
     return withThreads(count, (engine) => this.finish(this.prepare(x, engine), engine));
@@ -335,7 +335,7 @@ export function fftLength(least: number): { length: number; radices: number[] } 
  * grid that outgrows its room (a wider embedding) what it needs, everything else carried over.
  */
 function workspace(P: Affinities, n: number, dim: number, method: GradientMethod, engine?: Engine) {
-  const kernels = engine?.kernels ?? getKernels();
+  const kernels = engine?.kernels ?? graphKernels();
   const map = engine?.map ?? mapChunks;
   const begin = engine?.begin ?? beginChunks;
   const threadSlots = engine?.slots ?? 1;

@@ -6,7 +6,7 @@ import { badValue, copyRows, type DataInput, type Labels, readData } from '../co
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { RandomState } from '../core/random';
 import { powerOfTwoScale } from '../runtime/ingest';
-import { getKernels } from '../runtime/module';
+import { graphKernels } from '../runtime/graph';
 import { classCounts, encodeLabels, type Encoded, numpySum, readLabels } from './labels';
 
 /** X as a float64 row-major copy with its labels encoded, both validated (scikit-learn's `check_X_y`). */
@@ -64,7 +64,7 @@ function chunkRows(nLabels: number): number {
 function silhouetteOf({ x, rows: n, cols: d, labels }: Clustered): Float64Array {
   const nLabels = labels.classes.length;
   checkNumberOfLabels(nLabels, n);
-  const kernels = getKernels();
+  const kernels = graphKernels();
   const chunk = Math.min(n, chunkRows(nLabels));
   const ptr = allocate(kernels, { x: n * d * 8, labels: n * 4, sums: chunk * nLabels * 8 }, `silhouette of ${n}×${d} with ${nLabels} clusters`, 'score a sample of the rows (silhouetteScore\'s sampleSize)');
   f64View(kernels, ptr.x, n * d).set(x);

@@ -10,7 +10,8 @@ import { f32View, f64View, i32View } from '../runtime/arena';
 import { type MapChunks, mapChunks, type MapRange } from '../runtime/chunks';
 import type { Engine } from '../cluster/threads';
 import { ingest, powerOfTwoScale, scalbn } from '../runtime/ingest';
-import { getKernels, type Kernels } from '../runtime/module';
+import { graphKernels } from '../runtime/graph';
+import type { Kernels } from '../runtime/module';
 
 
 export type KNeighborsMode = 'connectivity' | 'distance';
@@ -144,7 +145,7 @@ function groupCount(n: number): number {
  * float32 squared distances in X's units times a power of two (the ingest's scale, squared).
  */
 export function searchOthers(data: Data, k: number, method: NeighborsMethod = 'auto', engine?: Engine): { indices: Int32Array; sqDistances: Float32Array } {
-  const kernels = engine?.kernels ?? getKernels();
+  const kernels = engine?.kernels ?? graphKernels();
   const map = engine?.map ?? mapChunks;
   const { rows: n, cols: d } = data;
   const what = `kneighborsGraph on ${n}×${d} with nNeighbors=${k}`;

@@ -12,6 +12,17 @@ export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Resp
 let kernels: Kernels | undefined;
 let pending: Promise<void> | undefined;
 
+/**
+ * The graph module (neighbours, sparse linear algebra, t-SNE, the silhouette), a second module over the core's
+ * memory: code that calls its kernels imports runtime/graph.ts, which asks for it, and init() loads it from where
+ * the entry says (inlined bytes, or the Workers' .wasm import). An app that imports none of that code loads none.
+ */
+let graphWanted = false;
+let graphSource: () => Promise<WasmSource> | WasmSource;
+export const wantGraph = () => (graphWanted = true);
+export const setGraphSource = (source: typeof graphSource) => (graphSource = source);
+const missingGraph = () => graphWanted && kernels !== undefined && !('bhRepulsive' in kernels);
+
 /** The module imports nothing but, in the threads' build, its shared memory (asconfig.json: no abort import). */
 export const moduleImports = (memory?: WebAssembly.Memory): WebAssembly.Imports => (memory ? { env: { memory } } : {});
 
@@ -21,14 +32,14 @@ function assertWebAssembly(): void {
   }
 }
 
-async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
-  if (source instanceof WebAssembly.Module) return new WebAssembly.Instance(source, moduleImports());
+async function instantiate(source: WasmSource, memory?: WebAssembly.Memory): Promise<WebAssembly.Instance> {
+  if (source instanceof WebAssembly.Module) return new WebAssembly.Instance(source, moduleImports(memory));
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     if (!WebAssembly.validate(source)) {
       throw new WasmeansError('UNSUPPORTED', 'the wasmeans module does not validate here: this runtime lacks WebAssembly SIMD (128-bit) support, or the bytes are not wasmeans.wasm');
     }
     try {
-      return (await WebAssembly.instantiate(source, moduleImports())).instance;
+      return (await WebAssembly.instantiate(source, moduleImports(memory))).instance;
     } catch (cause) {
       // Cloudflare Workers (workerd) compile wasm only at upload: from bytes, they refuse.
       if (/code generation disallowed/i.test(String(cause))) {
@@ -41,15 +52,15 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
       throw cause;
     }
   }
-  if (typeof source === 'string' || source instanceof URL) return instantiate(await fetchModule(source));
+  if (typeof source === 'string' || source instanceof URL) return instantiate(await fetchModule(source), memory);
   const response = await source;
   // A promise of bytes (init's own relaxed-SIMD choice) rather than of a Response.
-  if (response instanceof ArrayBuffer || ArrayBuffer.isView(response)) return instantiate(response);
+  if (response instanceof ArrayBuffer || ArrayBuffer.isView(response)) return instantiate(response, memory);
   if (!(response instanceof Response)) {
     throw new WasmeansError('INVALID_PARAMETER', `init() takes a WebAssembly.Module, bytes, a URL, a Response or { relaxedSimd }, got ${describe(response)}`);
   }
   if (!response.ok) throw new WasmeansError('INVALID_INPUT', `fetching wasmeans.wasm failed: HTTP ${response.status} from ${response.url}`);
-  return instantiate(await response.arrayBuffer());
+  return instantiate(await response.arrayBuffer(), memory);
 }
 
 /**
@@ -88,17 +99,20 @@ let loaded: BuildChoice | undefined;
 /**
  * Instantiates the module once per realm; later calls return at once, unless they insist on the other inlined build
  * (init({ relaxedSimd })), which then replaces the instance: no state outlives a call but the module itself.
- * `build` names the inlined build `source` is, if it is one.
+ * `build` names the inlined build `source` is, if it is one. The graph module follows when asked for and missing.
  */
 export function initialize(source: WasmSource | (() => WasmSource), build?: BuildChoice, insist = false): Promise<void> {
   const switching = kernels !== undefined && insist && loaded !== undefined && build !== loaded;
-  if (kernels && !switching) return Promise.resolve();
+  if (kernels && !switching && !missingGraph()) return Promise.resolve();
   if (!pending) {
     pending = (async () => {
       assertWebAssembly();
-      const instance = await instantiate(typeof source === 'function' ? source() : source);
-      kernels = instance.exports as unknown as Kernels;
-      loaded = build;
+      if (!kernels || switching) {
+        const instance = await instantiate(typeof source === 'function' ? source() : source);
+        kernels = { ...instance.exports } as unknown as Kernels;
+        loaded = build;
+      }
+      if (missingGraph()) Object.assign(kernels!, (await instantiate(await graphSource(), kernels!.memory)).exports);
     })();
     pending.then(
       () => (pending = undefined),

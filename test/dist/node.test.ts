@@ -1,7 +1,8 @@
 // Node, from the tarball: ESM import and CJS require of the installed package, each in a fresh process.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { expect, inject, test } from 'vitest';
 
 const consumerDir = inject('consumerDir');
@@ -117,4 +118,61 @@ console.log(JSON.stringify({ rows: embedded.rows, cols: embedded.cols, trusted: 
   const cjs = `const { init } = require('wasmeans');\nconst { TSNE, trustworthiness } = require('wasmeans/manifold');\nconst { makeBlobs } = require('wasmeans/datasets');\n(async () => {${body}})();`;
   expect(run('manifold.mjs', esm)).toEqual({ rows: 120, cols: 2, trusted: true });
   expect(run('manifold.cjs', cjs)).toEqual({ rows: 120, cols: 2, trusted: true });
+});
+
+/**
+ * Bundles `source` for Node as an app would (esbuild, code splitting: lazy chunks apart) into node/<name>/ and
+ * removes every output file that carries the graph module's inlined bytes, so that the app fails if it loads one.
+ */
+async function bundleWithoutGraph(name: string, source: string): Promise<{ entry: string; removed: number }> {
+  const dir = join(consumerDir, 'node', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'app.mjs'), source);
+  await build({ entryPoints: [join(dir, 'app.mjs')], outdir: join(dir, 'out'), bundle: true, splitting: true, format: 'esm', platform: 'node', logLevel: 'error' });
+  const graphBase64 = /wasmGraphGzipBase64 = '([^']{64})/.exec(readFileSync(join(repoDir, 'src/generated/wasmGraphBase64.ts'), 'utf8'))![1];
+  let removed = 0;
+  for (const file of readdirSync(join(dir, 'out'))) {
+    if (readFileSync(join(dir, 'out', file), 'utf8').includes(graphBase64)) {
+      rmSync(join(dir, 'out', file));
+      removed++;
+    }
+  }
+  return { entry: join(dir, 'out', 'app.js'), removed };
+}
+
+const repoDir = inject('repoDir');
+
+test("a bundled k-means app never loads the graph module's chunk: it runs with that chunk deleted", async () => {
+  const { entry, removed } = await bundleWithoutGraph('kmeans-only', `import { init, KMeans } from 'wasmeans';\n${body.replace('makeBlobs(', 'blobs(').replace('adjustedRandScore(y, labels)', 'labels.filter((l) => l === labels[0]).length > 0')}
+function blobs() { const X = []; const y = []; for (let i = 0; i < 300; i++) { X.push([(i % 4) * 10 + (i % 7) / 7, (i % 3) / 3]); y.push(i % 4); } return { X, y }; }
+`);
+  expect(removed).toBe(1);
+  const out = JSON.parse(execFileSync(process.execPath, [entry], { encoding: 'utf8', timeout: 60_000 }));
+  expect(out).toEqual({ ari: true, n: 300 });
+});
+
+test('code calling the graph kernels in a chunk loaded after init(): t-SNE works once init() has run again', async () => {
+  const dir = join(consumerDir, 'node', 'late-graph');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'embed.mjs'), `export { TSNE } from 'wasmeans';\n`);
+  const source = `
+import { init, KMeans } from 'wasmeans';
+await init();
+const X = Array.from({ length: 40 }, (_, i) => [i % 5, (i * 7) % 11, i / 40]);
+new KMeans({ nClusters: 3, randomState: 0 }).fit(X);
+const { TSNE } = await import('./embed.mjs');
+let before = 'ran';
+try { new TSNE({ perplexity: 5, randomState: 0 }).fitTransform(X); } catch (error) { before = { code: error.code, message: error.message }; }
+await init();
+const after = new TSNE({ perplexity: 5, randomState: 0 }).fitTransform(X);
+console.log(JSON.stringify({ before, rows: after.rows, finite: after.data.every(Number.isFinite) }));
+`;
+  writeFileSync(join(dir, 'app.mjs'), source);
+  await build({ entryPoints: [join(dir, 'app.mjs')], outdir: join(dir, 'out'), bundle: true, splitting: true, format: 'esm', platform: 'node', logLevel: 'error' });
+  const out = JSON.parse(execFileSync(process.execPath, [join(dir, 'out', 'app.js')], { encoding: 'utf8', timeout: 60_000 }));
+  // Whether the first init() already loaded the graph module is the bundler's chunking (esbuild hoists it here);
+  // either way t-SNE runs or says what to do. test/runtime/graph.test.ts takes the refusal's path for certain.
+  if (out.before !== 'ran') expect(out.before).toEqual({ code: 'NOT_INITIALIZED', message: expect.stringMatching(/call and await init\(\) again/) });
+  expect(out).toMatchObject({ rows: 40, finite: true });
 });

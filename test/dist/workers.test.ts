@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { makeBlobs } from '../../src/datasets';
-import { init, KMeans } from '../../src/index';
+import { init, KMeans, kneighborsGraph, TSNE } from '../../src/index';
 import { samePartition } from '../reference';
 
 const consumerDir = inject('consumerDir');
@@ -39,13 +39,13 @@ interface Bundled {
   bytes: number;
 }
 
-/** Bundles the Worker into workers/<name>/ with these export conditions and starts it under workerd. */
-async function startWorker(name: string, conditions: string[]): Promise<Bundled> {
+/** Bundles a Worker (cluster.js unless said) into workers/<name>/ with these export conditions and starts it under workerd. */
+async function startWorker(name: string, conditions: string[], script = 'cluster.js'): Promise<Bundled> {
   const outdir = join(workersDir, name);
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'worker.js');
   await build({
-    entryPoints: [join(workersDir, 'cluster.js')],
+    entryPoints: [join(workersDir, script)],
     outfile,
     bundle: true,
     format: 'esm',
@@ -55,8 +55,8 @@ async function startWorker(name: string, conditions: string[]): Promise<Bundled>
     external: ['*.wasm'],
     logLevel: 'silent',
   });
-  // The .wasm import stays `./wasmeans.wasm`; it sits next to the bundle as wrangler uploads it.
-  copyFileSync(join(consumerDir, 'node_modules/wasmeans/build/wasmeans.wasm'), join(outdir, 'wasmeans.wasm'));
+  // The .wasm imports stay `./wasmeans.wasm` and `./wasmeans-graph.wasm`; they sit next to the bundle as wrangler uploads them.
+  for (const wasm of ['wasmeans.wasm', 'wasmeans-graph.wasm']) copyFileSync(join(consumerDir, 'node_modules/wasmeans/build', wasm), join(outdir, wasm));
   const mf = new Miniflare({
     modules: true,
     scriptPath: outfile,
@@ -81,7 +81,7 @@ const request = (X: unknown[][]) => JSON.stringify({ X, nClusters: 4, randomStat
 const started: Bundled[] = [];
 beforeAll(() => {
   mkdirSync(workersDir, { recursive: true });
-  copyFileSync(join(import.meta.dirname, 'workers/cluster.js'), join(workersDir, 'cluster.js'));
+  for (const script of ['cluster.js', 'embed.js']) copyFileSync(join(import.meta.dirname, 'workers', script), join(workersDir, script));
 });
 afterAll(async () => {
   await Promise.all(started.map(({ mf }) => mf.dispose()));
@@ -129,6 +129,24 @@ describe("with wrangler's conditions: the workerd entry and a CompiledWasm modul
     const { status, json } = await post(worker.mf, '{"X": [[1, 2]');
     expect(status).toBe(400);
     expect(json.code).toBe('BAD_JSON');
+  });
+});
+
+describe("with wrangler's conditions, a Worker using t-SNE and the kNN graph: the graph module's .wasm too", () => {
+  let worker: Bundled;
+  beforeAll(async () => {
+    worker = await startWorker('workerd-embed', WRANGLER_CONDITIONS, 'embed.js');
+    started.push(worker);
+  });
+
+  test('it embeds what it is POSTed exactly as this process does', async () => {
+    const small = makeBlobs({ nSamples: 60, nFeatures: 4, centers: 3, randomState: 2 });
+    const X = Array.from({ length: 60 }, (_, i) => Array.from(small.X.data.subarray(i * 4, (i + 1) * 4)));
+    const { status, json } = await post(worker.mf, JSON.stringify({ X, perplexity: 10, randomState: 0 }));
+    expect(status).toBe(200);
+    await init();
+    expect(json.embedding).toEqual(Array.from(new TSNE({ perplexity: 10, randomState: 0 }).fitTransform(small.X).data));
+    expect(json.neighbors).toEqual(Array.from(kneighborsGraph(small.X, 3).indices.subarray(0, 3)));
   });
 });
 

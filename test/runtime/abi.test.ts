@@ -5,16 +5,19 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { KERNEL_PARAMETERS } from '../../src/generated/kernels';
+import { GRAPH_KERNELS, KERNEL_PARAMETERS } from '../../src/generated/kernels';
 import { repoPath } from '../reference';
 
 const expected = Object.entries(KERNEL_PARAMETERS).map(([name, params]) => [name, params.length]).sort();
+const inGraph = ([name]: (string | number)[]) => (GRAPH_KERNELS as readonly (string | number)[]).includes(name);
+const core = expected.filter((kernel) => !inGraph(kernel));
+const graph = expected.filter(inGraph);
 
 /** A module's exported functions with their arity, its other exports and its imports, as the engine sees them. */
 const describeModule = `
-const [bytes, memory] = [require('fs').readFileSync(process.argv[1]), process.argv[2] === 'shared'];
+const [bytes, memory] = [require('fs').readFileSync(process.argv[1]), process.argv[2]];
 const module = new WebAssembly.Module(bytes);
-const env = memory ? { memory: new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }) } : undefined;
+const env = memory ? { memory: new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: memory === 'shared' }) } : undefined;
 const exports = new WebAssembly.Instance(module, env ? { env } : {}).exports;
 console.log(JSON.stringify({
   functions: Object.entries(exports).filter(([, v]) => typeof v === 'function').map(([name, f]) => [name, f.length]).sort(),
@@ -22,27 +25,36 @@ console.log(JSON.stringify({
   imports: WebAssembly.Module.imports(module).map((i) => i.kind + ' ' + i.module + '.' + i.name),
 }));`;
 
-function inspect(file: string, flags: string[] = [], shared = false) {
-  const out = execFileSync(process.execPath, [...flags, '-e', describeModule, repoPath(`build/${file}`), shared ? 'shared' : ''], { encoding: 'utf8' });
+/** `memory`: give the module a memory to import, plain or shared. */
+function inspect(file: string, flags: string[] = [], memory: '' | 'plain' | 'shared' = '') {
+  const out = execFileSync(process.execPath, [...flags, '-e', describeModule, repoPath(`build/${file}`), memory], { encoding: 'utf8' });
   return JSON.parse(out) as { functions: [string, number][]; others: string[]; imports: string[] };
 }
 
 describe('each build exports the kernels of the TypeScript view, arity for arity', () => {
-  test('wasmeans.wasm: its own memory, no imports', () => {
+  test("wasmeans.wasm: the core's kernels, its own memory, no imports", () => {
     const m = inspect('wasmeans.wasm');
-    expect(m.functions).toEqual(expected);
+    expect(m.functions).toEqual(core);
     expect(m.others).toEqual(['memory memory']);
     expect(m.imports).toEqual([]);
   });
 
-  test('wasmeans-threads.wasm: the shared memory it is given, and nothing else imported', () => {
-    const m = inspect('wasmeans-threads.wasm', [], true);
+  test("wasmeans-graph.wasm: the graph module's kernels over the memory it is given (the core's), nothing else imported", () => {
+    const m = inspect('wasmeans-graph.wasm', [], 'plain');
+    expect(graph.length).toBeGreaterThan(20);
+    expect(m.functions).toEqual(graph);
+    expect(m.others).toEqual(['memory memory']);
+    expect(m.imports).toEqual(['memory env.memory']);
+  });
+
+  test('wasmeans-threads.wasm: both modules in one, over the shared memory it is given, nothing else imported', () => {
+    const m = inspect('wasmeans-threads.wasm', [], 'shared');
     expect(m.functions).toEqual(expected);
     expect(m.others).toEqual(['memory memory']);
     expect(m.imports).toEqual(['memory env.memory']);
   });
 
-  test('wasmeans-relaxed.wasm (compiled where relaxed SIMD is enabled)', () => {
+  test('wasmeans-relaxed.wasm (compiled where relaxed SIMD is enabled): both modules in one', () => {
     const m = inspect('wasmeans-relaxed.wasm', ['--experimental-wasm-relaxed-simd']);
     expect(m.functions).toEqual(expected);
     expect(m.imports).toEqual([]);

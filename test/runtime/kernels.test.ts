@@ -6,12 +6,18 @@ import { testRng } from '../reference';
 
 useKernels();
 
-describe('heapBase, relaxedSimd', () => {
+describe('heapBase, graphDataEnd, relaxedSimd', () => {
   test('the arena starts at the heap base, inside memory', () => {
     const base = kernels.heapBase();
     expect(base).toBeGreaterThan(0);
     expect(base).toBeLessThan(kernels.memory.buffer.byteLength);
     expect(allocate(kernels, { first: 8 }, 'kernel test', 'none').first).toBe(Math.ceil(base / 16) * 16);
+  });
+
+  test("the graph module's static data, which it writes into the core's memory, ends below the arena", () => {
+    // Its 256-byte compaction table and the t-SNE grid's scratch: more than nothing, all under the heap base.
+    expect(kernels.graphDataEnd()).toBeGreaterThan(1024);
+    expect(kernels.graphDataEnd()).toBeLessThanOrEqual(kernels.heapBase());
   });
 
   test('the plain build says so (Node 20 has no relaxed SIMD without a flag)', () => {
