@@ -51,7 +51,8 @@ export type FitOptions = OptionsOf<ReturnType<typeof fitParams>>;
 export interface FittedState {
   /** Centers in the caller's coordinates. */
   centers: Matrix64;
-  labels: Int32Array;
+  /** None after a streamed fit, whose rows may not fit in memory. */
+  labels?: Int32Array;
   inertia: number;
   nIter: number;
 }
@@ -115,7 +116,9 @@ export abstract class CenterModel {
     return this.state().centers;
   }
   get labels(): Int32Array {
-    return this.state().labels;
+    const { labels } = this.state();
+    if (!labels) throw new WasmeansError('NOT_FITTED', `this ${this.modelName} was fitted by fitStream, which keeps no labels: predict the rows chunk by chunk`);
+    return labels;
   }
   get inertia(): number {
     return this.state().inertia;

@@ -4,6 +4,7 @@ import type { DataInput, Matrix64 } from '../core/data';
 import { checkOptions, type OptionsOf, type ParamSpecs, type Resolved, positional, resolveParams } from '../core/params';
 import { CenterModel, fitParams, type FitOptions } from './center-model';
 import { fitKMeans, fitKMeansAsync, KMEANS_OPTIONS, type KMeansOptions, type KMeansParams, kmeansParams } from './fit';
+import { fitKMeansStream, type StreamOptions, type StreamSource } from './stream';
 
 export type { KMeansAlgorithm, KMeansInit, KMeansOptions } from './fit';
 
@@ -85,6 +86,18 @@ export class KMeans extends CenterModel {
     const { sampleWeight } = resolveParams(fitParams(), options, 'KMeans.fit');
     const { centers, labels, inertia, nIter } = fitKMeans(x, this.options, sampleWeight);
     this.fitted = { centers, labels, inertia, nIter };
+    return this;
+  }
+
+  /**
+   * `fit` over a stream (a `.npy` path, an iterable of chunks, or a function giving a fresh pass): one pass per
+   * Lloyd iteration, seeded by k-means‖ over the stream ('k-means++', the default, is seeded by its scalable form),
+   * 'random' or explicit centers; from the same initial centers, bitwise the in-memory fit. Memory: one block of
+   * rows plus O(k·d). No labels are kept: predict the rows chunk by chunk.
+   */
+  async fitStream(source: StreamSource, options?: StreamOptions): Promise<this> {
+    const { centers, inertia, nIter } = await fitKMeansStream(source, this.options, options);
+    this.fitted = { centers, inertia, nIter };
     return this;
   }
 

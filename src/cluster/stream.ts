@@ -230,10 +230,9 @@ async function kmeansParallelStream(
 /** KMeans fitted over a stream: the centers, iterations and inertia of the in-memory fit; no labels kept. */
 export async function fitKMeansStream(source: StreamSource, options: KMeansParams, { onProgress = () => {} }: StreamOptions = {}) {
   const pass = passesOf(source);
-  const { nClusters, init, maxIter, tol } = options;
-  if (init === 'k-means++') {
-    throw new WasmeansError('INVALID_PARAMETER', "over a stream, init='k-means++' would take k passes: use 'k-means||' (its scalable form), 'random' or explicit centers");
-  }
+  const { nClusters, maxIter, tol } = options;
+  // k-means++ would take k passes over the stream: its scalable form, k-means‖, seeds in 2 + 2 · initRounds.
+  const init = options.init === 'k-means++' ? 'k-means||' : options.init;
   const frame = await frameOfStream(pass, options.metric, onProgress);
   if (frame.nSamples < nClusters) throw new WasmeansError('INVALID_INPUT', `nSamples=${frame.nSamples} should be >= nClusters=${nClusters}`);
   const seed = options.randomState ?? Math.floor(Math.random() * 2 ** 32);
@@ -260,7 +259,7 @@ export async function fitKMeansStream(source: StreamSource, options: KMeansParam
   onProgress({ stage: 'final', iteration: Math.min(nIter + 1, maxIter), rows: frame.nSamples });
   const converged = (step as KMeansStep).converged;
   if (!converged && tol > 0) options.onWarning(`KMeans did not converge within maxIter=${maxIter} iterations; raise maxIter or tol`, 'CONVERGENCE');
-  return { centers: (step as KMeansStep).centers, labels: new Int32Array(0), inertia: final.inertia, nIter: Math.min(nIter + 1, maxIter), converged };
+  return { centers: (step as KMeansStep).centers, inertia: final.inertia, nIter: Math.min(nIter + 1, maxIter), converged };
 }
 
 /** kmeans() over a stream (`StreamSource`): KMeans' options (init 'random' or explicit centers), and onProgress. */

@@ -116,6 +116,32 @@ describe('kmeansStream is the in-memory fit, bit for bit', () => {
   });
 });
 
+describe('KMeans.fitStream', () => {
+  test('is the in-memory fit from the same initial centers, bit for bit; predict and transform as after fit; no labels', async () => {
+    const single = new KMeans({ nClusters: k, init: initRows, algorithm: 'lloyd', onWarning: () => {} }).fit({ data: flat, rows: n, cols: d });
+    const progress: StreamProgress[] = [];
+    const streamed = await new KMeans({ nClusters: k, init: initRows, onWarning: () => {} }).fitStream(
+      () => [X.slice(0, 30_001), X.slice(30_001)],
+      { onProgress: (p) => progress.push(p) },
+    );
+    expect(streamed.clusterCenters.data).toEqual(single.clusterCenters.data);
+    expect(streamed.inertia).toBe(single.inertia);
+    expect(streamed.nIter).toBe(single.nIter);
+    expect(progress.at(-1)?.stage).toBe('final');
+    const head = X.slice(0, 500);
+    expect(streamed.predict(head)).toEqual(single.predict(head));
+    expect(streamed.transform(head).data).toEqual(single.transform(head).data);
+    expect(() => streamed.labels).toThrow(/fitted by fitStream, which keeps no labels: predict the rows chunk by chunk/);
+  });
+
+  test("the default init, 'k-means++', seeds by its scalable form k-means‖ over the stream", async () => {
+    const byDefault = await new KMeans({ nClusters: k, randomState: 3, onWarning: () => {} }).fitStream([X]);
+    const parallel = await kmeansStream([X.slice(0, 9_999), X.slice(9_999)], k, { init: 'k-means||', randomState: 3, onWarning: () => {} });
+    expect(byDefault.clusterCenters.data).toEqual(parallel.centers.data);
+    expect(byDefault.inertia).toBe(parallel.inertia);
+  });
+});
+
 describe("metric 'cosine' over a stream", () => {
   test('is the in-memory spherical fit, bit for bit, and so is a fit over shards with the step API', async () => {
     const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
