@@ -121,7 +121,7 @@ export default [
  */
 function cli() {
   const library = resolve('src/index');
-  const dependencies = ['commander', 'csv-parse/sync', 'cli-progress', 'pngjs', '@observablehq/plot', 'linkedom'];
+  const dependencies = ['commander', 'csv-parse', 'csv-parse/sync', 'cli-progress', 'pngjs', '@observablehq/plot', 'linkedom'];
   return {
     input: 'src/cli.ts',
     external: (id, importer) => dependencies.includes(id) || id.startsWith('node:') || (importer !== undefined && resolve(importer, '..', id) === library) || id === library,

@@ -1,7 +1,10 @@
-// Reading a numeric table from CSV/TSV (csv-parse), .npy or JSON lines. Every refusal is a CliError naming the
-// file and, where there is one, the row (the file's line, from 1, header included) and the column (from 1).
-import { readFileSync } from 'node:fs';
+// Reading a numeric table from CSV/TSV (csv-parse), .npy or JSON lines, whole or (CSV, TSV, .npy) a chunk of rows at
+// a time. Every refusal is a CliError naming the file and, where there is one, the row (the file's line, from 1,
+// header included) and the column (from 1).
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
+import { readNpy as readNpySlices, type Matrix } from '../index';
 import { CliError } from './errors';
 
 export interface Table {
@@ -19,13 +22,17 @@ export interface ReadOptions {
   columns?: string;
 }
 
+function unreadable(file: string, error: unknown): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? (error as Error).message})`;
+  return new CliError(`${file}: ${why}`);
+}
+
 export function readBytes(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? (error as Error).message})`;
-    throw new CliError(`${file}: ${why}`);
+    throw unreadable(file, error);
   }
 }
 
@@ -88,32 +95,151 @@ function numberAt(file: string, text: unknown, row: number, col: number): number
 
 const numeric = (text: string) => text.trim() !== '' && !Number.isNaN(Number(text)) || /^\s*[+-]?(nan|inf(inity)?)\s*$/i.test(text);
 
-function readDelimited(file: string, text: string, options: ReadOptions): Table {
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
-  // Tabs in .tsv files, or in a first line that has tabs and no commas.
-  const delimiter = file.toLowerCase().endsWith('.tsv') || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new CliError(`${file}: ${line === undefined ? '' : `row ${line}: `}not valid CSV (${(error as Error).message.replace(/\s+/g, ' ')})`);
-  }
-  if (records.length === 0) throw new CliError(`${file}: no rows`);
-  const first = records[0].record;
-  const hasHeader = options.header ?? !first.every(numeric);
-  const names = hasHeader ? first.map((name, j) => name.trim() || `c${j + 1}`) : defaultNames(first.length);
-  const body = hasHeader ? records.slice(1) : records;
-  if (body.length === 0) throw new CliError(`${file}: a header and no data rows`);
-  const picked = pickColumns(file, options.columns, names);
-  const data = new Float64Array(body.length * picked.length);
-  body.forEach(({ record, info }, i) => {
-    if (record.length !== names.length) {
-      throw new CliError(`${file}: row ${info.lines}, column ${Math.min(record.length, names.length) + 1}: ${columnCount(record.length)} where the first row has ${names.length}`);
+/** Tabs in .tsv files, or in a first line that has tabs and no commas; else commas. */
+function delimiterOf(file: string, firstLine: string): string {
+  return file.toLowerCase().endsWith('.tsv') || (firstLine.includes('\t') && !firstLine.includes(',')) ? '\t' : ',';
+}
+
+const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: true, info: true, bom: true } as const;
+
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+function notCsv(file: string, error: unknown): CliError {
+  const line = (error as { lines?: number }).lines;
+  return new CliError(`${file}: ${line === undefined ? '' : `row ${line}: `}not valid CSV (${(error as Error).message.replace(/\s+/g, ' ')})`);
+}
+
+/**
+ * CSV records to numeric rows, one record at a time, for whole files and streams alike: the header (forced, or
+ * detected on the first record: a non-numeric cell), the columns picked, every cell checked.
+ */
+class DelimitedRows {
+  names: string[] = [];
+  picked: number[] = [];
+  rows = 0;
+  private first = true;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ReadOptions,
+  ) {}
+
+  /** Appends the record's picked values to `out` (a header record appends nothing). */
+  add({ record, info }: CsvRecord, out: number[]): void {
+    if (this.first) {
+      this.first = false;
+      const hasHeader = this.options.header ?? !record.every(numeric);
+      this.names = hasHeader ? record.map((name, j) => name.trim() || `c${j + 1}`) : defaultNames(record.length);
+      this.picked = pickColumns(this.file, this.options.columns, this.names);
+      if (hasHeader) return;
     }
-    picked.forEach((j, k) => { data[i * picked.length + k] = numberAt(file, record[j], info.lines, j + 1); });
-  });
-  return { data, rows: body.length, cols: picked.length, names: picked.map((j) => names[j]) };
+    if (record.length !== this.names.length) {
+      throw new CliError(`${this.file}: row ${info.lines}, column ${Math.min(record.length, this.names.length) + 1}: ${columnCount(record.length)} where the first row has ${this.names.length}`);
+    }
+    for (const j of this.picked) out.push(numberAt(this.file, record[j], info.lines, j + 1));
+    this.rows++;
+  }
+
+  /** The picked columns' names; refuses a file without data rows. */
+  finish(): string[] {
+    if (this.first) throw new CliError(`${this.file}: no rows`);
+    if (this.rows === 0) throw new CliError(`${this.file}: a header and no data rows`);
+    return this.picked.map((j) => this.names[j]);
+  }
+}
+
+function readDelimited(file: string, text: string, options: ReadOptions): Table {
+  let records: CsvRecord[];
+  try {
+    records = parse(text, { ...CSV_OPTIONS, delimiter: delimiterOf(file, text.slice(0, text.indexOf('\n') >>> 0)) }) as unknown as CsvRecord[];
+  } catch (error) {
+    throw notCsv(file, error);
+  }
+  const rows = new DelimitedRows(file, options);
+  const values: number[] = [];
+  for (const record of records) rows.add(record, values);
+  const names = rows.finish();
+  return { data: Float64Array.from(values), rows: rows.rows, cols: names.length, names };
+}
+
+/** A file read a chunk of rows at a time: its column names, and a pass over it (each call reads it afresh). */
+export interface TableStream {
+  names: string[];
+  pass: () => AsyncGenerator<Matrix>;
+}
+
+/**
+ * CSV, TSV or .npy, `chunkRows` rows at a time, in memory for one chunk only; every cell checked as readTable
+ * checks it (a bad one ends the pass that meets it).
+ */
+export async function streamTable(file: string, options: ReadOptions, chunkRows: number): Promise<TableStream> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  if (size === 0) throw new CliError(`${file}: empty file`);
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) throw new CliError(`${file}: --stream reads CSV, TSV or .npy files; convert JSON lines to CSV`);
+  const pass = lower.endsWith('.npy') ? npyPass(file, options, chunkRows) : csvPass(file, options, chunkRows);
+  // The names: from the first chunk of a first pass, cut short.
+  const first = pass(1);
+  await first.next();
+  await first.return(undefined);
+  return { names: pass.names(), pass: () => pass() };
+}
+
+type Pass = ((limit?: number) => AsyncGenerator<Matrix>) & { names(): string[] };
+
+function csvPass(file: string, options: ReadOptions, chunkRows: number): Pass {
+  const head = Buffer.alloc(65536);
+  const fd = openSync(file, 'r');
+  const headText = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8');
+  closeSync(fd);
+  const delimiter = delimiterOf(file, headText.slice(0, headText.indexOf('\n') >>> 0));
+  let names: string[] = [];
+  const pass = async function* (limit = chunkRows): AsyncGenerator<Matrix> {
+    const rows = new DelimitedRows(file, options);
+    let values: number[] = [];
+    const chunk = (): Matrix => ({ data: Float64Array.from(values), rows: values.length / rows.picked.length, cols: rows.picked.length });
+    const parser = createReadStream(file).pipe(parseStream({ ...CSV_OPTIONS, delimiter }));
+    try {
+      for await (const record of parser) {
+        rows.add(record as CsvRecord, values);
+        if (rows.rows > 0) names = rows.picked.map((j) => rows.names[j]);
+        if (values.length >= limit * rows.picked.length) {
+          yield chunk();
+          values = [];
+        }
+      }
+    } catch (error) {
+      throw error instanceof CliError ? error : notCsv(file, error);
+    } finally {
+      parser.destroy();
+    }
+    rows.finish();
+    if (values.length > 0) yield chunk();
+  };
+  return Object.assign(pass, { names: () => names });
+}
+
+function npyPass(file: string, options: ReadOptions, chunkRows: number): Pass {
+  let names: string[] = [];
+  const pass = async function* (limit = chunkRows): AsyncGenerator<Matrix> {
+    let row = 0;
+    for await (const slice of readNpySlices(file, limit)) {
+      const { data, rows, cols } = slice as Matrix;
+      for (let i = 0; i < data.length; i++) {
+        if (!Number.isFinite(data[i])) throw new CliError(`${file}: row ${row + Math.floor(i / cols) + 1}, column ${(i % cols) + 1}: ${data[i]} is not a finite number`);
+      }
+      const picked = selectColumns(file, { data: data as Float64Array, rows, cols, names: defaultNames(cols) }, options.columns);
+      names = picked.names;
+      row += rows;
+      yield { data: picked.data, rows, cols: picked.cols };
+    }
+  };
+  return Object.assign(pass, { names: () => names });
 }
 
 function readJsonLines(file: string, text: string, columns: string | undefined): Table {

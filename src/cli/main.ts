@@ -12,7 +12,7 @@ import {
   WasmeansError, type Matrix,
 } from '../index';
 import { CliError } from './errors';
-import { readBytes, readTable, type Table } from './input';
+import { readBytes, readTable, streamTable, type Table } from './input';
 import { checkWritable, labelsCsv, matrixCsv, type Output, writeAll } from './output';
 import { chooseKSvg, project2d, scatterSvg } from './plot';
 
@@ -109,10 +109,14 @@ function sizes(labels: Int32Array, k: number): number[] {
 
 const fmt = (value: number | null) => (value === null ? '-' : Number(value.toPrecision(6)).toString());
 
-async function cluster(file: string, options: DataOptions & {
+type ClusterOptions = DataOptions & {
   k: number; algorithm: string; seed?: number; nInit?: number; maxIter?: number; metric: Score[]; miniBatch?: boolean; batchSize: number;
-  out?: string; centers?: string; plot?: string; json?: boolean;
-}): Promise<void> {
+  out?: string; centers?: string; plot?: string; json?: boolean; stream?: boolean; chunkRows: number; passes?: number;
+};
+
+async function cluster(file: string, options: ClusterOptions): Promise<void> {
+  if (options.stream) return clusterStream(file, options);
+  if (options.passes !== undefined) throw new CliError('--passes is for --stream --mini-batch');
   [options.out, options.centers, options.plot].forEach(checkWritable);
   const bar = stages('k-means', ['reading', 'fitting', 'scoring', 'writing']);
   const table = load(file, options);
@@ -131,7 +135,7 @@ async function cluster(file: string, options: DataOptions & {
   if (options.out) outputs.push({ path: options.out, contents: labelsCsv(labels) });
   if (options.centers) outputs.push({ path: options.centers, contents: matrixCsv(centers.data, centers.rows, centers.cols, table.names) });
   if (options.plot) outputs.push({ path: options.plot, contents: plotOf(table, labels, centers) });
-  writeAll(outputs);
+  await writeAll(outputs);
   bar.stop();
   if (options.json) {
     process.stdout.write(`${JSON.stringify({
@@ -146,6 +150,63 @@ async function cluster(file: string, options: DataOptions & {
     `inertia ${fmt(inertia)} after ${nIter} iterations`,
     ...Object.entries(quality).map(([name, value]) => `${name} ${fmt(value)}`),
     `cluster sizes ${sizes(labels, options.k).join(' ')}`,
+    ...outputs.map((o) => `wrote ${o.path}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * `cluster --stream`: the file read `chunkRows` rows at a time, never whole. KMeans.fitStream (one pass per Lloyd
+ * iteration, seeded by k-means‖) or MiniBatchKMeans.fitStream (`passes` passes); then one more pass to label the
+ * rows, count the clusters and write --out. No scores: they need every row in memory.
+ */
+async function clusterStream(file: string, options: ClusterOptions): Promise<void> {
+  if (options.plot) throw new CliError('--plot needs every row in memory: leave out --stream, or plot a sample');
+  if (options.passes !== undefined && !options.miniBatch) throw new CliError('--passes is for --mini-batch: KMeans makes one pass per iteration');
+  if (options.nInit !== undefined) throw new CliError('--n-init does not go with --stream: each run would read the file again; one run is made, seeded by k-means‖');
+  [options.out, options.centers].forEach(checkWritable);
+  const bar = stages('k-means', ['reading', 'fitting', 'labelling', 'writing']);
+  const source = await streamTable(file, options, options.chunkRows);
+  await init();
+  const common = { nClusters: options.k, randomState: options.seed, onWarning: (w: { message: string } | string) => warn(w), ...(options.maxIter ? { maxIter: options.maxIter } : {}) } as const;
+  bar.next();
+  const model = options.miniBatch
+    ? await new MiniBatchKMeans({ ...common, batchSize: options.batchSize }).fitStream(source.pass, { passes: options.passes ?? 1 })
+    : await new KMeans(common).fitStream(source.pass);
+  bar.next();
+  const { clusterCenters: centers, nIter } = model;
+  const counts = new Array<number>(options.k).fill(0);
+  let rows = 0;
+  // MiniBatchKMeans' own inertia is its last batch's: the whole file's is summed in the labelling pass.
+  let inertia = options.miniBatch ? 0 : model.inertia;
+  // The labelling pass: counts, and the --out file's lines as they come.
+  const labelLines = async function* () {
+    yield 'label\n';
+    for await (const chunk of source.pass()) {
+      const labels = model.predict(chunk);
+      for (const label of labels) counts[label]++;
+      if (options.miniBatch) inertia -= model.score(chunk);
+      rows += chunk.rows;
+      yield `${labels.join('\n')}\n`;
+    }
+  };
+  const outputs: Output[] = [];
+  if (options.out) outputs.push({ path: options.out, contents: labelLines() });
+  else for await (const _ of labelLines());
+  if (options.centers) outputs.push({ path: options.centers, contents: matrixCsv(centers.data, centers.rows, centers.cols, source.names) });
+  bar.next();
+  await writeAll(outputs);
+  bar.stop();
+  const algorithm = options.miniBatch ? 'minibatch' : 'lloyd';
+  if (options.json) {
+    const centerRows = Array.from({ length: centers.rows }, (_, i) => Array.from(centers.data.subarray(i * centers.cols, (i + 1) * centers.cols)));
+    process.stdout.write(`${JSON.stringify({ file, rows, columns: source.names, k: options.k, algorithm, streamed: true, inertia, nIter, sizes: counts, centers: centerRows, written: outputs.map((o) => o.path) })}\n`);
+    return;
+  }
+  const lines = [
+    `${file}: ${rows} row${rows === 1 ? '' : 's'} × ${source.names.length} column${source.names.length === 1 ? '' : 's'}, k = ${options.k}, read ${options.chunkRows} rows at a time`,
+    options.miniBatch ? `inertia ${fmt(inertia)} after ${options.passes ?? 1} pass${(options.passes ?? 1) === 1 ? '' : 'es'}` : `inertia ${fmt(inertia)} after ${nIter} iterations`,
+    `cluster sizes ${counts.join(' ')}`,
     ...outputs.map((o) => `wrote ${o.path}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -177,7 +238,7 @@ async function chooseK(file: string, options: DataOptions & { range: [number, nu
   // The suggestion: the highest mean silhouette (the elbow of the inertia is left to the reader of the table).
   const suggested = rows.reduce((best, row) => (row.silhouette > best.silhouette ? row : best)).k;
   const outputs: Output[] = options.plot ? [{ path: options.plot, contents: chooseKSvg(rows, suggested) }] : [];
-  writeAll(outputs);
+  await writeAll(outputs);
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ file, rows: table.rows, results: rows, suggestedK: suggested, written: outputs.map((o) => o.path) })}\n`);
     return;
@@ -218,7 +279,7 @@ async function quantizeCommand(file: string, options: { k: number; output: strin
   bar.next();
   const pixels = Uint8Array.from(result.pixels);
   const contents = format === 'png' ? PNG.sync.write({ width: image.width, height: image.height, data: pixels }) : encodeJpeg({ width: image.width, height: image.height, data: pixels }, options.quality).data;
-  writeAll([{ path: options.output, contents }]);
+  await writeAll([{ path: options.output, contents }]);
   bar.stop();
   const palette = Array.from({ length: options.k }, (_, i) => `#${Array.from(result.palette.subarray(3 * i, 3 * i + 3), (v) => v.toString(16).padStart(2, '0')).join('')}`);
   if (options.json) process.stdout.write(`${JSON.stringify({ file, width: image.width, height: image.height, k: options.k, inertia: result.inertia, palette, written: [options.output] })}\n`);
@@ -240,7 +301,7 @@ async function spectral(file: string, options: DataOptions & { k: number; neighb
   const outputs: Output[] = [];
   if (options.out) outputs.push({ path: options.out, contents: labelsCsv(labels) });
   if (options.plot) outputs.push({ path: options.plot, contents: plotOf(table, labels, undefined) });
-  writeAll(outputs);
+  await writeAll(outputs);
   bar.stop();
   const counts = sizes(labels, options.k);
   if (options.json) process.stdout.write(`${JSON.stringify({ file, rows: table.rows, k: options.k, sizes: counts, labels: Array.from(labels), written: outputs.map((o) => o.path) })}\n`);
@@ -267,7 +328,7 @@ async function tsne(file: string, options: DataOptions & { output: string; compo
     const xy = project2d(embedding.data, embedding.rows, embedding.cols).xy;
     outputs.push({ path: options.plot, contents: scatterSvg({ xy, labels: labels && Int32Array.from(labels), xLabel: 'tsne1', yLabel: embedding.cols > 1 ? 'tsne2' : '' }) });
   }
-  writeAll(outputs);
+  await writeAll(outputs);
   if (options.json) process.stdout.write(`${JSON.stringify({ file, rows: table.rows, klDivergence: model.klDivergence, nIter: model.nIter, written: outputs.map((o) => o.path) })}\n`);
   else process.stdout.write(`${[`${file}: ${table.rows} rows × ${table.cols} columns → ${embedding.cols} dimensions, KL divergence ${fmt(model.klDivergence)} after ${model.nIter + 1} iterations`, ...outputs.map((o) => `wrote ${o.path}`)].join('\n')}\n`);
 }
@@ -302,7 +363,10 @@ function program(): Command {
       })))
     .option('--mini-batch', 'MiniBatchKMeans instead of KMeans (for large files)')
     .option('--batch-size <n>', 'rows per mini-batch', integer('--batch-size', 1), 1024)
-    .option('--centers <file>', 'write the centers as CSV (a row per cluster)')))
+    .option('--centers <file>', 'write the centers as CSV (a row per cluster)')
+    .option('--stream', 'read the file a chunk of rows at a time, never whole (CSV, TSV, .npy): for files larger than memory')
+    .option('--chunk-rows <n>', 'rows read at a time with --stream', integer('--chunk-rows', 1), 65536)
+    .option('--passes <n>', 'passes over the file with --stream --mini-batch', integer('--passes', 1))))
     .action(cluster);
 
   withDataOptions(root.command('choose-k').argument('<file>', 'CSV, TSV, .npy or JSON lines')

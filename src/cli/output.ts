@@ -1,10 +1,11 @@
 // What the CLI writes: every output is rendered first, then written to a temporary file beside its destination
 // and renamed into place, so that a failure (here or in a later output) leaves no partial file behind.
-import { existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './errors';
 
-export type Output = { path: string; contents: string | Uint8Array };
+/** An output's contents: whole, or pieces made while it is written (a streamed file's labels). */
+export type Output = { path: string; contents: string | Uint8Array | AsyncIterable<string> };
 
 /** Refuses, before any work, a destination whose directory is missing. */
 export function checkWritable(path: string | undefined): void {
@@ -14,16 +15,22 @@ export function checkWritable(path: string | undefined): void {
 }
 
 /** Writes all outputs or none: each goes to a temporary file, and only when all are written are they renamed. */
-export function writeAll(outputs: Output[]): void {
+export async function writeAll(outputs: Output[]): Promise<void> {
   const temporaries: string[] = [];
   try {
     for (const { path, contents } of outputs) {
       const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
       temporaries.push(temporary);
-      writeFileSync(temporary, contents);
+      if (typeof contents === 'string' || contents instanceof Uint8Array) writeFileSync(temporary, contents);
+      else {
+        writeFileSync(temporary, '');
+        for await (const piece of contents) appendFileSync(temporary, piece);
+      }
     }
   } catch (error) {
     for (const temporary of temporaries) try { unlinkSync(temporary); } catch { /* never created */ }
+    // Not the file system's failure (a bad row met while a streamed output was made): passed on as it is.
+    if (!(error as NodeJS.ErrnoException).syscall) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(`${outputs[temporaries.length - 1].path}: cannot write (${code ?? (error as Error).message})`);
   }

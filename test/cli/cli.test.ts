@@ -51,6 +51,7 @@ beforeAll(() => {
   writeFileSync(at('nan.csv'), '1,2\n3,NaN\n5,6\n');
   writeFileSync(at('text.csv'), '1,2\n3,4\n5,abc\n');
   writeFileSync(at('empty.csv'), '');
+  writeFileSync(at('late-nan.csv'), `x,y,z\n${rows.map((r, i) => (i === 29 ? [r[0], 'nan', r[2]] : r).join(',')).join('\n')}\n`);
   const width = 24;
   const height = 16;
   const data = new Uint8Array(width * height * 4);
@@ -151,6 +152,60 @@ describe('wasmeans cluster', () => {
     const { status, stderr } = run('cluster', 'plain.csv', '-k', '2', '--out', 'nowhere/labels.csv');
     expect(status).toBe(2);
     expect(stderr).toMatch(/^wasmeans: nowhere\/labels\.csv: directory nowhere does not exist\n$/);
+  });
+});
+
+describe('wasmeans cluster --stream', () => {
+  const squaredDistance = (a: number[], b: number[]) => a.reduce((sum, v, t) => sum + (v - b[t]) ** 2, 0);
+
+  it.each(['header.csv', 'data.tsv', 'f4.npy', 'f8.npy'])('reads %s 7 rows at a time: the in-memory fit\'s partition and centers', (file) => {
+    const whole = JSON.parse(run('cluster', file, '-k', '2', '--seed', '0', '--json').stdout);
+    const { status, stdout, stderr } = run('cluster', file, '-k', '2', '--seed', '0', '--stream', '--chunk-rows', '7', '--out', `streamed-${file}.csv`, '--json');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const streamed = JSON.parse(stdout);
+    expect(streamed).toMatchObject({ rows: 40, streamed: true, columns: whole.columns, sizes: [20, 20] });
+    const labels = readFileSync(at(`streamed-${file}.csv`), 'utf8').trim().split('\n').slice(1).map(Number);
+    // The same partition; the clusters' numbers may differ (k-means‖ seeds the stream, k-means++ the whole file).
+    const same = labels[0] === whole.labels[0];
+    expect(labels).toEqual(whole.labels.map((l: number) => (same ? l : 1 - l)));
+    const centers = same ? streamed.centers : [...streamed.centers].reverse();
+    centers.forEach((row: number[], j: number) => row.forEach((v, t) => expect(v).toBeCloseTo(whole.centers[j][t], 10)));
+    expect(streamed.inertia).toBeCloseTo(whole.inertia, 8);
+  });
+
+  it('--mini-batch --passes 2: sizes and the inertia of the whole file at the centers it found', () => {
+    const { status, stdout } = run('cluster', 'header.csv', '-k', '2', '--seed', '0', '--stream', '--mini-batch', '--passes', '2', '--batch-size', '8', '--chunk-rows', '5', '--json');
+    expect(status).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.sizes).toEqual([20, 20]);
+    const inertia = rows.reduce((sum, row) => sum + Math.min(...result.centers.map((c: number[]) => squaredDistance(row, c))), 0);
+    expect(result.inertia).toBeCloseTo(inertia, 4);
+  });
+
+  it('a bad cell past the first chunk ends the command with its row, exit status 2, and writes nothing', () => {
+    const { status, stdout, stderr } = run('cluster', 'late-nan.csv', '-k', '2', '--stream', '--chunk-rows', '7', '--out', 'out-late.csv', '--centers', 'out-late-centers.csv');
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('wasmeans: late-nan.csv: row 31, column 2: NaN\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('out-late') || f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it.each([
+    [['header.csv', '--plot', 'p.svg'], /^wasmeans: --plot needs every row in memory/],
+    [['header.csv', '--n-init', '3'], /^wasmeans: --n-init does not go with --stream/],
+    [['rows.jsonl'], /^wasmeans: rows\.jsonl: --stream reads CSV, TSV or \.npy files/],
+    [['empty.csv'], /^wasmeans: empty\.csv: empty file$/],
+    [['missing.csv'], /^wasmeans: missing\.csv: no such file$/],
+  ])('refuses %j with one line', (args, message) => {
+    const { status, stderr } = run('cluster', ...args, '-k', '2', '--stream');
+    expect(status).toBe(2);
+    expect(stderr.trimEnd()).toMatch(message);
+  });
+
+  it('--passes without --stream, or without --mini-batch, is refused', () => {
+    expect(run('cluster', 'header.csv', '-k', '2', '--passes', '2').stderr).toMatch(/--passes is for --stream --mini-batch/);
+    expect(run('cluster', 'header.csv', '-k', '2', '--stream', '--passes', '2').stderr).toMatch(/--passes is for --mini-batch/);
   });
 });
 
