@@ -44,7 +44,8 @@ beforeAll(async () => {
       format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], conditions: ['workerd', 'worker', 'browser'], external: ['*.wasm'],
       nodePaths: [join(consumerDir, 'node_modules')], logLevel: 'silent',
     });
-    copyFileSync(join(consumerDir, 'node_modules/wasmeans/build/wasmeans.wasm'), join(dir, `${name}/wasmeans.wasm`));
+    // Beside the bundle as wrangler uploads them: the graph module too, which the workerd entry imports dynamically.
+    for (const wasm of ['wasmeans.wasm', 'wasmeans-graph.wasm']) copyFileSync(join(consumerDir, 'node_modules/wasmeans/build', wasm), join(dir, name, wasm));
   }
   const worker = (name: string) => ({
     name, modules: true, scriptPath: join(dir, `${name}/worker.js`), modulesRoot: join(dir, name),
