@@ -26,7 +26,7 @@ describe('heapBase, graphDataEnd, relaxedSimd', () => {
 });
 
 describe('scanColumns and writeShiftedRows (the way into wasm memory)', () => {
-  for (const [n, d, scale] of [[1, 1, 1], [7, 3, 2 ** -20], [33, 5, 2 ** -19], [64, 16, 2 ** 3]]) {
+  for (const [n, d, scale] of [[1, 1, 1], [7, 3, 2 ** -20], [33, 5, 2 ** -19], [64, 16, 2 ** 3], [29, 11, 2 ** -3]]) {
     test(`n=${n} d=${d}, scale ${scale}`, () => {
       const rng = testRng(n * 31 + d);
       const X = Array.from({ length: n }, () => Array.from({ length: d }, () => 1e6 + rng.normal() * 3));
@@ -61,7 +61,7 @@ describe('scanColumns and writeShiftedRows (the way into wasm memory)', () => {
 });
 
 describe('scanColumnsF32 and shiftRowsF32: float32 input checked and shifted in place', () => {
-  for (const [n, d, scale] of [[1, 1, 1], [7, 3, 2 ** -10], [33, 5, 2 ** 4], [64, 16, 2 ** -9]]) {
+  for (const [n, d, scale] of [[1, 1, 1], [7, 3, 2 ** -10], [33, 5, 2 ** 4], [64, 16, 2 ** -9], [29, 11, 2 ** 5]]) {
     test(`n=${n} d=${d}, scale ${scale}: the values and sums of the float64 path`, () => {
       const rng = testRng(n * 17 + d);
       const X = Float32Array.from({ length: n * d }, () => 1000 + rng.normal() * 3);
@@ -91,6 +91,20 @@ describe('scanColumnsF32 and shiftRowsF32: float32 input checked and shifted in 
       values[11] = NaN;
       const ptr = inWasm({ x: values, sums: 3 * 8, maxAbs: 8 });
       expect(kernels.scanColumnsF32(ptr.x, 4, 3, 1, ptr.sums, ptr.maxAbs)).toBe(index);
+    }
+  });
+
+  test('a bad value past the vector lanes (the scalar tail) is found too, f32 and f64, and leaves maxAbs alone', () => {
+    for (const [index, bad] of [[13, NaN], [12, -Infinity], [3, Infinity]] as const) {
+      const f32 = new Float32Array(14).fill(2);
+      f32[index] = bad;
+      const f64 = new Float64Array(7).fill(2);
+      f64[Math.min(index, 6)] = bad;
+      const ptr = inWasm({ x32: f32, x64: f64, sums: 2 * 8, maxAbs: 8 });
+      new Float64Array(kernels.memory.buffer, ptr.maxAbs, 1)[0] = 0.5;
+      expect(kernels.scanColumnsF32(ptr.x32, 7, 2, 1, ptr.sums, ptr.maxAbs)).toBe(index);
+      expect(kernels.scanColumns(ptr.x64, 7, 1, 1, ptr.sums, ptr.maxAbs)).toBe(Math.min(index, 6));
+      expect(new Float64Array(kernels.memory.buffer, ptr.maxAbs, 1)[0]).toBe(0.5);
     }
   });
 });
