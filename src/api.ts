@@ -17,7 +17,7 @@ export {
   statisticsPartial, frameOf, lloydPartial, mergePartials, finalizePartial, kmeansParallelRound, KMeansPartial, type KMeansFrame, type KMeansStep,
   type FrameCenters,
 } from './cluster/partial';
-export { kmeansStream, readNpy, type StreamSource, type StreamProgress, type StreamOptions } from './cluster/stream';
+export { kmeansStream, readNpy, type StreamSource, type StreamChunk, type StreamProgress, type StreamOptions } from './cluster/stream';
 export { quantize, type QuantizeOptions, type QuantizeResult, type PixelBuffer } from './cluster/quantize';
 export {
   silhouetteSamples, silhouetteScore, calinskiHarabaszScore, daviesBouldinScore, adjustedRandScore, normalizedMutualInfoScore,

@@ -3,6 +3,7 @@
 // is bitwise the in-memory fit's from the same initial centers; MiniBatchKMeans as partialFit over batches. Memory:
 // one chunk of rows plus O(k·d), whatever the source's size.
 import { type Data, type DataInput, matrix, type Matrix64, readData } from '../core/data';
+import { type ArrowTableLike, fromArrow } from '../core/arrow';
 import { WasmeansError } from '../core/errors';
 import { Mt19937 } from '../core/random';
 import { builtin } from '../runtime/module';
@@ -18,12 +19,16 @@ import {
 import { defaultLocalTrials, kmeansPlusPlusIndices } from './seeding';
 import { lloydChunkRows, type Metric, prepareWorkspace } from './workspace';
 
+/** A chunk of a stream: any `DataInput`, or an Apache Arrow record batch (or table), read as `fromArrow` reads it. */
+export type StreamChunk = DataInput | ArrowTableLike;
+type Chunks = AsyncIterable<StreamChunk> | Iterable<StreamChunk>;
+
 /**
  * Where a streamed fit reads its rows, once per pass: a function returning a fresh (async) iterable of chunks
- * (matrices, arrays of rows, any `DataInput`), an iterable that can be iterated again (an array of chunks), or the
- * path of a `.npy` file of float32 or float64 rows (Node), read in slices.
+ * (matrices, arrays of rows, any `DataInput`, Arrow record batches), an iterable that can be iterated again (an
+ * array of chunks), or the path of a `.npy` file of float32 or float64 rows (Node), read in slices.
  */
-export type StreamSource = string | (() => AsyncIterable<DataInput> | Iterable<DataInput>) | AsyncIterable<DataInput> | Iterable<DataInput>;
+export type StreamSource = string | (() => Chunks) | Chunks;
 
 /** What a streamed fit reports after each pass. */
 export interface StreamProgress {
@@ -86,7 +91,7 @@ export async function* readNpy(path: string, sliceRows = NPY_SLICE_ROWS): AsyncG
 }
 
 /** The source as a function that starts a pass. */
-function passesOf(source: StreamSource): () => AsyncIterable<DataInput> | Iterable<DataInput> {
+function passesOf(source: StreamSource): () => Chunks {
   if (typeof source === 'string') return () => readNpy(source);
   if (typeof source === 'function') return source;
   if (source && (Symbol.asyncIterator in source || Symbol.iterator in source)) return () => source;
@@ -97,14 +102,14 @@ function passesOf(source: StreamSource): () => AsyncIterable<DataInput> | Iterab
  * One pass over the source, its rows re-cut into blocks of `blockRows` (the last may be shorter), each with its
  * first row's index. Checks that every chunk has `nFeatures` columns (once known).
  */
-async function* blocksOf(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, blockRows: number, nFeatures?: number): AsyncGenerator<{ block: Data; offset: number }> {
+async function* blocksOf(pass: () => Chunks, blockRows: number, nFeatures?: number): AsyncGenerator<{ block: Data; offset: number }> {
   // Float32 while every chunk is float32 (the ingest then takes the block in place), else float64: the same values.
   let buffer: Float32Array | Float64Array | undefined;
   let filled = 0;
   let offset = 0;
   let cols = nFeatures;
   for await (const chunk of pass()) {
-    const data = readData(chunk);
+    const data = readData((chunk as ArrowTableLike)?.schema ? fromArrow(chunk as ArrowTableLike) : (chunk as DataInput));
     cols ??= data.cols;
     if (data.cols !== cols) throw new WasmeansError('INVALID_INPUT', `a chunk of the stream has ${data.cols} columns, the first had ${cols}`);
     if (!(data.flat instanceof Float32Array) && !(buffer instanceof Float64Array)) buffer = buffer ? Float64Array.from(buffer) : undefined;
@@ -133,7 +138,7 @@ async function* blocksOf(pass: () => AsyncIterable<DataInput> | Iterable<DataInp
 
 /** Every block's partial, merged; the rows read. */
 async function passOver(
-  pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, blockRows: number, nFeatures: number | undefined, partial: (block: Matrix64, offset: number) => KMeansPartial,
+  pass: () => Chunks, blockRows: number, nFeatures: number | undefined, partial: (block: Matrix64, offset: number) => KMeansPartial,
 ): Promise<KMeansPartial> {
   let merged: KMeansPartial | undefined;
   for await (const { block, offset } of blocksOf(pass, blockRows, nFeatures)) {
@@ -152,7 +157,7 @@ function asMatrix(block: Data) {
 const STATISTICS_BLOCK = 65536;
 
 /** The two statistics passes: the frame every block is stored by. */
-async function frameOfStream(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, metric: Metric, progress: (p: StreamProgress) => void): Promise<KMeansFrame> {
+async function frameOfStream(pass: () => Chunks, metric: Metric, progress: (p: StreamProgress) => void): Promise<KMeansFrame> {
   const first = await passOver(pass, STATISTICS_BLOCK, undefined, (block) => statisticsPartial(block, { metric }));
   progress({ stage: 'statistics', iteration: 0, rows: first.nSamples });
   let frame = frameOf(first, metric);
@@ -169,7 +174,7 @@ async function frameOfStream(pass: () => AsyncIterable<DataInput> | Iterable<Dat
  * A seeded uniform sample of k rows in one pass, for init: 'random': reservoir sampling by Li's Algorithm L, which
  * draws O(k · log(n / k)) numbers rather than one per row.
  */
-export async function randomRows(pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, k: number, nFeatures: number, rng: Mt19937): Promise<number[][]> {
+export async function randomRows(pass: () => Chunks, k: number, nFeatures: number, rng: Mt19937): Promise<number[][]> {
   const chosen: number[][] = [];
   const uniform = () => 1 - rng.randomSample(); // in (0, 1]
   let w = Math.exp(Math.log(uniform()) / k);
@@ -194,7 +199,7 @@ export async function randomRows(pass: () => AsyncIterable<DataInput> | Iterable
  * by the rows nearest it, then weighted greedy k-means++ on the candidates, here. 2 + 2 · rounds passes.
  */
 async function kmeansParallelStream(
-  pass: () => AsyncIterable<DataInput> | Iterable<DataInput>, frame: KMeansFrame, nClusters: number,
+  pass: () => Chunks, frame: KMeansFrame, nClusters: number,
   { seed, rounds, oversampling, nLocalTrials }: { seed: number; rounds: number; oversampling: number; nLocalTrials?: number },
 ): Promise<FrameCenters> {
   const d = frame.nFeatures;

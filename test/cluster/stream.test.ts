@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init, KMeans, kmeansStream, MiniBatchKMeans, readNpy, type StreamProgress } from '../../src/index';
 import { adjustedRand, blobs } from '../reference';
@@ -132,6 +133,25 @@ describe('KMeans.fitStream', () => {
     expect(streamed.predict(head)).toEqual(single.predict(head));
     expect(streamed.transform(head).data).toEqual(single.transform(head).data);
     expect(() => streamed.labels).toThrow(/fitted by fitStream, which keeps no labels: predict the rows chunk by chunk/);
+  });
+
+  test('over Arrow record batches read from an IPC stream, as fromArrow reads a table', async () => {
+    const single = new KMeans({ nClusters: k, init: initRows, algorithm: 'lloyd', onWarning: () => {} }).fit({ data: flat, rows: n, cols: d });
+    // Columns c0..c5 of float32, written as an IPC stream of 7 000-row record batches and read back batch by batch.
+    const columns = Object.fromEntries(Array.from({ length: d }, (_, t) => [`c${t}`, Float32Array.from(X, (row) => row[t])]));
+    const table = arrow.tableFromArrays(columns);
+    const batches = new arrow.Table(table.schema, Array.from({ length: Math.ceil(n / 7000) }, (_, b) => table.slice(b * 7000, (b + 1) * 7000).batches).flat());
+    const bytes = arrow.tableToIPC(batches, 'stream');
+    let batchesRead = 0;
+    const streamed = await new KMeans({ nClusters: k, init: initRows, onWarning: () => {} }).fitStream(function* () {
+      for (const batch of arrow.RecordBatchReader.from(bytes)) {
+        batchesRead++;
+        yield batch;
+      }
+    });
+    expect(batchesRead).toBeGreaterThan(2 * Math.ceil(n / 7000));
+    expect(streamed.clusterCenters.data).toEqual(single.clusterCenters.data);
+    expect(streamed.inertia).toBe(single.inertia);
   });
 
   test("the default init, 'k-means++', seeds by its scalable form k-means‖ over the stream", async () => {
