@@ -2,7 +2,8 @@
 // around 16 centers), k = 16, ten Lloyd iterations (tol 0) from given rows, read in slices by kmeansStream; the time
 // per pass and the resident memory, against the in-memory fit's time per iteration and row on 10 000 000 of the
 // same rows; and, on a file small enough for both, the streamed result against the in-memory one.
-// Usage: node bench/stream.mjs [--rows N] [--keep] (the file goes to $TMPDIR and is removed unless --keep).
+// Usage: node bench/stream.mjs [--rows N] [--runs R] [--keep] (the file goes to $TMPDIR and is removed unless
+// --keep). With R runs, the streamed fit and the in-memory comparison alternate R times and medians are reported.
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { init, kmeans, kmeansStream } from '../build/index.js';
 import { fmtSec, mulberry32, parseArgs, table } from './util.mjs';
 
 const args = parseArgs(['keep']);
-const n = Number(args.rows ?? 100_000_000), d = 8, k = 16, ITER = 10;
+const n = Number(args.rows ?? 100_000_000), d = 8, k = 16, ITER = 10, RUNS = Number(args.runs ?? 1);
 await init();
 
 /** Rows start.. of the blobs, deterministic per row: center (row mod k) plus uniform noise. */
@@ -64,46 +65,53 @@ const path = join(process.env.TMPDIR ?? tmpdir(), 'wasmeans-stream-100m.npy');
 let t = performance.now();
 writeNpy(path, n);
 console.log(`wrote ${n} × ${d} float32 (${gib(n * d * 4)}) in ${fmtSec((performance.now() - t) / 1000)} s`);
-const passes = [];
-let peakRss = process.memoryUsage().rss;
-const watch = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-t = performance.now();
-let last = t;
-const result = await kmeansStream(path, k, {
-  init: initRows, maxIter: ITER, tol: 0, onWarning() {},
-  onProgress: ({ stage }) => {
-    const now = performance.now();
-    passes.push({ stage, sec: (now - last) / 1000 });
-    last = now;
-  },
-});
-clearInterval(watch);
-peakRss = Math.max(peakRss, process.memoryUsage().rss);
-const total = (performance.now() - t) / 1000;
-// 3. Then (so that its memory does not count in the streamed fit's resident set) the in-memory comparison.
-// In-memory time per iteration and row, on 10 000 000 rows (median of 3 whole fits, over their iterations).
 const m = Math.min(n, 10_000_000);
-const inMemoryData = rowsAt(0, m, centers);
+let inMemoryData;
 /** Seconds per iteration of an in-memory fit (the whole fit, ingest included, over the iterations it made). */
 const perIteration = (iterations) => {
   const t = performance.now();
   const { nIter } = kmeans({ data: inMemoryData, rows: m, cols: d }, k, { init: initRows, maxIter: iterations, tol: 0, algorithm: 'lloyd', onWarning() {} });
   return (performance.now() - t) / 1000 / nIter;
 };
-perIteration(2);
-const inMemoryIter = median([0, 1, 2].map(() => perIteration(ITER)));
-console.log(`in memory, ${m} rows: ${fmtSec(inMemoryIter)} s per iteration, ${((inMemoryIter / m) * 1e9).toFixed(2)} ns per row`);
-
-const iterations = passes.filter((p) => p.stage === 'iteration').map((p) => p.sec);
-const streamedIter = median(iterations);
-console.log(`\n## kmeansStream, ${n} × ${d} float32 (.npy, ${gib(n * d * 4)}), k = ${k}, ${ITER} Lloyd iterations, one thread\n`);
-console.log(table(['', 'value'], [
-  ['whole fit (2 statistics passes, 10 iterations, 1 final pass)', `${fmtSec(total)} s`],
-  ['statistics passes', passes.filter((p) => p.stage === 'statistics').map((p) => fmtSec(p.sec)).join(', ') + ' s'],
-  [`per iteration (median of ${iterations.length})`, `${fmtSec(streamedIter)} s = ${((streamedIter / n) * 1e9).toFixed(2)} ns per row`],
-  ['in memory (10M rows) per iteration and row', `${((inMemoryIter / m) * 1e9).toFixed(2)} ns`],
-  ['streamed / in memory, per row', `${(streamedIter / n / (inMemoryIter / m)).toFixed(2)}×`],
-  ['peak resident set', gib(peakRss)],
+const runs = [];
+let peakRss = process.memoryUsage().rss;
+let result;
+for (let run = 0; run < RUNS; run++) {
+  const passes = [];
+  // The first run's resident set is the streamed fit's alone: the in-memory rows are made after it.
+  const watch = run === 0 ? setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200) : undefined;
+  t = performance.now();
+  let last = t;
+  result = await kmeansStream(path, k, {
+    init: initRows, maxIter: ITER, tol: 0, onWarning() {},
+    onProgress: ({ stage }) => {
+      const now = performance.now();
+      passes.push({ stage, sec: (now - last) / 1000 });
+      last = now;
+    },
+  });
+  clearInterval(watch);
+  if (run === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const total = (performance.now() - t) / 1000;
+  // In-memory time per iteration and row, on 10 000 000 rows (median of 3 whole fits, over their iterations).
+  inMemoryData ??= rowsAt(0, m, centers);
+  if (run === 0) perIteration(2);
+  const inMemoryIter = median([0, 1, 2].map(() => perIteration(ITER)));
+  const streamedIter = median(passes.filter((p) => p.stage === 'iteration').map((p) => p.sec));
+  runs.push({ total, statistics: passes.filter((p) => p.stage === 'statistics').map((p) => p.sec), streamedRow: streamedIter / n, inMemoryRow: inMemoryIter / m });
+  console.log(`run ${run + 1}: streamed ${((streamedIter / n) * 1e9).toFixed(2)} ns per row and iteration, in memory ${((inMemoryIter / m) * 1e9).toFixed(2)}: ${(streamedIter / n / (inMemoryIter / m)).toFixed(2)}×`);
+}
+const ns = (sec) => `${(sec * 1e9).toFixed(2)} ns`;
+const listed = (values, format) => (RUNS > 1 ? ` (runs: ${values.map(format).join(', ')})` : '');
+const ratios = runs.map((r) => r.streamedRow / r.inMemoryRow);
+console.log(`\n## kmeansStream, ${n} × ${d} float32 (.npy, ${gib(n * d * 4)}), k = ${k}, ${ITER} Lloyd iterations, one thread, ${RUNS} run${RUNS === 1 ? '' : 's'}\n`);
+console.log(table(['', RUNS > 1 ? 'median' : 'value'], [
+  ['whole fit (2 statistics passes, 10 iterations, 1 final pass)', `${fmtSec(median(runs.map((r) => r.total)))} s`],
+  ['statistics passes (first run)', runs[0].statistics.map((sec) => fmtSec(sec)).join(', ') + ' s'],
+  ['streamed, per iteration and row (median of the passes)', ns(median(runs.map((r) => r.streamedRow))) + listed(runs.map((r) => r.streamedRow), ns)],
+  [`in memory (${m} rows), per iteration and row`, ns(median(runs.map((r) => r.inMemoryRow))) + listed(runs.map((r) => r.inMemoryRow), ns)],
+  ['streamed / in memory, per row', `${median(ratios).toFixed(2)}×` + listed(ratios, (v) => `${v.toFixed(2)}×`)],
+  ['peak resident set (first run)', gib(peakRss)],
   ['inertia', result.inertia.toExponential(6)],
 ]));
 if (!args.keep) rmSync(path);
