@@ -20,6 +20,22 @@ export function defaultLocalTrials(nClusters: number): number {
   return 2 + Math.floor(Math.log(nClusters));
 }
 
+const scratches = new WeakMap<Workspace, { trials: number; distances: number; cumulative: number }>();
+
+/**
+ * Each step's candidate distances (kept, so that the chosen one's need no second pass) and running potentials,
+ * laid out after the workspace's regions once per workspace (its runs of nInit share them).
+ */
+function plusPlusScratch(ws: Workspace, trials: number) {
+  const known = scratches.get(ws);
+  if (known && known.trials >= trials) return known;
+  const { kernels, nSamples, nFeatures } = ws;
+  const regions = allocate(kernels, { distances: trials * nSamples * 4, cumulative: nSamples * 8 }, `k-means++ seeding on ${nSamples}×${nFeatures}`, ws.advice, true);
+  const scratch = { trials, ...regions };
+  scratches.set(ws, scratch);
+  return scratch;
+}
+
 /**
  * Greedy k-means++ (scikit-learn's `_kmeans_plusplus`): each new center is the best of `nLocalTrials`
  * candidates drawn with probability ∝ weight · squared distance to the closest chosen center, best meaning the
@@ -29,28 +45,27 @@ export function defaultLocalTrials(nClusters: number): number {
 export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Mt19937, nLocalTrials: number): Int32Array {
   const { kernels, nSamples, nFeatures, ptr, weights } = ws;
   const trials = Math.min(nLocalTrials, MAX_LOCAL_TRIALS);
+  const scratch = plusPlusScratch(ws, trials);
   const indices = new Int32Array(nClusters);
-  const closest = f64View(kernels, ptr.sqDist, nSamples);
-  closest.fill(Infinity);
+  f64View(kernels, ptr.sqDist, nSamples).fill(Infinity);
   const uniform = uniformWeights(weights);
   indices[0] = uniform ? rng.randint(nSamples) : rng.choice(weights);
   let potential = kernels.updateClosest(ptr.x, ptr.weights, nSamples, nFeatures, indices[0], ptr.sqDist);
-  const cumulative = new Float64Array(nSamples);
-  const weightedClosest = new Float64Array(nSamples);
+  const closest = f64View(kernels, ptr.sqDist, nSamples);
+  cumulativeSum(closest.map((d, i) => weights[i] * d), f64View(kernels, scratch.cumulative, nSamples));
   const candidates = i32View(kernels, ptr.candidates, trials);
   const potentials = f64View(kernels, ptr.potentials, trials);
   for (let c = 1; c < nClusters; c++) {
-    for (let i = 0; i < nSamples; i++) weightedClosest[i] = weights[i] * closest[i];
-    cumulativeSum(weightedClosest, cumulative);
+    const cumulative = f64View(kernels, scratch.cumulative, nSamples);
     for (let t = 0; t < trials; t++) {
       const target = rng.randomSample() * potential;
       candidates[t] = Math.min(searchSorted(cumulative, target, 'left'), nSamples - 1);
     }
-    kernels.seedingPotentials(ptr.x, ptr.weights, nSamples, nFeatures, ptr.candidates, trials, ptr.sqDist, ptr.potentials);
+    kernels.seedingPotentials(ptr.x, ptr.weights, nSamples, nFeatures, ptr.candidates, trials, ptr.sqDist, ptr.potentials, scratch.distances);
     let best = 0;
     for (let t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
     indices[c] = candidates[best];
-    potential = kernels.updateClosest(ptr.x, ptr.weights, nSamples, nFeatures, indices[c], ptr.sqDist);
+    potential = kernels.takeClosest(scratch.distances + best * nSamples * 4, ptr.weights, nSamples, ptr.sqDist, scratch.cumulative);
   }
   return indices;
 }

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { allocate, f32View, f64View, i32View } from '../../src/runtime/arena';
 import { yinyangLayout } from '../../src/cluster/accelerated';
 import { BOUNDS_ARGS_BYTES, CLUSTER_ARGS_BYTES, writeBoundsArgs, writeClusterArgs } from '../../src/generated/kernels';
-import { integerData, inWasm, kernels, useKernels } from '../kernels';
+import { f32, f64, integerData, inWasm, kernels, useKernels } from '../kernels';
 import { nearest, sqDist } from '../reference';
 
 useKernels();
@@ -128,9 +128,23 @@ describe('k-means++ kernels', () => {
       expect(potential).toBe(expected.reduce((s, v, i) => s + weights[i] * v, 0));
       const candidates = [0, n - 1, 7, 7];
       i32View(kernels, ptr.candidates, 4).set(candidates);
-      kernels.seedingPotentials(ptr.x, ptr.weights, n, d, ptr.candidates, 4, ptr.sqDist, ptr.potentials);
-      const pots = candidates.map((c) => X.reduce((s, x, i) => s + weights[i] * Math.min(expected[i], sqDist(x, X[c])), 0));
-      expect(Array.from(f64View(kernels, ptr.potentials, 4))).toEqual(pots);
+      for (const count of [4, 3]) {
+        const at = inWasm({ distances: count * n * 4, cumulative: n * 8 });
+        kernels.seedingPotentials(ptr.x, ptr.weights, n, d, ptr.candidates, count, ptr.sqDist, ptr.potentials, at.distances);
+        const pots = candidates.slice(0, count).map((c) => X.reduce((s, x, i) => s + weights[i] * Math.min(expected[i], sqDist(x, X[c])), 0));
+        expect(Array.from(f64View(kernels, ptr.potentials, count))).toEqual(pots);
+        // Each candidate's distances, column by column, as a float32 sum gives them (small integers: exact).
+        for (let t = 0; t < count; t++) expect(f32(at.distances + t * n * 4, n)).toEqual(X.map((x) => sqDist(x, X[candidates[t]])));
+        // takeClosest: the second candidate's column into the closest distances, with the running potential.
+        const closestBefore = Array.from(f64View(kernels, ptr.sqDist, n));
+        const total = kernels.takeClosest(at.distances + n * 4, ptr.weights, n, ptr.sqDist, at.cumulative);
+        const taken = closestBefore.map((v, i) => Math.min(v, sqDist(X[i], X[candidates[1]])));
+        expect(Array.from(f64View(kernels, ptr.sqDist, n))).toEqual(taken);
+        let running = 0;
+        expect(f64(at.cumulative, n)).toEqual(taken.map((v, i) => (running += weights[i] * v)));
+        expect(total).toBe(running);
+        f64View(kernels, ptr.sqDist, n).set(expected);
+      }
     });
   }
 });
