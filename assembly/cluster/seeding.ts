@@ -25,8 +25,9 @@ function nearer(closest: f64, d: f64): f64 {
 
 /**
  * For each candidate row c, Σᵢ wᵢ · min(closestᵢ, ‖xᵢ − x_c‖²), and each distance kept for `takeClosest`.
- * Candidates go four at a time over the rows (their rows' addresses and four running potentials in registers,
- * four accumulator chains per row; the last group repeats its last candidate and drops the copies): each distance
+ * Candidates go four at a time over the rows, rows two at a time (their rows' addresses and four running
+ * potentials in registers, eight accumulator chains; the last group repeats its last candidate and drops the
+ * copies): each distance
  * is computed with the very operations, in the same order, as `sqDistF32`, and each potential adds its rows in
  * order, so the potentials are bit-identical to one candidate at a time.
  * IN xPtr, weightPtr (f64), candidatesPtr (i32 row indices), closestPtr (f64); OUT potentialsPtr (f64),
@@ -50,49 +51,76 @@ export function seedingPotentials(
     const d2 = distancesPtr + <usize>min(c + 2, nCandidates - 1) * columnBytes;
     const d3 = distancesPtr + <usize>min(c + 3, nCandidates - 1) * columnBytes;
     let p0: f64 = 0, p1: f64 = 0, p2: f64 = 0, p3: f64 = 0;
-    let row = xPtr;
-    for (let i = 0; i < nSamples; i++, row += rowBytes) {
-      let acc0 = f32x4.splat(0);
-      let acc1 = f32x4.splat(0);
-      let acc2 = f32x4.splat(0);
-      let acc3 = f32x4.splat(0);
+    // Rows two at a time, so that each candidate vector loaded serves both; an odd last row is paired with
+    // itself and its copy dropped.
+    for (let i = 0; i < nSamples; i += 2) {
+      const rowA = xPtr + <usize>i * rowBytes;
+      const second = i + 1 < nSamples;
+      const rowB = second ? rowA + rowBytes : rowA;
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
       for (let t: usize = 0; t < vectorBytes; t += 16) {
-        const x = v128.load(row + t);
-        const e0 = f32x4.sub(x, v128.load(c0 + t));
-        acc0 = f32x4.add(acc0, f32x4.mul(e0, e0));
-        const e1 = f32x4.sub(x, v128.load(c1 + t));
-        acc1 = f32x4.add(acc1, f32x4.mul(e1, e1));
-        const e2 = f32x4.sub(x, v128.load(c2 + t));
-        acc2 = f32x4.add(acc2, f32x4.mul(e2, e2));
-        const e3 = f32x4.sub(x, v128.load(c3 + t));
-        acc3 = f32x4.add(acc3, f32x4.mul(e3, e3));
+        const xa = v128.load(rowA + t);
+        const xb = v128.load(rowB + t);
+        const v0 = v128.load(c0 + t);
+        const v1 = v128.load(c1 + t);
+        const v2 = v128.load(c2 + t);
+        const v3 = v128.load(c3 + t);
+        let e = f32x4.sub(xa, v0);
+        a0 = f32x4.add(a0, f32x4.mul(e, e));
+        e = f32x4.sub(xa, v1);
+        a1 = f32x4.add(a1, f32x4.mul(e, e));
+        e = f32x4.sub(xa, v2);
+        a2 = f32x4.add(a2, f32x4.mul(e, e));
+        e = f32x4.sub(xa, v3);
+        a3 = f32x4.add(a3, f32x4.mul(e, e));
+        e = f32x4.sub(xb, v0);
+        b0 = f32x4.add(b0, f32x4.mul(e, e));
+        e = f32x4.sub(xb, v1);
+        b1 = f32x4.add(b1, f32x4.mul(e, e));
+        e = f32x4.sub(xb, v2);
+        b2 = f32x4.add(b2, f32x4.mul(e, e));
+        e = f32x4.sub(xb, v3);
+        b3 = f32x4.add(b3, f32x4.mul(e, e));
       }
-      let s0 = laneSum(acc0);
-      let s1 = laneSum(acc1);
-      let s2 = laneSum(acc2);
-      let s3 = laneSum(acc3);
+      let sa0 = laneSum(a0), sa1 = laneSum(a1), sa2 = laneSum(a2), sa3 = laneSum(a3);
+      let sb0 = laneSum(b0), sb1 = laneSum(b1), sb2 = laneSum(b2), sb3 = laneSum(b3);
       for (let t = vectorBytes; t < rowBytes; t += 4) {
-        const x = load<f32>(row + t);
-        const e0 = x - load<f32>(c0 + t);
-        s0 += e0 * e0;
-        const e1 = x - load<f32>(c1 + t);
-        s1 += e1 * e1;
-        const e2 = x - load<f32>(c2 + t);
-        s2 += e2 * e2;
-        const e3 = x - load<f32>(c3 + t);
-        s3 += e3 * e3;
+        const xa = load<f32>(rowA + t);
+        const xb = load<f32>(rowB + t);
+        const v0 = load<f32>(c0 + t), v1 = load<f32>(c1 + t), v2 = load<f32>(c2 + t), v3 = load<f32>(c3 + t);
+        sa0 += (xa - v0) * (xa - v0);
+        sa1 += (xa - v1) * (xa - v1);
+        sa2 += (xa - v2) * (xa - v2);
+        sa3 += (xa - v3) * (xa - v3);
+        sb0 += (xb - v0) * (xb - v0);
+        sb1 += (xb - v1) * (xb - v1);
+        sb2 += (xb - v2) * (xb - v2);
+        sb3 += (xb - v3) * (xb - v3);
       }
       const at = <usize>i << 2;
-      store<f32>(d0 + at, s0);
-      store<f32>(d1 + at, s1);
-      store<f32>(d2 + at, s2);
-      store<f32>(d3 + at, s3);
-      const closest = load<f64>(closestPtr + (<usize>i << 3));
-      const weight = load<f64>(weightPtr + (<usize>i << 3));
-      p0 += weight * nearer(closest, <f64>s0);
-      p1 += weight * nearer(closest, <f64>s1);
-      p2 += weight * nearer(closest, <f64>s2);
-      p3 += weight * nearer(closest, <f64>s3);
+      store<f32>(d0 + at, sa0);
+      store<f32>(d1 + at, sa1);
+      store<f32>(d2 + at, sa2);
+      store<f32>(d3 + at, sa3);
+      let closest = load<f64>(closestPtr + (<usize>i << 3));
+      let weight = load<f64>(weightPtr + (<usize>i << 3));
+      p0 += weight * nearer(closest, <f64>sa0);
+      p1 += weight * nearer(closest, <f64>sa1);
+      p2 += weight * nearer(closest, <f64>sa2);
+      p3 += weight * nearer(closest, <f64>sa3);
+      if (second) {
+        store<f32>(d0 + at + 4, sb0);
+        store<f32>(d1 + at + 4, sb1);
+        store<f32>(d2 + at + 4, sb2);
+        store<f32>(d3 + at + 4, sb3);
+        closest = load<f64>(closestPtr + (<usize>(i + 1) << 3));
+        weight = load<f64>(weightPtr + (<usize>(i + 1) << 3));
+        p0 += weight * nearer(closest, <f64>sb0);
+        p1 += weight * nearer(closest, <f64>sb1);
+        p2 += weight * nearer(closest, <f64>sb2);
+        p3 += weight * nearer(closest, <f64>sb3);
+      }
     }
     store<f64>(potentialsPtr + (<usize>c << 3), p0);
     if (c + 1 < nCandidates) store<f64>(potentialsPtr + (<usize>(c + 1) << 3), p1);
