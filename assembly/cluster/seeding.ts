@@ -27,9 +27,8 @@ function nearer(closest: f64, d: f64): f64 {
  * For each candidate row c, Σᵢ wᵢ · min(closestᵢ, ‖xᵢ − x_c‖²), and each distance kept for `takeClosest`.
  * Candidates go four at a time over the rows, rows two at a time (their rows' addresses and four running
  * potentials in registers, eight accumulator chains; the last group repeats its last candidate and drops the
- * copies): each distance
- * is computed with the very operations, in the same order, as `sqDistF32`, and each potential adds its rows in
- * order, so the potentials are bit-identical to one candidate at a time.
+ * copies): each distance is computed with the very operations, in the same order, as `sqDistF32`, and each
+ * potential adds its rows in order, so the potentials are bit-identical to one candidate at a time.
  * IN xPtr, weightPtr (f64), candidatesPtr (i32 row indices), closestPtr (f64); OUT potentialsPtr (f64),
  * distancesPtr (nCandidates × nSamples f32, candidate by candidate: ‖xᵢ − x_c‖² as sqDistF32 gives it).
  */

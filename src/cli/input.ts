@@ -116,6 +116,8 @@ function notCsv(file: string, error: unknown): CliError {
 class DelimitedRows {
   names: string[] = [];
   picked: number[] = [];
+  /** The picked columns' names. */
+  columns: string[] = [];
   rows = 0;
   private first = true;
 
@@ -131,6 +133,7 @@ class DelimitedRows {
       const hasHeader = this.options.header ?? !record.every(numeric);
       this.names = hasHeader ? record.map((name, j) => name.trim() || `c${j + 1}`) : defaultNames(record.length);
       this.picked = pickColumns(this.file, this.options.columns, this.names);
+      this.columns = this.picked.map((j) => this.names[j]);
       if (hasHeader) return;
     }
     if (record.length !== this.names.length) {
@@ -144,7 +147,7 @@ class DelimitedRows {
   finish(): string[] {
     if (this.first) throw new CliError(`${this.file}: no rows`);
     if (this.rows === 0) throw new CliError(`${this.file}: a header and no data rows`);
-    return this.picked.map((j) => this.names[j]);
+    return this.columns;
   }
 }
 
@@ -202,12 +205,14 @@ function csvPass(file: string, options: ReadOptions, chunkRows: number): Pass {
   const pass = async function* (limit = chunkRows): AsyncGenerator<Matrix> {
     const rows = new DelimitedRows(file, options);
     let values: number[] = [];
-    const chunk = (): Matrix => ({ data: Float64Array.from(values), rows: values.length / rows.picked.length, cols: rows.picked.length });
+    const chunk = (): Matrix => {
+      names = rows.columns;
+      return { data: Float64Array.from(values), rows: values.length / rows.picked.length, cols: rows.picked.length };
+    };
     const parser = createReadStream(file).pipe(parseStream({ ...CSV_OPTIONS, delimiter }));
     try {
       for await (const record of parser) {
         rows.add(record as CsvRecord, values);
-        if (rows.rows > 0) names = rows.picked.map((j) => rows.names[j]);
         if (values.length >= limit * rows.picked.length) {
           yield chunk();
           values = [];
@@ -230,9 +235,7 @@ function npyPass(file: string, options: ReadOptions, chunkRows: number): Pass {
     let row = 0;
     for await (const slice of readNpySlices(file, limit)) {
       const { data, rows, cols } = slice as Matrix;
-      for (let i = 0; i < data.length; i++) {
-        if (!Number.isFinite(data[i])) throw new CliError(`${file}: row ${row + Math.floor(i / cols) + 1}, column ${(i % cols) + 1}: ${data[i]} is not a finite number`);
-      }
+      checkFinite(file, data, cols, row);
       const picked = selectColumns(file, { data: data as Float64Array, rows, cols, names: defaultNames(cols) }, options.columns);
       names = picked.names;
       row += rows;
@@ -280,6 +283,13 @@ function readJsonLines(file: string, text: string, columns: string | undefined):
   return { data: Float64Array.from(values), rows, cols: picked!.length, names: picked!.map((j) => names![j]) };
 }
 
+/** Refuses the first NaN or infinity of rows × cols values, naming its row (counted from `firstRow` + 1) and column. */
+function checkFinite(file: string, data: ArrayLike<number>, cols: number, firstRow: number): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new CliError(`${file}: row ${firstRow + Math.floor(i / cols) + 1}, column ${(i % cols) + 1}: ${data[i]} is not a finite number`);
+  }
+}
+
 /**
  * numpy's .npy format, parsed here directly (its header is simple: magic, version, header length, a Python dict
  * literal): little-endian float32 or float64 in C order. Other dtypes and Fortran order are refused.
@@ -308,8 +318,6 @@ export function readNpy(file: string, bytes: Buffer): Table {
   // A copy: Buffer's offset need not be aligned for a typed-array view.
   const raw = bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + rows * cols * size);
   const data = size === 4 ? new Float32Array(raw) : new Float64Array(raw);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new CliError(`${file}: row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}: ${data[i]} is not a finite number`);
-  }
+  checkFinite(file, data, cols, 0);
   return { data, rows, cols, names: defaultNames(cols) };
 }

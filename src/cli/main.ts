@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import decodeJpeg from 'jpeg-js/lib/decoder.js';
 import encodeJpeg from 'jpeg-js/lib/encoder.js';
 import {
-  calinskiHarabaszScore, daviesBouldinScore, init, KMeans, MiniBatchKMeans, quantize, silhouetteScore, SpectralClustering, TSNE,
+  calinskiHarabaszScore, daviesBouldinScore, init, KMeans, MiniBatchKMeans, quantize, silhouetteScore, SpectralClustering, toArrays, TSNE,
   WasmeansError, type Matrix,
 } from '../index';
 import { CliError } from './errors';
@@ -107,6 +107,8 @@ function sizes(labels: Int32Array, k: number): number[] {
   return counts;
 }
 
+const shape = (rows: number, cols: number) => `${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'}`;
+
 const fmt = (value: number | null) => (value === null ? '-' : Number(value.toPrecision(6)).toString());
 
 type ClusterOptions = DataOptions & {
@@ -140,13 +142,13 @@ async function cluster(file: string, options: ClusterOptions): Promise<void> {
   if (options.json) {
     process.stdout.write(`${JSON.stringify({
       file, rows: table.rows, columns: table.names, k: options.k, algorithm: options.miniBatch ? 'minibatch' : options.algorithm, inertia, nIter,
-      sizes: sizes(labels, options.k), scores: quality, centers: Array.from({ length: centers.rows }, (_, i) => Array.from(centers.data.subarray(i * centers.cols, (i + 1) * centers.cols))),
+      sizes: sizes(labels, options.k), scores: quality, centers: toArrays(centers),
       labels: Array.from(labels), written: outputs.map((o) => o.path),
     })}\n`);
     return;
   }
   const lines = [
-    `${file}: ${table.rows} row${table.rows === 1 ? '' : 's'} × ${table.cols} column${table.cols === 1 ? '' : 's'}, k = ${options.k}`,
+    `${file}: ${shape(table.rows, table.cols)}, k = ${options.k}`,
     `inertia ${fmt(inertia)} after ${nIter} iterations`,
     ...Object.entries(quality).map(([name, value]) => `${name} ${fmt(value)}`),
     `cluster sizes ${sizes(labels, options.k).join(' ')}`,
@@ -199,12 +201,11 @@ async function clusterStream(file: string, options: ClusterOptions): Promise<voi
   bar.stop();
   const algorithm = options.miniBatch ? 'minibatch' : 'lloyd';
   if (options.json) {
-    const centerRows = Array.from({ length: centers.rows }, (_, i) => Array.from(centers.data.subarray(i * centers.cols, (i + 1) * centers.cols)));
-    process.stdout.write(`${JSON.stringify({ file, rows, columns: source.names, k: options.k, algorithm, streamed: true, inertia, nIter, sizes: counts, centers: centerRows, written: outputs.map((o) => o.path) })}\n`);
+    process.stdout.write(`${JSON.stringify({ file, rows, columns: source.names, k: options.k, algorithm, streamed: true, inertia, nIter, sizes: counts, centers: toArrays(centers), written: outputs.map((o) => o.path) })}\n`);
     return;
   }
   const lines = [
-    `${file}: ${rows} row${rows === 1 ? '' : 's'} × ${source.names.length} column${source.names.length === 1 ? '' : 's'}, k = ${options.k}, read ${options.chunkRows} rows at a time`,
+    `${file}: ${shape(rows, source.names.length)}, k = ${options.k}, read ${options.chunkRows} rows at a time`,
     options.miniBatch ? `inertia ${fmt(inertia)} after ${options.passes ?? 1} pass${(options.passes ?? 1) === 1 ? '' : 'es'}` : `inertia ${fmt(inertia)} after ${nIter} iterations`,
     `cluster sizes ${counts.join(' ')}`,
     ...outputs.map((o) => `wrote ${o.path}`),

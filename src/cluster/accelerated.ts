@@ -14,11 +14,11 @@
 // not fit in wasm32 (use 'hamerly' or 'yinyang' then), it never falls back silently.
 import { assertUnreachable, formatBytes, WasmeansError } from '../core/errors';
 import { BOUNDS_ARGS_BYTES, type BoundsArgs, writeBoundsArgs } from '../generated/kernels';
-import { allocate, arenaBytes, i32View, MAX_WASM_BYTES, refuseBeyondWasm32 } from '../runtime/arena';
+import { arenaBytes, i32View, MAX_WASM_BYTES, refuseBeyondWasm32 } from '../runtime/arena';
 import type { Kernels } from '../runtime/module';
 import type { KMeansAlgorithm } from './fit';
 import { clearSums, type EStep, type LloydResult, lloydRun, sumsInChunkOrder } from './lloyd';
-import { BLOCK, type Workspace } from './workspace';
+import { BLOCK, regionsFor, type Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
 
@@ -34,17 +34,6 @@ type Step = (first: number, maxCenterNorm: number) => number;
 interface Bounds {
   at: number;
   step: Step;
-}
-
-/** Regions per workspace and algorithm, laid out once (after the workspace and whatever followed it) and reused by every run. */
-const regionCache = new WeakMap<Workspace, Map<string, Record<string, number>>>();
-
-function regionsFor(ws: Workspace, key: string, sizes: Record<string, number>, what: string): Record<string, number> {
-  let byKey = regionCache.get(ws);
-  if (!byKey) regionCache.set(ws, (byKey = new Map()));
-  let regions = byKey.get(key);
-  if (!regions) byKey.set(key, (regions = allocate(ws.kernels, sizes, what, ws.advice, true)));
-  return regions;
 }
 
 /** Yinyang's t ≈ k/10 groups, and the lanes they take at most (yinyangLayout). */

@@ -8,7 +8,7 @@ import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, f64View, i32View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, fitParams, N_CLUSTERS } from './center-model';
-import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, refuseTooLarge, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
+import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, refuseTooLarge, regionsFor, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
 /** True when every weight is the same: then draws follow scikit-learn 1.2's unweighted stream. */
 export function uniformWeights(weights: Float64Array): boolean {
@@ -20,20 +20,10 @@ export function defaultLocalTrials(nClusters: number): number {
   return 2 + Math.floor(Math.log(nClusters));
 }
 
-const scratches = new WeakMap<Workspace, { trials: number; distances: number; cumulative: number }>();
-
-/**
- * Each step's candidate distances (kept, so that the chosen one's need no second pass) and running potentials,
- * laid out after the workspace's regions once per workspace (its runs of nInit share them).
- */
+/** Each step's candidate distances (kept, so that the chosen one's need no second pass) and running potentials. */
 function plusPlusScratch(ws: Workspace, trials: number) {
-  const known = scratches.get(ws);
-  if (known && known.trials >= trials) return known;
-  const { kernels, nSamples, nFeatures } = ws;
-  const regions = allocate(kernels, { distances: trials * nSamples * 4, cumulative: nSamples * 8 }, `k-means++ seeding on ${nSamples}×${nFeatures}`, ws.advice, true);
-  const scratch = { trials, ...regions };
-  scratches.set(ws, scratch);
-  return scratch;
+  const { nSamples, nFeatures } = ws;
+  return regionsFor(ws, `k-means++ ${trials}`, { distances: trials * nSamples * 4, cumulative: nSamples * 8 }, `k-means++ seeding on ${nSamples}×${nFeatures}`);
 }
 
 /**

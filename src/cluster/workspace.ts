@@ -282,3 +282,17 @@ export function shrinkWorkspace(pool: Workspace, nRows: number): Workspace {
   writeArgs(pool.kernels, nRows, pool.nFeatures, pool.nClusters, pool.ptr);
   return { ...pool, nSamples: nRows, weights: new Float64Array(nRows) };
 }
+
+/**
+ * Regions a workspace's runs need beside it (an algorithm's bounds, the seeding's scratch), by key: laid out once,
+ * after the workspace and whatever followed it, and reused by every run of nInit.
+ */
+const regionCache = new WeakMap<Workspace, Map<string, Record<string, number>>>();
+
+export function regionsFor(ws: Workspace, key: string, sizes: Record<string, number>, what: string): Record<string, number> {
+  let byKey = regionCache.get(ws);
+  if (!byKey) regionCache.set(ws, (byKey = new Map()));
+  let regions = byKey.get(key);
+  if (!regions) byKey.set(key, (regions = allocate(ws.kernels, sizes, what, ws.advice, true)));
+  return regions;
+}

@@ -21,7 +21,9 @@ let graphWanted = false;
 let graphSource: () => Promise<WasmSource> | WasmSource;
 export const wantGraph = () => (graphWanted = true);
 export const setGraphSource = (source: typeof graphSource) => (graphSource = source);
-const missingGraph = () => graphWanted && kernels !== undefined && !('bhRepulsive' in kernels);
+/** Whether these kernels include the graph module's (loaded beside the core, or a build that carries both). */
+export const hasGraph = (loadedKernels: Kernels) => 'bhRepulsive' in loadedKernels;
+const missingGraph = () => graphWanted && kernels !== undefined && !hasGraph(kernels);
 
 /** The module imports nothing but, in the threads' build, its shared memory (asconfig.json: no abort import). */
 export const moduleImports = (memory?: WebAssembly.Memory): WebAssembly.Imports => (memory ? { env: { memory } } : {});
