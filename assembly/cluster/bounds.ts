@@ -116,14 +116,13 @@ export function centerGeometry(args: ClusterArgs, bounds: BoundsArgs, first: i32
   return maxNorm;
 }
 
-/** Euclidean norms (f64) of the rows. IN args.x; OUT bounds.xNorms. */
-export function rowNorms(args: ClusterArgs, bounds: BoundsArgs): void {
+/** Euclidean norms (f64) of rows [rowStart, rowEnd). IN args.x; OUT bounds.xNorms. */
+export function rowNorms(args: ClusterArgs, bounds: BoundsArgs, rowStart: i32, rowEnd: i32): void {
   const xPtr = args.x;
-  const nSamples = args.nSamples;
   const nFeatures = args.nFeatures;
   const normsPtr = bounds.xNorms;
   const rowBytes = <usize>nFeatures << 2;
-  for (let i = 0; i < nSamples; i++) {
+  for (let i = rowStart; i < rowEnd; i++) {
     const row = xPtr + <usize>i * rowBytes;
     let sq: f64 = 0;
     for (let t = 0; t < nFeatures; t++) {

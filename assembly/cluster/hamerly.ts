@@ -8,17 +8,21 @@ import { accumulate } from './lloyd';
 import { scoredBest, scoredSecond, scoreOne, scoreRow } from './score';
 
 /**
- * One Hamerly iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
- * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
+ * One Hamerly iteration over rows [rowStart, rowEnd) (one E-step chunk): labels (as Lloyd's), bounds, and the chunk's
+ * weighted sums, formed as lloydChunk forms them. With `first` every row is scored against every center and its
+ * bounds start from those scores. Returns how many labels changed.
  * IN args (ClusterArgs), bounds.xNorms, bounds.shifts, bounds.halfMin; INOUT args.labels, bounds.upper, bounds.lower
- * (1 a row), sumsPtr, weightInClustersPtr; scratch bounds.scores, bounds.quads.
+ * (1 a row); OUT partialPtr (nClusters × nFeatures f64 sums, then nClusters f64 weights; zeroed first); scratch
+ * bounds.scores, bounds.quads (one block per thread).
  */
-export function hamerlyStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, sumsPtr: usize, weightInClustersPtr: usize): i32 {
+export function hamerlyStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, rowStart: i32, rowEnd: i32, partialPtr: usize): i32 {
   const xPtr = args.x;
   const weightPtr = args.weights;
-  const nSamples = args.nSamples;
   const nFeatures = args.nFeatures;
   const nClusters = args.nClusters;
+  const sumsPtr = partialPtr;
+  const weightInClustersPtr = partialPtr + (<usize>(nClusters * nFeatures) << 3);
+  memory.fill(partialPtr, 0, <usize>(nClusters * nFeatures + nClusters) << 3);
   const centersTPtr = args.centersT;
   const centerNormsPtr = args.centerNorms;
   const nBlocks = blockCount(nClusters);
@@ -45,7 +49,7 @@ export function hamerlyStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, m
   }
   const rowBytes = <usize>nFeatures << 2;
   let changed = 0;
-  for (let i = 0; i < nSamples; i++) {
+  for (let i = rowStart; i < rowEnd; i++) {
     const row = xPtr + <usize>i * rowBytes;
     const xSq = squaredNorm(xNormsPtr, i);
     const error = scoreError(nFeatures, xNormsPtr, i, maxCenterNorm);

@@ -24,16 +24,18 @@ function nearer(closest: f64, d: f64): f64 {
 }
 
 /**
- * For each candidate row c, Σᵢ wᵢ · min(closestᵢ, ‖xᵢ − x_c‖²), and each distance kept for `takeClosest`.
+ * For each candidate row c, Σᵢ wᵢ · min(closestᵢ, ‖xᵢ − x_c‖²) over rows [rowStart, rowEnd) (one chunk: the
+ * caller adds the chunks' potentials in chunk order), and each distance kept for `takeClosest`.
  * Candidates go four at a time over the rows, rows two at a time (their rows' addresses and four running
  * potentials in registers, eight accumulator chains; the last group repeats its last candidate and drops the
  * copies): each distance is computed with the very operations, in the same order, as `sqDistF32`, and each
  * potential adds its rows in order, so the potentials are bit-identical to one candidate at a time.
- * IN xPtr, weightPtr (f64), candidatesPtr (i32 row indices), closestPtr (f64); OUT potentialsPtr (f64),
- * distancesPtr (nCandidates × nSamples f32, candidate by candidate: ‖xᵢ − x_c‖² as sqDistF32 gives it).
+ * IN xPtr, weightPtr (f64), candidatesPtr (i32 row indices), closestPtr (f64); OUT potentialsPtr (nCandidates f64:
+ * this chunk's), distancesPtr (nCandidates × nSamples f32, candidate by candidate: ‖xᵢ − x_c‖² as sqDistF32 gives
+ * it; rows of this chunk).
  */
 export function seedingPotentials(
-  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32,
+  xPtr: usize, weightPtr: usize, rowStart: i32, rowEnd: i32, nSamples: i32, nFeatures: i32,
   candidatesPtr: usize, nCandidates: i32, closestPtr: usize, potentialsPtr: usize, distancesPtr: usize,
 ): void {
   const rowBytes = <usize>nFeatures << 2;
@@ -52,9 +54,9 @@ export function seedingPotentials(
     let p0: f64 = 0, p1: f64 = 0, p2: f64 = 0, p3: f64 = 0;
     // Rows two at a time, so that each candidate vector loaded serves both; an odd last row is paired with
     // itself and its copy dropped.
-    for (let i = 0; i < nSamples; i += 2) {
+    for (let i = rowStart; i < rowEnd; i += 2) {
       const rowA = xPtr + <usize>i * rowBytes;
-      const second = i + 1 < nSamples;
+      const second = i + 1 < rowEnd;
       const rowB = second ? rowA + rowBytes : rowA;
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
       let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
@@ -129,14 +131,15 @@ export function seedingPotentials(
 }
 
 /**
- * The chosen candidate's distances (a column `seedingPotentials` wrote) taken into the closest distances:
- * closestᵢ = min(closestᵢ, dᵢ), and the running potential Σⱼ≤ᵢ wⱼ · closestⱼ written for the next draws (numpy's
- * cumsum, in row order). Returns the whole potential, the last running one. No distance is computed again.
+ * The chosen candidate's distances (a column `seedingPotentials` wrote) taken into the closest distances over rows
+ * [rowStart, rowEnd): closestᵢ = min(closestᵢ, dᵢ), and the chunk's running potential Σ wⱼ · closestⱼ (j from
+ * rowStart to i, in row order) written for the next draws. Returns the chunk's potential, its last running one. No
+ * distance is computed again.
  * IN distancesPtr (f32), weightPtr (f64); INOUT closestPtr (f64); OUT cumulativePtr (f64).
  */
-export function takeClosest(distancesPtr: usize, weightPtr: usize, nSamples: i32, closestPtr: usize, cumulativePtr: usize): f64 {
+export function takeClosest(distancesPtr: usize, weightPtr: usize, rowStart: i32, rowEnd: i32, closestPtr: usize, cumulativePtr: usize): f64 {
   let potential: f64 = 0;
-  for (let i = 0; i < nSamples; i++) {
+  for (let i = rowStart; i < rowEnd; i++) {
     const p = closestPtr + (<usize>i << 3);
     const d = <f64>load<f32>(distancesPtr + (<usize>i << 2));
     const closest = load<f64>(p);
@@ -149,22 +152,24 @@ export function takeClosest(distancesPtr: usize, weightPtr: usize, nSamples: i32
 }
 
 /**
- * closestᵢ = min(closestᵢ, ‖xᵢ − x_center‖²) for every row; returns the new potential Σᵢ wᵢ · closestᵢ.
- * IN xPtr, weightPtr (f64); INOUT closestPtr (f64, +∞ before the first center).
+ * closestᵢ = min(closestᵢ, ‖xᵢ − x_center‖²) for rows [rowStart, rowEnd); returns their potential Σ wᵢ · closestᵢ
+ * and, when cumulativePtr ≠ 0, writes its running sums there as `takeClosest` does.
+ * IN xPtr, weightPtr (f64); INOUT closestPtr (f64, +∞ before the first center); OUT cumulativePtr (f64).
  */
 export function updateClosest(
-  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, centerRow: i32, closestPtr: usize,
+  xPtr: usize, weightPtr: usize, rowStart: i32, rowEnd: i32, nFeatures: i32, centerRow: i32, closestPtr: usize, cumulativePtr: usize,
 ): f64 {
   const rowBytes = <usize>nFeatures << 2;
   const center = xPtr + <usize>centerRow * rowBytes;
   let potential: f64 = 0;
-  for (let i = 0; i < nSamples; i++) {
+  for (let i = rowStart; i < rowEnd; i++) {
     const p = closestPtr + (<usize>i << 3);
     const d = <f64>sqDistF32(xPtr + <usize>i * rowBytes, center, nFeatures);
     const closest = load<f64>(p);
     const nearest = nearer(closest, d);
     store<f64>(p, nearest);
     potential += load<f64>(weightPtr + (<usize>i << 3)) * nearest;
+    if (cumulativePtr != 0) store<f64>(cumulativePtr + (<usize>i << 3), potential);
   }
   return potential;
 }

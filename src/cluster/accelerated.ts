@@ -15,20 +15,25 @@
 import { assertUnreachable, formatBytes, WasmeansError } from '../core/errors';
 import { BOUNDS_ARGS_BYTES, type BoundsArgs, writeBoundsArgs } from '../generated/kernels';
 import { arenaBytes, i32View, MAX_WASM_BYTES, refuseBeyondWasm32 } from '../runtime/arena';
+import { mapChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 import type { KMeansAlgorithm } from './fit';
-import { clearSums, type EStep, type LloydResult, lloydRun, sumsInChunkOrder } from './lloyd';
-import { BLOCK, regionsFor, type Workspace } from './workspace';
+import { addPartial, addPartials, clearBins, clearSums, type LloydResult, lloydRun, settleSums, sumsInChunkOrder } from './lloyd';
+import type { Engine } from './threads';
+import { BLOCK, lloydChunkRows, partialLayout, regionsFor, type Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
 
 export interface AcceleratedResult extends LloydResult {
-  /** Point–center distances evaluated, bound refreshes included (Lloyd evaluates n·k per E-step). */
+  /**
+   * Point–center distances evaluated, bound refreshes included (Lloyd evaluates n·k per E-step); in a threaded fit
+   * those of the calling thread only (each thread counts its own).
+   */
   distanceCount: number;
 }
 
-/** One E-step with its sums into the totals; returns how many labels changed. */
-type Step = (first: number, maxCenterNorm: number) => number;
+/** One E-step; with `settle` its sums into the totals (ws.ptr.sums), as Lloyd's chunks form them. Returns how many labels changed. */
+type Step = (first: number, maxCenterNorm: number, settle: boolean) => number;
 
 /** An algorithm's bounds in wasm memory (the BoundsArgs block at `at`), and its E-step kernel. */
 interface Bounds {
@@ -46,8 +51,20 @@ function maxSlotsFor(nClusters: number, nGroups: number): number {
   return Math.ceil((nClusters + 3 * nGroups) / BLOCK) * BLOCK;
 }
 
-/** The regions an algorithm lays out after the workspace, by shape alone: a fit refuses before it allocates. */
-function boundsSizes(algorithm: AcceleratedAlgorithm, nSamples: number, nFeatures: number, nClusters: number): Record<string, number> {
+/** Bytes of one Hamerly thread slot: its BoundsArgs block, then its scores and quads scratch. */
+function hamerlySlotBytes(nClusters: number): number {
+  return Math.ceil(BOUNDS_ARGS_BYTES / 16) * 16 + Math.ceil(nClusters / BLOCK) * BLOCK * 4 + Math.ceil(nClusters / BLOCK) * 4 * 4;
+}
+
+/**
+ * The regions an algorithm lays out after the workspace, by shape alone (a fit refuses before it allocates), for
+ * E-step chunks of `chunkRows` rows. Hamerly's step goes chunk by chunk: one block with its scratch per thread slot,
+ * and the chunks' partial sums (all of them when `slots` threads share the chunks, else one reused).
+ */
+function boundsSizes(
+  algorithm: AcceleratedAlgorithm, nSamples: number, nFeatures: number, nClusters: number, chunkRows: number, slots = 1,
+): Record<string, number> {
+  const nChunks = Math.ceil(nSamples / chunkRows);
   const common = {
     block: BOUNDS_ARGS_BYTES,
     xNorms: nSamples * 8,
@@ -57,10 +74,16 @@ function boundsSizes(algorithm: AcceleratedAlgorithm, nSamples: number, nFeature
     halfMin: nClusters * 8,
     scores: Math.ceil(nClusters / BLOCK) * BLOCK * 4,
     quads: Math.ceil(nClusters / BLOCK) * 4 * 4,
+    /** The chunk maps' results and arguments. */
+    results: nChunks * 8,
+    mapArgs: 16 * 8,
   };
   switch (algorithm) {
     case 'hamerly':
-      return { ...common, lower: nSamples * 8 };
+      return {
+        ...common, block: slots * hamerlySlotBytes(nClusters), scores: 0, quads: 0, lower: nSamples * 8,
+        partials: (slots > 1 ? nChunks : 1) * partialLayout(nClusters, nFeatures).stride,
+      };
     case 'elkan':
       return { ...common, lower: nSamples * nClusters * 8, cc: nClusters * nClusters * 8, drift: nClusters * 8 };
     case 'yinyang': {
@@ -91,12 +114,12 @@ function boundsSizes(algorithm: AcceleratedAlgorithm, nSamples: number, nFeature
  * (`workspaceBytes` of them) pass wasm32's 4 GiB; Elkan's n·k bounds with advice of their own.
  */
 export function refuseBoundsTooLarge(
-  kernels: Kernels, algorithm: KMeansAlgorithm, shape: { nSamples: number; nFeatures: number; nClusters: number; workspaceBytes: number },
+  kernels: Kernels, algorithm: KMeansAlgorithm, shape: { nSamples: number; nFeatures: number; nClusters: number; workspaceBytes: number; slots?: number },
   what: string, advice: string,
 ): void {
   if (algorithm === 'lloyd' || algorithm === 'auto') return refuseBeyondWasm32(kernels, shape.workspaceBytes, what, advice);
   const { nSamples, nFeatures, nClusters } = shape;
-  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters);
+  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters, lloydChunkRows(nSamples, nFeatures, nClusters), shape.slots);
   if (algorithm === 'elkan' && shape.workspaceBytes + arenaBytes(sizes) > MAX_WASM_BYTES) {
     throw new WasmeansError(
       'OUT_OF_MEMORY',
@@ -113,28 +136,80 @@ const UNUSED: Omit<BoundsArgs, 'xNorms' | 'upper' | 'lower' | 'oldCenters' | 'sh
 
 /**
  * Lays out an algorithm's regions (refusing with OUT_OF_MEMORY before touching memory), writes its BoundsArgs block
- * and fills the row norms. `block` overrides fields of the block (Elkan's cc and drift, Yinyang's groups).
+ * (Hamerly: one per thread slot) and fills the row norms. `block` overrides fields of the block (Elkan's cc and
+ * drift, Yinyang's groups). Row passes go over the E-step's chunks, on the engine's threads when there is one.
  */
-function prepare(ws: Workspace, algorithm: AcceleratedAlgorithm, block: (r: Record<string, number>) => Partial<BoundsArgs> = () => ({})): Bounds & { r: Record<string, number> } {
-  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters);
-  const r = regionsFor(ws, algorithm, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
-  writeBoundsArgs(kernels.memory, r.block, {
+function prepare(
+  ws: Workspace, algorithm: AcceleratedAlgorithm, engine: Engine | undefined, block: (r: Record<string, number>) => Partial<BoundsArgs> = () => ({}),
+): Bounds & { r: Record<string, number> } {
+  const { kernels, nSamples, nFeatures, nClusters, ptr, chunkRows } = ws;
+  const hamerly = algorithm === 'hamerly';
+  const slots = hamerly ? engine?.slots ?? 1 : 1;
+  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters, chunkRows, slots);
+  const r = regionsFor(ws, `${algorithm} ${slots}`, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
+  const fields = {
     ...UNUSED, xNorms: r.xNorms, upper: r.upper, lower: r.lower, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin,
     scores: r.scores, quads: r.quads, ...block(r),
-  });
-  kernels.rowNorms(ptr.args, r.block);
-  const kernel = { hamerly: kernels.hamerlyStep, elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm];
-  const step: Step = (first, maxCenterNorm) => kernel(ptr.args, r.block, first, maxCenterNorm, ptr.sums, ptr.weightInClusters);
+  };
+  const slotBytes = hamerlySlotBytes(nClusters);
+  const scratchAt = Math.ceil(BOUNDS_ARGS_BYTES / 16) * 16;
+  for (let slot = 0; slot < slots; slot++) {
+    const at = r.block + slot * slotBytes;
+    const scratch = hamerly ? { scores: at + scratchAt, quads: at + scratchAt + Math.ceil(nClusters / BLOCK) * BLOCK * 4 } : {};
+    writeBoundsArgs(kernels.memory, at, { ...fields, ...scratch });
+  }
+  const map = engine?.map ?? mapChunks;
+  const range = { startAt: 2, items: nSamples, chunk: chunkRows, partials: r.results, argsPtr: r.mapArgs };
+  map(kernels, 'rowNorms', [ptr.args, r.block, 0, 0], range);
+  if (hamerly) {
+    const { stride } = partialLayout(nClusters, nFeatures);
+    const nChunks = Math.ceil(nSamples / chunkRows);
+    const step: Step = (first, maxCenterNorm) => {
+      const args = [ptr.args, r.block, first, maxCenterNorm, 0, 0, r.partials];
+      let changed = 0;
+      if (slots > 1 && engine) {
+        // Each chunk into its own partial sums, each thread with its slot's block and scratch.
+        const results = engine.map(kernels, 'hamerlyStep', args, { ...range, startAt: 4, scratch: { at: 1, stride: slotBytes, nextStride: 0 }, perChunk: { at: 6, stride } });
+        for (const count of results) changed += count;
+        addPartials(ws, r.partials, nChunks);
+      } else {
+        changed = sequentialChunks(ws, (start, end) => kernels.hamerlyStep(ptr.args, r.block, first, maxCenterNorm, start, end, r.partials), r.partials);
+      }
+      return changed;
+    };
+    return { at: r.block, step, r };
+  }
+  const kernel = { elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm];
+  const step: Step = (first, maxCenterNorm, settle) => {
+    // All rows in one run: the sums are formed again by Lloyd's chunks when they are wanted.
+    clearSums(ws);
+    const changed = kernel(ptr.args, r.block, first, maxCenterNorm, ptr.sums, ptr.weightInClusters);
+    if (settle) sumsInChunkOrder(ws);
+    return changed;
+  };
   return { at: r.block, step, r };
 }
 
-function hamerlyBounds(ws: Workspace): Bounds {
-  return prepare(ws, 'hamerly');
+/** Runs `chunk` over the E-step's chunks on this thread, each into the partial sums at `partial`, binned; returns the sum of its results. */
+function sequentialChunks(ws: Workspace, chunk: (start: number, end: number) => number, partial: number): number {
+  const { kernels, nSamples, nClusters, nFeatures, chunkRows } = ws;
+  const { weightsOffset } = partialLayout(nClusters, nFeatures);
+  clearBins(ws);
+  let total = 0;
+  for (let start = 0; start < nSamples; start += chunkRows) {
+    total += chunk(start, Math.min(start + chunkRows, nSamples));
+    addPartial(kernels, ws, partial, partial + weightsOffset);
+  }
+  settleSums(ws);
+  return total;
 }
 
-function elkanBounds(ws: Workspace): Bounds {
-  return prepare(ws, 'elkan', (r) => ({ cc: r.cc, drift: r.drift }));
+function hamerlyBounds(ws: Workspace, engine: Engine | undefined): Bounds {
+  return prepare(ws, 'hamerly', engine);
+}
+
+function elkanBounds(ws: Workspace, engine: Engine | undefined): Bounds {
+  return prepare(ws, 'elkan', engine, (r) => ({ cc: r.cc, drift: r.drift }));
 }
 
 /** Yinyang's groups: t ≈ k/10 by a few f64 Lloyd iterations on the centers themselves, from evenly spaced ones. */
@@ -196,13 +271,13 @@ export function yinyangLayout(groupOf: Int32Array, nGroups: number) {
   return { slotCenter, slotOf, groupQuadStart, nSlots: slot, maxSlots };
 }
 
-function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
+function yinyangBounds(ws: Workspace, initialCenters: Float64Array, engine: Engine | undefined): Bounds {
   const { kernels, nFeatures, nClusters } = ws;
   const { nGroups } = yinyangShape(nClusters);
   const groupOf = groupCenters(initialCenters, nClusters, nFeatures, nGroups);
   const { slotCenter, slotOf, groupQuadStart, nSlots, maxSlots } = yinyangLayout(groupOf, nGroups);
   const bounds = prepare(
-    ws, 'yinyang',
+    ws, 'yinyang', engine,
     (r) => ({
       nGroups, groupOf: r.groupOf, slotCenter: r.slotCenter, slotOf: r.slotOf, groupQuadStart: r.groupQuadStart, nSlots,
       slotRows: r.slotRows, slotT: r.slotT, slotNorms: r.slotNorms, groupScratch: r.groupScratch,
@@ -215,59 +290,57 @@ function yinyangBounds(ws: Workspace, initialCenters: Float64Array): Bounds {
   return bounds;
 }
 
-function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenters: Float64Array): Bounds {
+function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenters: Float64Array, engine: Engine | undefined): Bounds {
   switch (algorithm) {
     case 'hamerly':
-      return hamerlyBounds(ws);
+      return hamerlyBounds(ws, engine);
     case 'elkan':
-      return elkanBounds(ws);
+      return elkanBounds(ws, engine);
     case 'yinyang':
-      return yinyangBounds(ws, initialCenters);
+      return yinyangBounds(ws, initialCenters, engine);
     default:
       throw new WasmeansError('INVALID_PARAMETER', `unknown accelerated algorithm ${JSON.stringify(algorithm)}`);
   }
 }
 
 /**
- * lloydRun with an accelerated E-step (its stopping rules and relocation as they are). The E-step re-forms its
- * sums by Lloyd's chunks; the final labelling after a shift-based stop goes through the bounds too (its
- * sums unused), where Lloyd scores every row once more.
+ * lloydRun with an accelerated E-step (its stopping rules and relocation as they are). The E-step's sums are
+ * Lloyd's chunks' (Hamerly forms them chunk by chunk, Elkan and Yinyang re-form them); the final labelling after a
+ * shift-based stop goes through the bounds too (its sums unused), where Lloyd scores every row once more. With an
+ * engine, Hamerly's chunks are shared by its threads.
  */
 function acceleratedRun(
-  ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, algorithm: AcceleratedAlgorithm,
+  ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, algorithm: AcceleratedAlgorithm, engine?: Engine,
 ): AcceleratedResult {
   const { kernels, ptr } = ws;
-  const bounds = boundsFor(ws, algorithm, initialCenters);
+  const bounds = boundsFor(ws, algorithm, initialCenters, engine);
   kernels.takeDistanceCount();
   let first = 1;
-  /** Labels every row against the loaded centers through the bounds, with the weighted sums; returns the changed labels. */
-  const boundedStep = (): number => {
+  /** Labels every row against the loaded centers through the bounds, with the weighted sums when `settle`; returns the changed labels. */
+  const boundedStep = (settle: boolean): number => {
     const maxCenterNorm = kernels.centerGeometry(ptr.args, bounds.at, first);
-    clearSums(ws);
-    const changed = bounds.step(first, maxCenterNorm);
+    const changed = bounds.step(first, maxCenterNorm, settle);
     first = 0;
     return changed;
   };
-  const eStep: EStep = () => {
-    const changed = boundedStep();
-    sumsInChunkOrder(ws);
-    return changed;
-  };
-  const result = lloydRun(ws, initialCenters, maxIter, tolerance, eStep, () => void boundedStep());
+  const result = lloydRun(ws, initialCenters, maxIter, tolerance, () => boundedStep(true), () => void boundedStep(false));
   return { ...result, distanceCount: kernels.takeDistanceCount() };
 }
 
-/** Hamerly's algorithm (2 bounds per point): lloydRun's signature and result, plus the distance count. */
-export function hamerlyRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): AcceleratedResult {
-  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'hamerly');
+/** Hamerly's algorithm (2 bounds per point): lloydRun's signature and result, plus the distance count; its steps on the engine's threads. */
+export function hamerlyRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, engine?: Engine): AcceleratedResult {
+  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'hamerly', engine);
 }
 
-/** Elkan's algorithm (k lower bounds per point): lloydRun's signature and result, plus the distance count. */
-export function elkanRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): AcceleratedResult {
-  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'elkan');
+/** Elkan's algorithm (k lower bounds per point): lloydRun's signature and result, plus the distance count; its steps on this thread. */
+export function elkanRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, engine?: Engine): AcceleratedResult {
+  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'elkan', engine);
 }
 
-/** Yinyang k-means (Ding et al. 2015; one lower bound per group of centers): lloydRun's signature and result, plus the distance count. */
-export function yinyangRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number): AcceleratedResult {
-  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'yinyang');
+/**
+ * Yinyang k-means (Ding et al. 2015; one lower bound per group of centers): lloydRun's signature and result, plus the
+ * distance count; its steps on this thread.
+ */
+export function yinyangRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, engine?: Engine): AcceleratedResult {
+  return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'yinyang', engine);
 }

@@ -107,7 +107,7 @@ export function fitKMeans(
   const advice = 'fit MiniBatchKMeans with partialFit on chunks of the rows';
   const algorithm = options.algorithm === 'auto' ? autoAlgorithm(nFeatures, nClusters, engine !== undefined) : options.algorithm;
   const workspace = workspaceBytes(nSamples, nFeatures, nClusters);
-  refuseBoundsTooLarge(kernels, algorithm, { nSamples, nFeatures, nClusters, workspaceBytes: workspace }, what, advice);
+  refuseBoundsTooLarge(kernels, algorithm, { nSamples, nFeatures, nClusters, workspaceBytes: workspace, slots: engine?.slots }, what, advice);
   if (options.initSampleSize !== undefined && options.initSampleSize > nSamples) {
     throw new WasmeansError('INVALID_PARAMETER', `initSampleSize=${options.initSampleSize} must be <= nSamples=${nSamples}`);
   }
@@ -129,14 +129,14 @@ export function fitKMeans(
   const explicit = initData && rowsInWorkspace(ws, initData, allRows(nClusters), 'init');
   const tolerance = options.tol * ws.meanVariance;
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);
-  const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials });
-  const runOnce = { lloyd: lloydRun, elkan: elkanRun, hamerly: hamerlyRun, yinyang: yinyangRun }[algorithm];
+  const seed = explicit ? undefined : makeSeeder(ws, nClusters, { ...options, init: init as 'k-means++' | 'k-means||' | 'random', nLocalTrials }, engine?.map);
+  const runBounded = algorithm === 'lloyd' ? undefined : { elkan: elkanRun, hamerly: hamerlyRun, yinyang: yinyangRun }[algorithm];
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {
     const centers = explicit ?? rowsInWorkspace(ws, data, (seed as NonNullable<typeof seed>)(rng));
-    // Threads share Lloyd's E-step; the accelerated ones run on this thread (in the threads' memory when threaded).
+    // Threads share Lloyd's and Hamerly's E-steps; Elkan and Yinyang run on this thread (in the threads' memory when threaded).
     const result =
-      algorithm === 'lloyd' ? lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign) : runOnce(ws, centers, maxIter, tolerance);
+      runBounded ? runBounded(ws, centers, maxIter, tolerance, engine) : lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign);
     if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
   }
   const result = best as LloydResult;

@@ -4,7 +4,7 @@
 import { f32View, f64View, i32View } from '../runtime/arena';
 import type { Kernels } from '../runtime/module';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
-import { assignAll, inertiaOf, loadCenters, type Metric, toUnitLength, type Workspace } from './workspace';
+import { assignAll, inertiaOf, loadCenters, type Metric, partialLayout, toUnitLength, type Workspace } from './workspace';
 
 /**
  * One E-step with the M-step's accumulation: labels every row and leaves the weighted sums and weights per
@@ -49,6 +49,14 @@ export function addPartial(kernels: Kernels, ws: Workspace, sumsPtr: number, wei
   const bounds = chunkBounds(ws);
   kernels.binnedAdd(sumsPtr, nClusters * nFeatures, bounds.sums, ptr.binnedSums);
   kernels.binnedAdd(weightsPtr, nClusters, bounds.weights, ptr.binnedWeights);
+}
+
+/** Chunks' partial sums laid out one after another from `base` (partialLayout) added as binned sums, and settled. */
+export function addPartials(ws: Workspace, base: number, nChunks: number): void {
+  const { stride, weightsOffset } = partialLayout(ws.nClusters, ws.nFeatures);
+  clearBins(ws);
+  for (let c = 0; c < nChunks; c++) addPartial(ws.kernels, ws, base + c * stride, base + c * stride + weightsOffset);
+  settleSums(ws);
 }
 
 /** The binned totals rounded into ws.ptr.sums and ws.ptr.weightInClusters, where the M-step reads them. */

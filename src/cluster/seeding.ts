@@ -6,6 +6,7 @@ import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
 import { cumulativeSum, Mt19937, searchSorted } from '../core/random';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, f64View, i32View } from '../runtime/arena';
+import { type MapChunks, mapChunks } from '../runtime/chunks';
 import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, fitParams, N_CLUSTERS } from './center-model';
 import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, refuseTooLarge, regionsFor, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
@@ -20,42 +21,77 @@ export function defaultLocalTrials(nClusters: number): number {
   return 2 + Math.floor(Math.log(nClusters));
 }
 
-/** Each step's candidate distances (kept, so that the chosen one's need no second pass) and running potentials. */
+/**
+ * Each step's candidate distances (kept, so that the chosen one's need no second pass), the running potentials
+ * within each chunk of rows, each chunk's candidate potentials, and the map's results and arguments.
+ */
 function plusPlusScratch(ws: Workspace, trials: number) {
-  const { nSamples, nFeatures } = ws;
-  return regionsFor(ws, `k-means++ ${trials}`, { distances: trials * nSamples * 4, cumulative: nSamples * 8 }, `k-means++ seeding on ${nSamples}×${nFeatures}`);
+  const { nSamples, nFeatures, chunkRows } = ws;
+  const nChunks = Math.ceil(nSamples / chunkRows);
+  return regionsFor(
+    ws, `k-means++ ${trials}`,
+    { distances: trials * nSamples * 4, cumulative: nSamples * 8, chunkPotentials: nChunks * trials * 8, results: nChunks * 8, args: 16 * 8 },
+    `k-means++ seeding on ${nSamples}×${nFeatures}`,
+  );
+}
+
+/**
+ * The row a draw of `target` picks (numpy's `searchsorted(cumsum, target)`, 'left'): the running potential is the
+ * chunks' totals added in chunk order (`prefix`, each chunk's end) plus the running sum within the chunk (`local`),
+ * so it is the same for any number of threads. The first row whose running potential reaches the target.
+ */
+export function drawRow(prefix: Float64Array, local: Float64Array, chunkRows: number, target: number): number {
+  const nSamples = local.length;
+  const c = Math.min(searchSorted(prefix, target, 'left'), prefix.length - 1);
+  const before = c > 0 ? prefix[c - 1] : 0;
+  let lo = c * chunkRows;
+  let hi = Math.min(nSamples, lo + chunkRows) - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before + local[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
  * Greedy k-means++ (scikit-learn's `_kmeans_plusplus`): each new center is the best of `nLocalTrials`
  * candidates drawn with probability ∝ weight · squared distance to the closest chosen center, best meaning the
  * lowest resulting potential. The first center is uniform over rows (weighted when weights differ).
- * Returns row indices.
+ * Potentials are summed per fixed chunk of rows (ws.chunkRows) and the chunks added in order, so that `map` may
+ * share the chunks between threads without changing a bit. Returns row indices.
  */
-export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Mt19937, nLocalTrials: number): Int32Array {
-  const { kernels, nSamples, nFeatures, ptr, weights } = ws;
+export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Mt19937, nLocalTrials: number, map: MapChunks = mapChunks): Int32Array {
+  const { kernels, nSamples, nFeatures, ptr, weights, chunkRows } = ws;
   const trials = Math.min(nLocalTrials, MAX_LOCAL_TRIALS);
   const scratch = plusPlusScratch(ws, trials);
+  const nChunks = Math.ceil(nSamples / chunkRows);
+  const range = { startAt: 2, items: nSamples, chunk: chunkRows, partials: scratch.results, argsPtr: scratch.args };
   const indices = new Int32Array(nClusters);
   f64View(kernels, ptr.sqDist, nSamples).fill(Infinity);
   const uniform = uniformWeights(weights);
   indices[0] = uniform ? rng.randint(nSamples) : rng.choice(weights);
-  let potential = kernels.updateClosest(ptr.x, ptr.weights, nSamples, nFeatures, indices[0], ptr.sqDist);
-  const closest = f64View(kernels, ptr.sqDist, nSamples);
-  cumulativeSum(closest.map((d, i) => weights[i] * d), f64View(kernels, scratch.cumulative, nSamples));
+  const prefix = new Float64Array(nChunks);
+  /** The chunks' potentials added in order into `prefix`; returns the whole. */
+  const addUp = (totals: Float64Array): number => cumulativeSum(totals, prefix)[nChunks - 1];
+  let potential = addUp(map(kernels, 'updateClosest', [ptr.x, ptr.weights, 0, 0, nFeatures, indices[0], ptr.sqDist, scratch.cumulative], range));
   const candidates = i32View(kernels, ptr.candidates, trials);
-  const potentials = f64View(kernels, ptr.potentials, trials);
+  const potentials = new Float64Array(trials);
+  const potentialsRange = { ...range, perChunk: { at: 9, stride: trials * 8 } };
   for (let c = 1; c < nClusters; c++) {
-    const cumulative = f64View(kernels, scratch.cumulative, nSamples);
-    for (let t = 0; t < trials; t++) {
-      const target = rng.randomSample() * potential;
-      candidates[t] = Math.min(searchSorted(cumulative, target, 'left'), nSamples - 1);
-    }
-    kernels.seedingPotentials(ptr.x, ptr.weights, nSamples, nFeatures, ptr.candidates, trials, ptr.sqDist, ptr.potentials, scratch.distances);
+    const local = f64View(kernels, scratch.cumulative, nSamples);
+    for (let t = 0; t < trials; t++) candidates[t] = drawRow(prefix, local, chunkRows, rng.randomSample() * potential);
+    map(
+      kernels, 'seedingPotentials',
+      [ptr.x, ptr.weights, 0, 0, nSamples, nFeatures, ptr.candidates, trials, ptr.sqDist, scratch.chunkPotentials, scratch.distances], potentialsRange,
+    );
+    const byChunk = f64View(kernels, scratch.chunkPotentials, nChunks * trials);
+    potentials.fill(0);
+    for (let chunk = 0; chunk < nChunks; chunk++) for (let t = 0; t < trials; t++) potentials[t] += byChunk[chunk * trials + t];
     let best = 0;
     for (let t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
     indices[c] = candidates[best];
-    potential = kernels.takeClosest(scratch.distances + best * nSamples * 4, ptr.weights, nSamples, ptr.sqDist, scratch.cumulative);
+    potential = addUp(map(kernels, 'takeClosest', [scratch.distances + best * nSamples * 4, ptr.weights, 0, 0, ptr.sqDist, scratch.cumulative], range));
   }
   return indices;
 }
@@ -87,15 +123,15 @@ export type Seeder = (rng: Mt19937) => Int32Array;
  * (one per run of nInit) draws from `rng`. With `initSampleSize` < n each call first draws its subsample
  * (`sampleRows`), gathers it in wasm and seeds on it; the indices returned are rows of `ws`.
  */
-export function makeSeeder(ws: Workspace, nClusters: number, options: SeedingOptions): Seeder {
+export function makeSeeder(ws: Workspace, nClusters: number, options: SeedingOptions, map: MapChunks = mapChunks): Seeder {
   if (options.init === 'random') return (rng) => randomIndices(ws.weights, nClusters, rng);
   const sampleSize = options.initSampleSize;
   const subsample = sampleSize !== undefined && sampleSize < ws.nSamples;
   const source = subsample ? subsetWorkspace(ws, sampleSize, `seeding subsample of ${sampleSize} rows`) : ws;
   const seed: Seeder =
     options.init === 'k-means||'
-      ? kmeansParallelSeeder(source, nClusters, options, subsample ? `the seeding subsample (initSampleSize=${sampleSize})` : 'sampleWeight')
-      : (rng) => kmeansPlusPlusIndices(source, nClusters, rng, options.nLocalTrials);
+      ? kmeansParallelSeeder(source, nClusters, options, subsample ? `the seeding subsample (initSampleSize=${sampleSize})` : 'sampleWeight', map)
+      : (rng) => kmeansPlusPlusIndices(source, nClusters, rng, options.nLocalTrials, map);
   if (!subsample) return seed;
   return (rng) => {
     const rows = sampleRows(ws.nSamples, sampleSize, rng);
@@ -139,7 +175,7 @@ export function sampleRows(n: number, count: number, rng: Mt19937): Int32Array {
  * When all rows coincide with fewer than k candidates, the rest are drawn uniformly from unchosen rows of
  * positive weight. Needs at least k rows of positive weight (`context` names where they were counted).
  */
-function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: SeedingOptions, context: string): Seeder {
+function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: SeedingOptions, context: string, map: MapChunks): Seeder {
   const { kernels, nSamples, nFeatures, ptr, weights } = ws;
   const perRound = Math.min(options.oversamplingFactor, nSamples);
   const rounds = options.initRounds;
@@ -174,7 +210,7 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
     chosen[rows[0]] = 1;
     f64View(kernels, ptr.sqDist, nSamples).fill(Infinity);
     i32View(kernels, scratch.owner, nSamples).fill(0);
-    let potential = kernels.updateClosest(ptr.x, ptr.weights, nSamples, nFeatures, rows[0], ptr.sqDist);
+    let potential = kernels.updateClosest(ptr.x, ptr.weights, 0, nSamples, nFeatures, rows[0], ptr.sqDist, 0);
     const cumulative = new Float64Array(nSamples);
     for (let round = 0; potential > 0 && (round < rounds || rows.length < nClusters) && round < rounds + nClusters; round++) {
       const closest = f64View(kernels, ptr.sqDist, nSamples);
@@ -228,7 +264,7 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
     reduced.weights.fill(0);
     for (let i = 0; i < nSamples; i++) reduced.weights[owner[i]] += weights[i];
     f64View(kernels, pool.ptr.weights, candidates.length).set(reduced.weights);
-    return kmeansPlusPlusIndices(reduced, nClusters, rng, options.nLocalTrials).map((r) => candidates[r]);
+    return kmeansPlusPlusIndices(reduced, nClusters, rng, options.nLocalTrials, map).map((r) => candidates[r]);
   };
 }
 

@@ -13,7 +13,7 @@ import { allocate, f64View } from '../runtime/arena';
 import { inlinedBytes } from '../runtime/inline';
 import { builtin, type Kernels, moduleImports } from '../runtime/module';
 import { type BeginChunks, MAPPED_KERNELS, type MapChunks } from '../runtime/chunks';
-import { addPartial, type Assign, clearBins, type EStep, sequentialEStep, settleSums } from './lloyd';
+import { addPartials, type Assign, type EStep, sequentialEStep } from './lloyd';
 import { partialLayout, type Workspace } from './workspace';
 
 /** What a fit needs: the kernels whose memory holds its workspace, and how to run its passes over the rows. */
@@ -70,7 +70,10 @@ const CONTROL = {
   scratchAt: 19,
   scratchStride: 20,
   nextScratchStride: 21,
-  failureText: 22,
+  /** Task 2: the argument moved by a stride per chunk (−1 for none), and that stride. */
+  chunkAt: 22,
+  chunkStride: 23,
+  failureText: 24,
 } as const;
 type Control = typeof CONTROL;
 const CONTROL_BYTES = CONTROL.failureText * 4 + 256;
@@ -108,9 +111,12 @@ function claimChunks(control: Int32Array, C: Control, kernels: Kernels, slot: nu
       values[scratchAt] += slot * control[C.scratchStride];
       values[scratchAt + 1] += slot * control[C.nextScratchStride];
     }
+    const chunkAt = control[C.chunkAt];
+    const chunkBase = chunkAt >= 0 ? values[chunkAt] : 0;
     for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1), claimed++) {
       values[startAt] = c * rows;
       values[startAt + 1] = Math.min(nSamples, (c + 1) * rows);
+      if (chunkAt >= 0) values[chunkAt] = chunkBase + c * control[C.chunkStride];
       new Float64Array(kernels.memory.buffer, partials + c * 8, 1)[0] = kernel(...values) ?? 0;
     }
     return claimed;
@@ -396,12 +402,13 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
       ...partialLayout(nClusters, nFeatures),
     });
   };
-  const begin: BeginChunks = (kernels, kernel, args, { startAt, items, chunk, partials, argsPtr, scratch }) => {
+  const begin: BeginChunks = (kernels, kernel, args, { startAt, items, chunk, partials, argsPtr, scratch, perChunk }) => {
     // The arguments as f64 in the shared memory, for the workers to read.
     f64View(kernels, argsPtr, args.length).set(args);
     const join = start(kernels, {
       task: 2, kernel: MAPPED_KERNELS.indexOf(kernel), args: argsPtr, nArgs: args.length, startAt, nSamples: items, rows: chunk, partials,
       scratchAt: scratch ? scratch.at : -1, scratchStride: scratch?.stride ?? 0, nextScratchStride: scratch?.nextStride ?? 0,
+      chunkAt: perChunk ? perChunk.at : -1, chunkStride: perChunk?.stride ?? 0,
     });
     return () => {
       join();
@@ -413,16 +420,14 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
     const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
     const nChunks = Math.ceil(nSamples / ws.chunkRows);
     if (nChunks === 1) return sequentialEStep(ws);
-    const { stride, weightsOffset } = partialLayout(nClusters, nFeatures);
+    const { stride } = partialLayout(nClusters, nFeatures);
     let base = partials.get(ws);
     if (base === undefined) {
       base = allocate(kernels, { partials: nChunks * stride }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, ws.advice, true).partials;
       partials.set(ws, base);
     }
     pass(ws, base, false);
-    clearBins(ws);
-    for (let c = 0; c < nChunks; c++) addPartial(kernels, ws, base + c * stride, base + c * stride + weightsOffset);
-    settleSums(ws);
+    addPartials(ws, base, nChunks);
     return Atomics.load(control, CONTROL.changed);
   };
   return { eStep, assign: (ws) => pass(ws, 0, true), map, begin, slots: nWorkers + 1 };

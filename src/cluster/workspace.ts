@@ -80,7 +80,6 @@ function clusterRegionSizes(nSamples: number, nFeatures: number, nClusters: numb
     partialSums: nClusters * nFeatures * 8,
     partialWeights: nClusters * 8,
     candidates: MAX_LOCAL_TRIALS * 4,
-    potentials: MAX_LOCAL_TRIALS * 8,
     /** Room a caller asked for on top (transform's n × k output, a subset's row indices). */
     extra: extraBytes,
   };

@@ -6,6 +6,7 @@ import type { Kernels } from './module';
 /** The kernels run this way; the threads' workers get the list with their source. */
 export const MAPPED_KERNELS = [
   'bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'kneighborsGroups', 'nearestCentres', 'perplexityRows', 'fftRows', 'fftColumns',
+  'updateClosest', 'seedingPotentials', 'takeClosest', 'rowNorms', 'hamerlyStep',
 ] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 
@@ -14,6 +15,12 @@ export interface Scratch {
   at: number;
   stride: number;
   nextStride: number;
+}
+
+/** Per-chunk output: the argument at `at` moved by `stride` bytes per chunk (chunk c writes at args[at] + c · stride). */
+export interface PerChunk {
+  at: number;
+  stride: number;
 }
 
 /**
@@ -27,6 +34,7 @@ export interface MapRange {
   partials: number;
   argsPtr: number;
   scratch?: Scratch;
+  perChunk?: PerChunk;
 }
 
 export type MapChunks = (kernels: Kernels, kernel: MappedKernel, args: number[], range: MapRange) => Float64Array;
@@ -35,7 +43,7 @@ export type MapChunks = (kernels: Kernels, kernel: MappedKernel, args: number[],
 export type BeginChunks = (kernels: Kernels, kernel: MappedKernel, args: number[], range: MapRange) => () => Float64Array;
 
 /** The chunks one after another on this thread (scratch slot 0). */
-export const mapChunks: MapChunks = (kernels, kernel, args, { startAt, items, chunk, partials }) => {
+export const mapChunks: MapChunks = (kernels, kernel, args, { startAt, items, chunk, partials, perChunk }) => {
   const run = kernels[kernel] as (...values: number[]) => number;
   const values = args.slice();
   const nChunks = Math.ceil(items / chunk);
@@ -43,6 +51,7 @@ export const mapChunks: MapChunks = (kernels, kernel, args, { startAt, items, ch
   for (let c = 0; c < nChunks; c++) {
     values[startAt] = c * chunk;
     values[startAt + 1] = Math.min(items, (c + 1) * chunk);
+    if (perChunk) values[perChunk.at] = args[perChunk.at] + c * perChunk.stride;
     out[c] = run(...values) ?? 0;
   }
   return new Float64Array(kernels.memory.buffer, partials, nChunks);

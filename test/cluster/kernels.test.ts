@@ -117,32 +117,51 @@ describe('assignLabels, assignedSqDistances, distancesToCenters', () => {
 
 describe('k-means++ kernels', () => {
   for (const [n, d] of [[53, 1], [53, 3], [60, 4], [61, 17], [20, 64]]) {
-    test(`updateClosest and seedingPotentials, n=${n} d=${d}`, () => {
+    test(`updateClosest, seedingPotentials and takeClosest over row chunks, n=${n} d=${d}`, () => {
       const X = integerData(n, d, n * d);
       const { ptr, weights } = setup(X, [X[0]]);
+      const at = inWasm({ distances: 4 * n * 4, cumulative: n * 8, potentials: 4 * 8 });
       const closest = f64View(kernels, ptr.sqDist, n);
       closest.fill(Infinity);
-      const potential = kernels.updateClosest(ptr.x, ptr.weights, n, d, 5, ptr.sqDist);
+      // Two chunks of rows (the second odd-sized when n is), each with its own running potential.
+      const cut = Math.floor(n / 2) + 1;
+      const chunks = [[0, cut], [cut, n]];
       const expected = X.map((x) => sqDist(x, X[5]));
+      const runningFrom = (values: number[], start: number, end: number) => {
+        let running = 0;
+        return values.slice(start, end).map((v, i) => (running += weights[start + i] * v));
+      };
+      for (const [start, end] of chunks) {
+        const potential = kernels.updateClosest(ptr.x, ptr.weights, start, end, d, 5, ptr.sqDist, at.cumulative);
+        const running = runningFrom(expected, start, end);
+        expect(f64(at.cumulative + start * 8, end - start)).toEqual(running);
+        expect(potential).toBe(running[running.length - 1]);
+      }
       expect(Array.from(f64View(kernels, ptr.sqDist, n))).toEqual(expected);
-      expect(potential).toBe(expected.reduce((s, v, i) => s + weights[i] * v, 0));
       const candidates = [0, n - 1, 7, 7];
       i32View(kernels, ptr.candidates, 4).set(candidates);
       for (const count of [4, 3]) {
-        const at = inWasm({ distances: count * n * 4, cumulative: n * 8 });
-        kernels.seedingPotentials(ptr.x, ptr.weights, n, d, ptr.candidates, count, ptr.sqDist, ptr.potentials, at.distances);
-        const pots = candidates.slice(0, count).map((c) => X.reduce((s, x, i) => s + weights[i] * Math.min(expected[i], sqDist(x, X[c])), 0));
-        expect(Array.from(f64View(kernels, ptr.potentials, count))).toEqual(pots);
+        for (const [start, end] of chunks) {
+          kernels.seedingPotentials(ptr.x, ptr.weights, start, end, n, d, ptr.candidates, count, ptr.sqDist, at.potentials, at.distances);
+          const pots = candidates.slice(0, count).map((c) => {
+            let sum = 0;
+            for (let i = start; i < end; i++) sum += weights[i] * Math.min(expected[i], sqDist(X[i], X[c]));
+            return sum;
+          });
+          expect(f64(at.potentials, count)).toEqual(pots);
+        }
         // Each candidate's distances, column by column, as a float32 sum gives them (small integers: exact).
         for (let t = 0; t < count; t++) expect(f32(at.distances + t * n * 4, n)).toEqual(X.map((x) => sqDist(x, X[candidates[t]])));
-        // takeClosest: the second candidate's column into the closest distances, with the running potential.
+        // takeClosest: the second candidate's column into the closest distances, with each chunk's running potential.
         const closestBefore = Array.from(f64View(kernels, ptr.sqDist, n));
-        const total = kernels.takeClosest(at.distances + n * 4, ptr.weights, n, ptr.sqDist, at.cumulative);
         const taken = closestBefore.map((v, i) => Math.min(v, sqDist(X[i], X[candidates[1]])));
+        for (const [start, end] of chunks) {
+          const total = kernels.takeClosest(at.distances + n * 4, ptr.weights, start, end, ptr.sqDist, at.cumulative);
+          const running = runningFrom(taken, start, end);
+          expect(f64(at.cumulative + start * 8, end - start)).toEqual(running);
+          expect(total).toBe(running[running.length - 1]);
+        }
         expect(Array.from(f64View(kernels, ptr.sqDist, n))).toEqual(taken);
-        let running = 0;
-        expect(f64(at.cumulative, n)).toEqual(taken.map((v, i) => (running += weights[i] * v)));
-        expect(total).toBe(running);
         f64View(kernels, ptr.sqDist, n).set(expected);
       }
     });
@@ -197,8 +216,25 @@ describe('the bounded E-steps: rowNorms, centerGeometry, hamerlyStep, elkanStep,
       groupQuadStart: yinyang ? b.groupQuadStart : 0, nSlots: yinyang ? layout.nSlots : 0, slotRows: b.slotRows, slotT: b.slotT,
       slotNorms: b.slotNorms, groupScratch: b.groupScratch,
     });
-    const step = { hamerly: kernels.hamerlyStep, elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm];
-    return { ...base, b, groupOf, nGroups, lowerPerRow, step: (first: number, maxNorm: number) => step(base.ptr.args, b.block, first, maxNorm, base.ptr.sums, base.ptr.weightInClusters) };
+    const partial = inWasm({ sums: (k * d + k) * 8 }).sums;
+    /** Hamerly's step goes by row chunks (two here, the second odd-sized), each into a partial added to the sums. */
+    const hamerlyByChunks = (first: number, maxNorm: number) => {
+      let changed = 0;
+      for (const [start, end] of [[0, 17], [17, n]]) {
+        f64View(kernels, partial, k * d + k).fill(NaN);
+        changed += kernels.hamerlyStep(base.ptr.args, b.block, first, maxNorm, start, end, partial);
+        const sums = f64View(kernels, base.ptr.sums, k * d);
+        f64View(kernels, partial, k * d).forEach((v, t) => (sums[t] += v));
+        const clusterWeights = f64View(kernels, base.ptr.weightInClusters, k);
+        f64View(kernels, partial + k * d * 8, k).forEach((v, j) => (clusterWeights[j] += v));
+      }
+      return changed;
+    };
+    const step = (first: number, maxNorm: number) =>
+      algorithm === 'hamerly'
+        ? hamerlyByChunks(first, maxNorm)
+        : { elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm](base.ptr.args, b.block, first, maxNorm, base.ptr.sums, base.ptr.weightInClusters);
+    return { ...base, b, groupOf, nGroups, lowerPerRow, step };
   }
 
   /** One step from the loaded centers: labels, sums and changed count as a naive E-step gives them; then the bounds hold. */
@@ -239,7 +275,8 @@ describe('the bounded E-steps: rowNorms, centerGeometry, hamerlyStep, elkanStep,
         const C = integerData(k, d, 3 * k + d, 9);
         const s = boundedSetup(algorithm, X, C);
         const { ptr, b } = s;
-        kernels.rowNorms(ptr.args, b.block);
+        kernels.rowNorms(ptr.args, b.block, 0, 20);
+        kernels.rowNorms(ptr.args, b.block, 20, n);
         expect(Array.from(f64View(kernels, b.xNorms, n))).toEqual(X.map((x) => Math.sqrt(sqDist(x, x.map(() => 0)))));
         i32View(kernels, ptr.labels, n).fill(-1);
         kernels.takeDistanceCount();

@@ -25,7 +25,7 @@ function expectSameModel(a: KMeans, b: KMeans): void {
 }
 
 describe('fitAsync is fit, whatever the thread count', () => {
-  // Lloyd: the threads share its E-steps ('auto' would choose Hamerly here, which runs on one thread).
+  // The threads share the k-means++ seeding's passes, Lloyd's E-steps and Hamerly's bounded ones.
   const options = { nClusters: 32, randomState: 0, tol: 1e-6, maxIter: 60, algorithm: 'lloyd' as const, ...silent };
   let sync: KMeans;
   beforeAll(() => {
@@ -34,6 +34,14 @@ describe('fitAsync is fit, whatever the thread count', () => {
 
   test.each([1, 2, 3])('threads: %i', async (threads) => {
     expectSameModel(sync, await new KMeans(options).fitAsync(X, { sampleWeight, threads }));
+  });
+
+  test.each([2, 3])('Hamerly, threads: %i', async (threads) => {
+    const hamerly = { ...options, algorithm: 'hamerly' as const };
+    const expected = new KMeans(hamerly).fit(X, { sampleWeight });
+    // Hamerly's result is Lloyd's, so the Lloyd fit is a second reference.
+    expectSameModel(sync, expected);
+    expectSameModel(expected, await new KMeans(hamerly).fitAsync(X, { sampleWeight, threads }));
   });
 
   test('the default thread count, and nInit runs from random init', async () => {
