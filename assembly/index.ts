@@ -12,5 +12,5 @@ export { centerGeometry, rowNorms, takeDistanceCount } from './cluster/bounds';
 export { hamerlyStep } from './cluster/hamerly';
 export { elkanStep } from './cluster/elkan';
 export { yinyangStep } from './cluster/yinyang';
-export { seedingPotentials, takeClosest, updateClosest } from './cluster/seeding';
+export { drawInChunk, seedingPotentials, updateClosest } from './cluster/seeding';
 export { binnedAdd } from './core/binned';

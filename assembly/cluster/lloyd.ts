@@ -116,20 +116,19 @@ export function assignLabels(args: ClusterArgs, rowStart: i32, rowEnd: i32): voi
 }
 
 /**
- * Squared distance of each row to the center it is labelled with (direct differencing, f64).
- * IN args (x, weights, centers, labels); OUT sqDistPtr (nSamples f64; skipped when 0). Returns the weighted sum:
- * the inertia.
+ * Squared distance of each row of [rowStart, rowEnd) to the center it is labelled with (direct differencing, f64).
+ * IN args (x, weights, centers, labels); OUT sqDistPtr (nSamples f64; skipped when 0). Returns the weighted sum of
+ * the range in row order: its part of the inertia.
  */
-export function assignedSqDistances(args: ClusterArgs, sqDistPtr: usize): f64 {
+export function assignedSqDistances(args: ClusterArgs, rowStart: i32, rowEnd: i32, sqDistPtr: usize): f64 {
   const xPtr = args.x;
   const weightPtr = args.weights;
   const centersPtr = args.centers;
   const labelsPtr = args.labels;
-  const nSamples = args.nSamples;
   const nFeatures = args.nFeatures;
   const rowBytes = <usize>nFeatures << 2;
   let inertia: f64 = 0;
-  for (let i = 0; i < nSamples; i++) {
+  for (let i = rowStart; i < rowEnd; i++) {
     const label = load<i32>(labelsPtr + (<usize>i << 2));
     const d = sqDistF64(xPtr + <usize>i * rowBytes, centersPtr + <usize>label * rowBytes, nFeatures);
     if (sqDistPtr != 0) store<f64>(sqDistPtr + (<usize>i << 3), d);

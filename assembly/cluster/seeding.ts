@@ -1,4 +1,5 @@
-// k-means++ seeding: the potential of each candidate center, and the closest-distance update.
+// k-means++ seeding: the potential of each candidate center with the closest distances brought up to date in the
+// same pass, the draw within a chunk of rows, and k-means||'s closest-distance update.
 import { sqDistF32 } from '../core/distance';
 
 /** Horizontal sum of an f32x4 accumulator, lanes left to right: the order `sqDistF32` adds them in. */
@@ -23,21 +24,37 @@ function nearer(closest: f64, d: f64): f64 {
   return d < closest ? d : closest;
 }
 
+/** `nearer` in f32. */
+// @ts-ignore: decorator
+@inline
+function nearer32(closest: f32, d: f32): f32 {
+  return d < closest ? d : closest;
+}
+
 /**
- * For each candidate row c, Σᵢ wᵢ · min(closestᵢ, ‖xᵢ − x_c‖²) over rows [rowStart, rowEnd) (one chunk: the
- * caller adds the chunks' potentials in chunk order), and each distance kept for `takeClosest`.
- * Candidates go four at a time over the rows, rows two at a time (their rows' addresses and four running
- * potentials in registers, eight accumulator chains; the last group repeats its last candidate and drops the
- * copies): each distance is computed with the very operations, in the same order, as `sqDistF32`, and each
- * potential adds its rows in order, so the potentials are bit-identical to one candidate at a time.
- * IN xPtr, weightPtr (f64), candidatesPtr (i32 row indices), closestPtr (f64); OUT potentialsPtr (nCandidates f64:
- * this chunk's), distancesPtr (nCandidates × nSamples f32, candidate by candidate: ‖xᵢ − x_c‖² as sqDistF32 gives
- * it; rows of this chunk).
+ * One k-means++ step over rows [rowStart, rowEnd) (one chunk: the caller adds the chunks' potentials in chunk order):
+ * first the closest distances take the previous step's chosen center, closestᵢ = min(closestᵢ, previousᵢ) (its
+ * distances, a column this kernel wrote; previousPtr 0 for none); then for each candidate row c,
+ * Σᵢ wᵢ · min(closestᵢ, ‖xᵢ − x_c‖²), each distance kept for the next step. Candidates go four at a time over the
+ * rows, rows two at a time (their addresses and four running potentials in registers, eight accumulator chains; the
+ * last group repeats its last candidate and drops the copies): each distance is computed with the very operations,
+ * in the same order, as `sqDistF32`, and each potential adds its rows in order, so the potentials are bit-identical
+ * to one candidate at a time, and the chosen candidate's is the chunk's potential of the next step.
+ * Closest distances are f32: each is one f32 distance (or +∞ before the first center), so nothing is lost.
+ * IN xPtr, weightPtr (f64), candidatesPtr (i32 row indices), previousPtr (f32 column); INOUT closestPtr (f32);
+ * OUT potentialsPtr (nCandidates f64: this chunk's), distancesPtr (nCandidates × nSamples f32, candidate by
+ * candidate: ‖xᵢ − x_c‖² as sqDistF32 gives it; rows of this chunk).
  */
 export function seedingPotentials(
   xPtr: usize, weightPtr: usize, rowStart: i32, rowEnd: i32, nSamples: i32, nFeatures: i32,
-  candidatesPtr: usize, nCandidates: i32, closestPtr: usize, potentialsPtr: usize, distancesPtr: usize,
+  candidatesPtr: usize, nCandidates: i32, previousPtr: usize, closestPtr: usize, potentialsPtr: usize, distancesPtr: usize,
 ): void {
+  if (previousPtr != 0) {
+    for (let i = rowStart; i < rowEnd; i++) {
+      const p = closestPtr + (<usize>i << 2);
+      store<f32>(p, nearer32(load<f32>(p), load<f32>(previousPtr + (<usize>i << 2))));
+    }
+  }
   const rowBytes = <usize>nFeatures << 2;
   const vectorBytes = <usize>(nFeatures & ~3) << 2;
   const columnBytes = <usize>nSamples << 2;
@@ -104,7 +121,7 @@ export function seedingPotentials(
       store<f32>(d1 + at, sa1);
       store<f32>(d2 + at, sa2);
       store<f32>(d3 + at, sa3);
-      let closest = load<f64>(closestPtr + (<usize>i << 3));
+      let closest = <f64>load<f32>(closestPtr + (<usize>i << 2));
       let weight = load<f64>(weightPtr + (<usize>i << 3));
       p0 += weight * nearer(closest, <f64>sa0);
       p1 += weight * nearer(closest, <f64>sa1);
@@ -115,7 +132,7 @@ export function seedingPotentials(
         store<f32>(d1 + at + 4, sb1);
         store<f32>(d2 + at + 4, sb2);
         store<f32>(d3 + at + 4, sb3);
-        closest = load<f64>(closestPtr + (<usize>(i + 1) << 3));
+        closest = <f64>load<f32>(closestPtr + (<usize>(i + 1) << 2));
         weight = load<f64>(weightPtr + (<usize>(i + 1) << 3));
         p0 += weight * nearer(closest, <f64>sb0);
         p1 += weight * nearer(closest, <f64>sb1);
@@ -131,45 +148,39 @@ export function seedingPotentials(
 }
 
 /**
- * The chosen candidate's distances (a column `seedingPotentials` wrote) taken into the closest distances over rows
- * [rowStart, rowEnd): closestᵢ = min(closestᵢ, dᵢ), and the chunk's running potential Σ wⱼ · closestⱼ (j from
- * rowStart to i, in row order) written for the next draws. Returns the chunk's potential, its last running one. No
- * distance is computed again.
- * IN distancesPtr (f32), weightPtr (f64); INOUT closestPtr (f64); OUT cumulativePtr (f64).
+ * A draw within one chunk of rows [rowStart, rowEnd): the first row i whose running potential, `before` (the earlier
+ * chunks' potential) plus Σⱼ wⱼ · min(closestⱼ, previousⱼ) for j from rowStart to i in row order, reaches `target`
+ * (rowEnd − 1 when none does). The sums are those `seedingPotentials` forms for the chosen candidate, so the
+ * chunk's last running potential is the one its chunk total gave.
+ * IN weightPtr (f64), closestPtr (f32: before the previous step's center is taken), previousPtr (f32: its distances).
  */
-export function takeClosest(distancesPtr: usize, weightPtr: usize, rowStart: i32, rowEnd: i32, closestPtr: usize, cumulativePtr: usize): f64 {
-  let potential: f64 = 0;
+export function drawInChunk(weightPtr: usize, closestPtr: usize, previousPtr: usize, rowStart: i32, rowEnd: i32, before: f64, target: f64): i32 {
+  let running: f64 = 0;
   for (let i = rowStart; i < rowEnd; i++) {
-    const p = closestPtr + (<usize>i << 3);
-    const d = <f64>load<f32>(distancesPtr + (<usize>i << 2));
-    const closest = load<f64>(p);
-    const nearest = nearer(closest, d);
-    store<f64>(p, nearest);
-    potential += load<f64>(weightPtr + (<usize>i << 3)) * nearest;
-    store<f64>(cumulativePtr + (<usize>i << 3), potential);
+    const d = nearer(<f64>load<f32>(closestPtr + (<usize>i << 2)), <f64>load<f32>(previousPtr + (<usize>i << 2)));
+    running += load<f64>(weightPtr + (<usize>i << 3)) * d;
+    if (before + running >= target) return i;
   }
-  return potential;
+  return rowEnd - 1;
 }
 
 /**
- * closestᵢ = min(closestᵢ, ‖xᵢ − x_center‖²) for rows [rowStart, rowEnd); returns their potential Σ wᵢ · closestᵢ
- * and, when cumulativePtr ≠ 0, writes its running sums there as `takeClosest` does.
- * IN xPtr, weightPtr (f64); INOUT closestPtr (f64, +∞ before the first center); OUT cumulativePtr (f64).
+ * closestᵢ = min(closestᵢ, ‖xᵢ − x_center‖²) for every row; returns the new potential Σᵢ wᵢ · closestᵢ.
+ * IN xPtr, weightPtr (f64); INOUT closestPtr (f64, +∞ before the first center).
  */
 export function updateClosest(
-  xPtr: usize, weightPtr: usize, rowStart: i32, rowEnd: i32, nFeatures: i32, centerRow: i32, closestPtr: usize, cumulativePtr: usize,
+  xPtr: usize, weightPtr: usize, nSamples: i32, nFeatures: i32, centerRow: i32, closestPtr: usize,
 ): f64 {
   const rowBytes = <usize>nFeatures << 2;
   const center = xPtr + <usize>centerRow * rowBytes;
   let potential: f64 = 0;
-  for (let i = rowStart; i < rowEnd; i++) {
+  for (let i = 0; i < nSamples; i++) {
     const p = closestPtr + (<usize>i << 3);
     const d = <f64>sqDistF32(xPtr + <usize>i * rowBytes, center, nFeatures);
     const closest = load<f64>(p);
     const nearest = nearer(closest, d);
     store<f64>(p, nearest);
     potential += load<f64>(weightPtr + (<usize>i << 3)) * nearest;
-    if (cumulativePtr != 0) store<f64>(cumulativePtr + (<usize>i << 3), potential);
   }
   return potential;
 }

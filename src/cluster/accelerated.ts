@@ -323,7 +323,7 @@ function acceleratedRun(
     first = 0;
     return changed;
   };
-  const result = lloydRun(ws, initialCenters, maxIter, tolerance, () => boundedStep(true), () => void boundedStep(false));
+  const result = lloydRun(ws, initialCenters, maxIter, tolerance, () => boundedStep(true), () => void boundedStep(false), engine?.map);
   return { ...result, distanceCount: kernels.takeDistanceCount() };
 }
 

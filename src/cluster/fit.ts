@@ -136,7 +136,7 @@ export function fitKMeans(
     const centers = explicit ?? rowsInWorkspace(ws, data, (seed as NonNullable<typeof seed>)(rng));
     // Threads share Lloyd's and Hamerly's E-steps; Elkan and Yinyang run on this thread (in the threads' memory when threaded).
     const result =
-      runBounded ? runBounded(ws, centers, maxIter, tolerance, engine) : lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign);
+      runBounded ? runBounded(ws, centers, maxIter, tolerance, engine) : lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign, engine?.map);
     if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
   }
   const result = best as LloydResult;

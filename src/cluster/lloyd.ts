@@ -2,6 +2,7 @@
 // `_kmeans_single_lloyd`): strict convergence when no label changes, otherwise stop when the summed squared
 // center shift is <= tol; after a non-strict stop one more E-step so that labels match the centers.
 import { f32View, f64View, i32View } from '../runtime/arena';
+import { type MapChunks, mapChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
 import { assignAll, inertiaOf, loadCenters, type Metric, partialLayout, toUnitLength, type Workspace } from './workspace';
@@ -108,7 +109,7 @@ export interface LloydResult {
 /** Assumes prior validation: centers has nClusters × nFeatures finite values; tolerance is already scaled. */
 export function lloydRun(
   ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, eStep: EStep = sequentialEStep,
-  assign: Assign = assignHere,
+  assign: Assign = assignHere, map: MapChunks = mapChunks,
 ): LloydResult {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   let centers = Float64Array.from(initialCenters);
@@ -120,7 +121,7 @@ export function lloydRun(
   for (; iteration < maxIter; iteration++) {
     loadCenters(ws, centers);
     const changed = eStep(ws);
-    relocateEmptyClusters(ws);
+    relocateEmptyClusters(ws, map);
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
     const shift = moveCenters(sums, f64View(kernels, ptr.weightInClusters, nClusters), centers, centersNew, nFeatures, ws.metric);
     [centers, centersNew] = [centersNew, centers];
@@ -138,7 +139,7 @@ export function lloydRun(
   loadCenters(ws, centers);
   if (!strictConvergence) assign(ws);
   const labels = i32View(kernels, ptr.labels, nSamples).slice();
-  return { centers, labels, inertia: inertiaOf(ws), nIter, converged };
+  return { centers, labels, inertia: inertiaOf(ws, map), nIter, converged };
 }
 
 /** A row an empty cluster may take: its squared distance to its center, its label and weight, and its stored values. */
@@ -180,11 +181,11 @@ export function emptyClusters(weightInClusters: Float64Array): number[] {
  * Clusters with no weight take the points farthest from their current centers (farthest first, the lower index on
  * ties), by relocateOnBins. Assumes the centers of this iteration are loaded and the labels are in wasm memory.
  */
-function relocateEmptyClusters(ws: Workspace): void {
+function relocateEmptyClusters(ws: Workspace, map: MapChunks): void {
   const { kernels, nSamples, nFeatures, nClusters, ptr, weights } = ws;
   const empty = emptyClusters(f64View(kernels, ptr.weightInClusters, nClusters));
   if (empty.length === 0) return;
-  inertiaOf(ws);
+  inertiaOf(ws, map);
   const labels = i32View(kernels, ptr.labels, nSamples);
   const x = f32View(kernels, ptr.x, nSamples * nFeatures);
   const rows = Array.from(topIndices(f64View(kernels, ptr.sqDist, nSamples), empty.length), (i) => ({

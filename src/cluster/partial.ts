@@ -310,7 +310,7 @@ export function kmeansParallelRound(
   } else {
     loadCenters(ws, candidates.frameCenters);
     kernels.assignLabels(ptr.args, 0, nSamples);
-    kernels.assignedSqDistances(ptr.args, ptr.sqDist);
+    kernels.assignedSqDistances(ptr.args, 0, nSamples, ptr.sqDist);
     const sqDist = f64View(kernels, ptr.sqDist, nSamples);
     // The workspace's weights are scaled by the frame's power of two, as the cost is.
     const scaled = ws.weights;

@@ -3,9 +3,9 @@
 import { checkEnoughSamples, type DataInput, matrix, type Matrix64, readData, readSampleWeight, rowsOf } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { type OptionsOf, type ParamSpecs, resolveParams } from '../core/params';
-import { cumulativeSum, Mt19937, searchSorted } from '../core/random';
+import { Mt19937, searchSorted } from '../core/random';
 import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
-import { allocate, f64View, i32View } from '../runtime/arena';
+import { allocate, f32View, f64View, i32View } from '../runtime/arena';
 import { type MapChunks, mapChunks } from '../runtime/chunks';
 import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, fitParams, N_CLUSTERS } from './center-model';
@@ -22,76 +22,82 @@ export function defaultLocalTrials(nClusters: number): number {
 }
 
 /**
- * Each step's candidate distances (kept, so that the chosen one's need no second pass), the running potentials
- * within each chunk of rows, each chunk's candidate potentials, and the map's results and arguments.
+ * Each step's candidate distances in two alternating sets (a step reads the previous step's chosen column while it
+ * writes its own), the closest distances (f32), each chunk's candidate potentials, and the maps' results and arguments.
  */
 function plusPlusScratch(ws: Workspace, trials: number) {
   const { nSamples, nFeatures, chunkRows } = ws;
   const nChunks = Math.ceil(nSamples / chunkRows);
   return regionsFor(
     ws, `k-means++ ${trials}`,
-    { distances: trials * nSamples * 4, cumulative: nSamples * 8, chunkPotentials: nChunks * trials * 8, results: nChunks * 8, args: 16 * 8 },
+    {
+      distances: 2 * trials * nSamples * 4, closest: nSamples * 4, chunkPotentials: nChunks * trials * 8, results: nChunks * 8, args: 16 * 8,
+      firstCandidate: 4,
+    },
     `k-means++ seeding on ${nSamples}×${nFeatures}`,
   );
-}
-
-/**
- * The row a draw of `target` picks (numpy's `searchsorted(cumsum, target)`, 'left'): the running potential is the
- * chunks' totals added in chunk order (`prefix`, each chunk's end) plus the running sum within the chunk (`local`),
- * so it is the same for any number of threads. The first row whose running potential reaches the target.
- */
-export function drawRow(prefix: Float64Array, local: Float64Array, chunkRows: number, target: number): number {
-  const nSamples = local.length;
-  const c = Math.min(searchSorted(prefix, target, 'left'), prefix.length - 1);
-  const before = c > 0 ? prefix[c - 1] : 0;
-  let lo = c * chunkRows;
-  let hi = Math.min(nSamples, lo + chunkRows) - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (before + local[mid] < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
  * Greedy k-means++ (scikit-learn's `_kmeans_plusplus`): each new center is the best of `nLocalTrials`
  * candidates drawn with probability ∝ weight · squared distance to the closest chosen center, best meaning the
  * lowest resulting potential. The first center is uniform over rows (weighted when weights differ).
- * Potentials are summed per fixed chunk of rows (ws.chunkRows) and the chunks added in order, so that `map` may
- * share the chunks between threads without changing a bit. Returns row indices.
+ * Each step is one pass over the rows by the E-step's fixed chunks (ws.chunkRows): the closest distances take the
+ * previous step's center, then the candidates are scored. Potentials are summed per chunk and the chunks added in
+ * chunk order, so that `map` may share the chunks between threads without changing a bit; a draw finds its chunk
+ * by the chunks' running total, then its row within the chunk (`drawInChunk`). Returns row indices.
  */
 export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Mt19937, nLocalTrials: number, map: MapChunks = mapChunks): Int32Array {
   const { kernels, nSamples, nFeatures, ptr, weights, chunkRows } = ws;
   const trials = Math.min(nLocalTrials, MAX_LOCAL_TRIALS);
   const scratch = plusPlusScratch(ws, trials);
   const nChunks = Math.ceil(nSamples / chunkRows);
-  const range = { startAt: 2, items: nSamples, chunk: chunkRows, partials: scratch.results, argsPtr: scratch.args };
   const indices = new Int32Array(nClusters);
-  f64View(kernels, ptr.sqDist, nSamples).fill(Infinity);
+  f32View(kernels, scratch.closest, nSamples).fill(Infinity);
   const uniform = uniformWeights(weights);
   indices[0] = uniform ? rng.randint(nSamples) : rng.choice(weights);
-  const prefix = new Float64Array(nChunks);
-  /** The chunks' potentials added in order into `prefix`; returns the whole. */
-  const addUp = (totals: Float64Array): number => cumulativeSum(totals, prefix)[nChunks - 1];
-  let potential = addUp(map(kernels, 'updateClosest', [ptr.x, ptr.weights, 0, 0, nFeatures, indices[0], ptr.sqDist, scratch.cumulative], range));
-  const candidates = i32View(kernels, ptr.candidates, trials);
-  const potentials = new Float64Array(trials);
-  const potentialsRange = { ...range, perChunk: { at: 9, stride: trials * 8 } };
-  for (let c = 1; c < nClusters; c++) {
-    const local = f64View(kernels, scratch.cumulative, nSamples);
-    for (let t = 0; t < trials; t++) candidates[t] = drawRow(prefix, local, chunkRows, rng.randomSample() * potential);
+  const range = { startAt: 2, items: nSamples, chunk: chunkRows, partials: scratch.results, argsPtr: scratch.args, perChunk: { at: 10, stride: trials * 8 } };
+  const columnBytes = nSamples * 4;
+  /** One pass: `count` candidates at `candidatesPtr` scored into distance set `set`, after the column `previous` is taken. */
+  const step = (candidatesPtr: number, count: number, previous: number, set: number): Float64Array => {
     map(
       kernels, 'seedingPotentials',
-      [ptr.x, ptr.weights, 0, 0, nSamples, nFeatures, ptr.candidates, trials, ptr.sqDist, scratch.chunkPotentials, scratch.distances], potentialsRange,
+      [ptr.x, ptr.weights, 0, 0, nSamples, nFeatures, candidatesPtr, count, previous, scratch.closest, scratch.chunkPotentials, scratch.distances + set * trials * columnBytes],
+      range,
     );
-    const byChunk = f64View(kernels, scratch.chunkPotentials, nChunks * trials);
+    return f64View(kernels, scratch.chunkPotentials, nChunks * trials);
+  };
+  // The first center as the one candidate of a step: its chunk potentials are the first chunk totals.
+  i32View(kernels, scratch.firstCandidate, 1)[0] = indices[0];
+  const prefix = new Float64Array(nChunks);
+  /** The chosen candidate's chunk potentials added in chunk order into `prefix`; returns the whole. */
+  const addUp = (byChunk: Float64Array, chosen: number): number => {
+    let total = 0;
+    for (let c = 0; c < nChunks; c++) prefix[c] = total += byChunk[c * trials + chosen];
+    return total;
+  };
+  let potential = addUp(step(scratch.firstCandidate, 1, 0, 0), 0);
+  let previous = scratch.distances;
+  let set = 1;
+  const candidates = i32View(kernels, ptr.candidates, trials);
+  const potentials = new Float64Array(trials);
+  for (let c = 1; c < nClusters; c++) {
+    for (let t = 0; t < trials; t++) {
+      const target = rng.randomSample() * potential;
+      // The chunk: the first whose running total reaches the target (the last when rounding leaves none).
+      const chunk = Math.min(searchSorted(prefix, target, 'left'), nChunks - 1);
+      const start = chunk * chunkRows;
+      candidates[t] = kernels.drawInChunk(ptr.weights, scratch.closest, previous, start, Math.min(nSamples, start + chunkRows), chunk > 0 ? prefix[chunk - 1] : 0, target);
+    }
+    const byChunk = step(ptr.candidates, trials, previous, set);
     potentials.fill(0);
     for (let chunk = 0; chunk < nChunks; chunk++) for (let t = 0; t < trials; t++) potentials[t] += byChunk[chunk * trials + t];
     let best = 0;
     for (let t = 1; t < trials; t++) if (potentials[t] < potentials[best]) best = t;
     indices[c] = candidates[best];
-    potential = addUp(map(kernels, 'takeClosest', [scratch.distances + best * nSamples * 4, ptr.weights, 0, 0, ptr.sqDist, scratch.cumulative], range));
+    potential = addUp(byChunk, best);
+    previous = scratch.distances + (set * trials + best) * columnBytes;
+    set = 1 - set;
   }
   return indices;
 }
@@ -210,7 +216,7 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
     chosen[rows[0]] = 1;
     f64View(kernels, ptr.sqDist, nSamples).fill(Infinity);
     i32View(kernels, scratch.owner, nSamples).fill(0);
-    let potential = kernels.updateClosest(ptr.x, ptr.weights, 0, nSamples, nFeatures, rows[0], ptr.sqDist, 0);
+    let potential = kernels.updateClosest(ptr.x, ptr.weights, nSamples, nFeatures, rows[0], ptr.sqDist);
     const cumulative = new Float64Array(nSamples);
     for (let round = 0; potential > 0 && (round < rounds || rows.length < nClusters) && round < rounds + nClusters; round++) {
       const closest = f64View(kernels, ptr.sqDist, nSamples);
@@ -234,7 +240,7 @@ function kmeansParallelSeeder(ws: Workspace, nClusters: number, options: Seeding
         centers: scratch.batchX, centersT: scratch.batchT, centerNorms: scratch.batchNorms, labels: ptr.labels,
       });
       kernels.assignLabels(scratch.batchArgs, 0, nSamples);
-      kernels.assignedSqDistances(scratch.batchArgs, scratch.distances);
+      kernels.assignedSqDistances(scratch.batchArgs, 0, nSamples, scratch.distances);
       const distances = f64View(kernels, scratch.distances, nSamples);
       const labels = i32View(kernels, ptr.labels, nSamples);
       const owner = i32View(kernels, scratch.owner, nSamples);

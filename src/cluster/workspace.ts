@@ -5,6 +5,7 @@ import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, arenaBytes, f32View, f64View, i32View, refuseBeyondWasm32 } from '../runtime/arena';
 import { ingest, powerOfTwoScale, scalbn, zeroNorm } from '../runtime/ingest';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
+import { type MapChunks, mapChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 
 /** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
@@ -80,6 +81,9 @@ function clusterRegionSizes(nSamples: number, nFeatures: number, nClusters: numb
     partialSums: nClusters * nFeatures * 8,
     partialWeights: nClusters * 8,
     candidates: MAX_LOCAL_TRIALS * 4,
+    /** A chunk map's results (chunks have at least 1024 rows: lloydChunkRows) and arguments. */
+    chunkResults: Math.ceil(nSamples / 1024) * 8,
+    mapArgs: 16 * 8,
     /** Room a caller asked for on top (transform's n × k output, a subset's row indices). */
     extra: extraBytes,
   };
@@ -232,28 +236,24 @@ export function nearestCenters(ws: Workspace, centers: Float64Array): Int32Array
 
 /**
  * Inertia of the loaded centers with the labels in wasm memory, its per-row squared distances left in sqDist: summed
- * per E-step chunk, the chunks' sums added exactly, so that it does not depend on how the rows are grouped.
+ * per E-step chunk (by `map`, on threads when it is theirs), the chunks' sums added exactly, so that it does not
+ * depend on how the rows are grouped.
  */
-export function inertiaOf(ws: Workspace): number {
-  return binnedTotals(binnedInertia(ws), 1, new Float64Array(1))[0];
+export function inertiaOf(ws: Workspace, map: MapChunks = mapChunks): number {
+  return binnedTotals(binnedInertia(ws, map), 1, new Float64Array(1))[0];
 }
 
 /** inertiaOf's binned sum (BIN_LEVELS values), before it is rounded: shards' add up. */
-export function binnedInertia(ws: Workspace): Float64Array {
-  const { kernels, nSamples, ptr, weights } = ws;
-  kernels.assignedSqDistances(ptr.args, ptr.sqDist);
-  const sqDist = f64View(kernels, ptr.sqDist, nSamples);
+export function binnedInertia(ws: Workspace, map: MapChunks = mapChunks): Float64Array {
+  const { kernels, nSamples, ptr } = ws;
   const rows = ws.chunkRows;
+  const chunks = map(kernels, 'assignedSqDistances', [ptr.args, 0, 0, ptr.sqDist], { startAt: 1, items: nSamples, chunk: rows, partials: ptr.chunkResults, argsPtr: ptr.mapArgs });
   // A row's w · ‖x − c‖² is at most maxWeight · d · (xBound + the largest |center coordinate|)².
   let centerBound = 0;
   for (const v of f32View(kernels, ptr.centers, ws.nClusters * ws.nFeatures)) centerBound = Math.max(centerBound, Math.abs(v));
   const bound = sumBound(ws.maxWeight * ws.nFeatures * (ws.xBound + centerBound) ** 2, rows);
   const total = new Float64Array(BIN_LEVELS);
-  for (let start = 0; start < nSamples; start += rows) {
-    let chunk = 0;
-    for (let i = start; i < Math.min(start + rows, nSamples); i++) chunk += sqDist[i] * (weights.length ? weights[i] : 1);
-    binnedAddOne(total, 1, 0, chunk, bound);
-  }
+  for (const chunk of chunks) binnedAddOne(total, 1, 0, chunk, bound);
   return total;
 }
 

@@ -161,10 +161,19 @@ export function allRows(count: number): Int32Array {
   return Int32Array.from({ length: count }, (_, i) => i);
 }
 
-/** Sample weights: length n, finite, ≥ 0, positive sum. Absent means all ones. */
+/** Ones for fits without sampleWeight, shared and never written: a fresh n-sized array costs each fit its page faults. */
+let ones = new Float64Array(0);
+
+/**
+ * Sample weights checked (length n, finite, ≥ 0, positive sum), as float64; all ones when absent (a view of a shared array of ones, which the caller must not
+ * write: it stays as long as the largest fit's, as wasm memory does).
+ */
 export function readSampleWeight(sampleWeight: ArrayLike<number> | undefined, nSamples: number): Float64Array {
+  if (sampleWeight === undefined || sampleWeight === null) {
+    if (ones.length < nSamples) ones = new Float64Array(nSamples).fill(1);
+    return ones.subarray(0, nSamples);
+  }
   const weights = new Float64Array(nSamples);
-  if (sampleWeight === undefined || sampleWeight === null) return weights.fill(1);
   if (typeof sampleWeight !== 'object' || typeof sampleWeight.length !== 'number') {
     throw new WasmeansError('INVALID_INPUT', `sampleWeight must be an array of numbers, got ${describe(sampleWeight)}`);
   }

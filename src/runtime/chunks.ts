@@ -6,7 +6,7 @@ import type { Kernels } from './module';
 /** The kernels run this way; the threads' workers get the list with their source. */
 export const MAPPED_KERNELS = [
   'bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'kneighborsGroups', 'nearestCentres', 'perplexityRows', 'fftRows', 'fftColumns',
-  'updateClosest', 'seedingPotentials', 'takeClosest', 'rowNorms', 'hamerlyStep',
+  'seedingPotentials', 'rowNorms', 'hamerlyStep', 'assignedSqDistances',
 ] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 

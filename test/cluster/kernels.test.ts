@@ -93,9 +93,12 @@ describe('assignLabels, assignedSqDistances, distancesToCenters', () => {
       kernels.assignLabels(ptr.args, 0, n);
       const expected = X.map((x) => nearest(x, C));
       expect(Array.from(i32View(kernels, ptr.labels, n))).toEqual(expected.map((e) => e.label));
-      const inertia = kernels.assignedSqDistances(ptr.args, ptr.sqDist);
+      // Two row ranges, each returning its weighted sum in row order.
+      const cut = Math.floor(n / 3);
+      const parts = [kernels.assignedSqDistances(ptr.args, 0, cut, ptr.sqDist), kernels.assignedSqDistances(ptr.args, cut, n, ptr.sqDist)];
       expect(Array.from(f64View(kernels, ptr.sqDist, n))).toEqual(expected.map((e) => e.dist));
-      expect(inertia).toBeCloseTo(expected.reduce((s, e, i) => s + weights[i] * e.dist, 0), 9);
+      const partSum = (start: number, end: number) => expected.slice(start, end).reduce((s, e, i) => s + weights[start + i] * e.dist, 0);
+      expect(parts).toEqual([partSum(0, cut), partSum(cut, n)]);
       kernels.distancesToCenters(ptr.args, ptr.out);
       expect(Array.from(f64View(kernels, ptr.out, n * k))).toEqual(X.flatMap((x) => C.map((c) => Math.sqrt(sqDist(x, c)))));
     });
@@ -117,52 +120,59 @@ describe('assignLabels, assignedSqDistances, distancesToCenters', () => {
 
 describe('k-means++ kernels', () => {
   for (const [n, d] of [[53, 1], [53, 3], [60, 4], [61, 17], [20, 64]]) {
-    test(`updateClosest, seedingPotentials and takeClosest over row chunks, n=${n} d=${d}`, () => {
+    test(`updateClosest, seedingPotentials over row chunks, drawInChunk, n=${n} d=${d}`, () => {
       const X = integerData(n, d, n * d);
       const { ptr, weights } = setup(X, [X[0]]);
-      const at = inWasm({ distances: 4 * n * 4, cumulative: n * 8, potentials: 4 * 8 });
-      const closest = f64View(kernels, ptr.sqDist, n);
-      closest.fill(Infinity);
-      // Two chunks of rows (the second odd-sized when n is), each with its own running potential.
+      // updateClosest (k-means||): all rows, f64 closest distances.
+      f64View(kernels, ptr.sqDist, n).fill(Infinity);
+      const potential = kernels.updateClosest(ptr.x, ptr.weights, n, d, 5, ptr.sqDist);
+      const expected = X.map((x) => sqDist(x, X[5]));
+      expect(Array.from(f64View(kernels, ptr.sqDist, n))).toEqual(expected);
+      expect(potential).toBe(expected.reduce((s, v, i) => s + weights[i] * v, 0));
+      // k-means++: two chunks of rows (the second odd-sized when n is).
       const cut = Math.floor(n / 2) + 1;
       const chunks = [[0, cut], [cut, n]];
-      const expected = X.map((x) => sqDist(x, X[5]));
-      const runningFrom = (values: number[], start: number, end: number) => {
-        let running = 0;
-        return values.slice(start, end).map((v, i) => (running += weights[start + i] * v));
+      const at = inWasm({ distances: 2 * 4 * n * 4, closest: n * 4, potentials: 4 * 8, first: 4 });
+      const closest = f32View(kernels, at.closest, n);
+      const chunkSum = (values: number[], start: number, end: number) => {
+        let sum = 0;
+        for (let i = start; i < end; i++) sum += weights[i] * values[i];
+        return sum;
       };
+      // The first center as the one candidate, from +∞ and no previous column: its distances and chunk potentials.
+      closest.fill(Infinity);
+      i32View(kernels, at.first, 1)[0] = 5;
       for (const [start, end] of chunks) {
-        const potential = kernels.updateClosest(ptr.x, ptr.weights, start, end, d, 5, ptr.sqDist, at.cumulative);
-        const running = runningFrom(expected, start, end);
-        expect(f64(at.cumulative + start * 8, end - start)).toEqual(running);
-        expect(potential).toBe(running[running.length - 1]);
+        kernels.seedingPotentials(ptr.x, ptr.weights, start, end, n, d, at.first, 1, 0, at.closest, at.potentials, at.distances);
+        expect(f64(at.potentials, 1)).toEqual([chunkSum(expected, start, end)]);
       }
-      expect(Array.from(f64View(kernels, ptr.sqDist, n))).toEqual(expected);
+      expect(f32(at.distances, n)).toEqual(expected);
+      expect(Array.from(f32View(kernels, at.closest, n))).toEqual(new Array(n).fill(Infinity));
       const candidates = [0, n - 1, 7, 7];
       i32View(kernels, ptr.candidates, 4).set(candidates);
       for (const count of [4, 3]) {
+        // A step taking the first center's column, then scoring `count` candidates into the second set.
+        closest.fill(Infinity);
+        const second = at.distances + 4 * n * 4;
         for (const [start, end] of chunks) {
-          kernels.seedingPotentials(ptr.x, ptr.weights, start, end, n, d, ptr.candidates, count, ptr.sqDist, at.potentials, at.distances);
-          const pots = candidates.slice(0, count).map((c) => {
-            let sum = 0;
-            for (let i = start; i < end; i++) sum += weights[i] * Math.min(expected[i], sqDist(X[i], X[c]));
-            return sum;
-          });
+          kernels.seedingPotentials(ptr.x, ptr.weights, start, end, n, d, ptr.candidates, count, at.distances, at.closest, at.potentials, second);
+          const pots = candidates.slice(0, count).map((c) => chunkSum(X.map((x, i) => Math.min(expected[i], sqDist(x, X[c]))), start, end));
           expect(f64(at.potentials, count)).toEqual(pots);
         }
+        expect(Array.from(f32View(kernels, at.closest, n))).toEqual(expected);
         // Each candidate's distances, column by column, as a float32 sum gives them (small integers: exact).
-        for (let t = 0; t < count; t++) expect(f32(at.distances + t * n * 4, n)).toEqual(X.map((x) => sqDist(x, X[candidates[t]])));
-        // takeClosest: the second candidate's column into the closest distances, with each chunk's running potential.
-        const closestBefore = Array.from(f64View(kernels, ptr.sqDist, n));
-        const taken = closestBefore.map((v, i) => Math.min(v, sqDist(X[i], X[candidates[1]])));
-        for (const [start, end] of chunks) {
-          const total = kernels.takeClosest(at.distances + n * 4, ptr.weights, start, end, ptr.sqDist, at.cumulative);
-          const running = runningFrom(taken, start, end);
-          expect(f64(at.cumulative + start * 8, end - start)).toEqual(running);
-          expect(total).toBe(running[running.length - 1]);
-        }
-        expect(Array.from(f64View(kernels, ptr.sqDist, n))).toEqual(taken);
-        f64View(kernels, ptr.sqDist, n).set(expected);
+        for (let t = 0; t < count; t++) expect(f32(second + t * n * 4, n)).toEqual(X.map((x) => sqDist(x, X[candidates[t]])));
+      }
+      // drawInChunk: with the second candidate's column as the previous step's, the first row of the second chunk
+      // whose running potential (the first chunk's total, then the running sum) reaches the target.
+      const taken = expected.map((v, i) => Math.min(v, sqDist(X[i], X[candidates[1]])));
+      const before = chunkSum(taken, 0, cut);
+      const column = at.distances + 4 * n * 4 + n * 4;
+      let running = 0;
+      const runningPotential = taken.slice(cut).map((v, i) => before + (running += weights[cut + i] * v));
+      for (const target of [before, before + 0.5, runningPotential[2], runningPotential[2] + 1e-9, runningPotential[runningPotential.length - 1], Infinity]) {
+        const first = runningPotential.findIndex((p) => p >= target);
+        expect(kernels.drawInChunk(ptr.weights, at.closest, column, cut, n, before, target)).toBe(first < 0 ? n - 1 : cut + first);
       }
     });
   }

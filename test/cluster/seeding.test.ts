@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { init, KMeans, kmeans } from '../../src/index';
 import { readData, readSampleWeight } from '../../src/core/data';
 import { RandomState } from '../../src/core/random';
-import { drawRow, makeSeeder, sampleRows, type SeedingOptions } from '../../src/cluster/seeding';
+import { makeSeeder, sampleRows, type SeedingOptions } from '../../src/cluster/seeding';
 import { getKernels } from '../../src/runtime/module';
 import { prepareWorkspace } from '../../src/cluster/workspace';
 import { blobs, expectWasmeansError, type Rows, samePartition } from '../reference';
@@ -157,27 +157,3 @@ describe('initSampleSize', () => {
   });
 });
 
-describe('drawRow', () => {
-  test('picks the first row whose running potential (chunk prefix + running sum within the chunk) reaches the target', () => {
-    // Three chunks of 4 rows and a last one of 2; zero-weight rows make flat stretches, where the first row wins.
-    const values = [0.5, 0, 0, 1.25, 2, 0, 0.75, 1, 0, 0, 0, 3, 0.5, 0];
-    const chunkRows = 4;
-    const local = new Float64Array(values.length);
-    const totals: number[] = [];
-    for (let start = 0; start < values.length; start += chunkRows) {
-      let running = 0;
-      for (let i = start; i < Math.min(values.length, start + chunkRows); i++) local[i] = running += values[i];
-      totals.push(running);
-    }
-    const prefix = new Float64Array(totals.length);
-    totals.reduce((sum, t, c) => (prefix[c] = sum + t), 0);
-    // The naive reference: the whole running sum, and the first index reaching the target.
-    const whole: number[] = [];
-    values.reduce((sum, v) => (whole.push(sum + v), sum + v), 0);
-    for (const target of [0, 0.25, 0.5, 0.6, 1.75, 1.76, 3.75, 4, 4.5, 5.5, 5.6, 8.5, 9, 9.0001]) {
-      // Past the whole potential (rounding of u · potential), the last row, as the callers clamp searchsorted's n.
-      const first = whole.findIndex((w) => w >= target);
-      expect(drawRow(prefix, local, chunkRows, target)).toBe(first < 0 ? values.length - 1 : first);
-    }
-  });
-});
