@@ -7,10 +7,10 @@
 export { heapBase, relaxedSimd } from './runtime/module';
 export { scanColumns, scanColumnsF32, writeShiftedRows, shiftRowsF32, gatherRows, normalizeRows } from './runtime/ingest';
 export { packCenters } from './cluster/score';
-export { lloydChunk, chunkSums, assignLabels, assignedSqDistances, distancesToCenters } from './cluster/lloyd';
+export { lloydChunk, assignLabels, assignedSqDistances, distancesToCenters } from './cluster/lloyd';
 export { centerGeometry, rowNorms, takeDistanceCount } from './cluster/bounds';
 export { hamerlyStep } from './cluster/hamerly';
 export { elkanStep } from './cluster/elkan';
-export { yinyangStep } from './cluster/yinyang';
+export { yinyangGeometry, yinyangStep } from './cluster/yinyang';
 export { drawInChunk, seedingPotentials, updateClosest } from './cluster/seeding';
 export { binnedAdd } from './core/binned';

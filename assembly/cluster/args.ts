@@ -45,9 +45,9 @@ export class BoundsArgs {
   cc: usize;
   /** Elkan: INOUT nClusters f64, each center's summed shifts (lower bounds are stored plus the drift). */
   drift: usize;
-  /** Scratch ⌈nClusters/16⌉·16 f32 (Yinyang: nSlots): one row's scores by lane. */
+  /** Scratch ⌈nClusters/16⌉·16 f32 (Yinyang: nSlots), one block per thread: one row's scores by lane. */
   scores: usize;
-  /** Scratch ⌈nClusters/4⌉ i32 (Yinyang: nSlots/4): quads to score. */
+  /** Scratch ⌈nClusters/4⌉ i32 (Yinyang: nSlots/4), one block per thread: quads to score. */
   quads: usize;
   /** Yinyang: groups of centers. */
   nGroups: i32;
@@ -67,8 +67,10 @@ export class BoundsArgs {
   slotT: usize;
   /** Yinyang scratch nSlots f32. */
   slotNorms: usize;
-  /** Yinyang scratch nGroups × 20 + nSlots bytes. */
+  /** Yinyang scratch nGroups × 12 + nSlots bytes (one block per thread). */
   groupScratch: usize;
+  /** Yinyang OUT of yinyangGeometry, IN of the step, nGroups f64: each group's largest center shift. */
+  groupShifts: usize;
 }
 
 /** The number of 16-wide center blocks for nClusters centers. */

@@ -70,10 +70,11 @@ export function proves(lower: f64, threshold: f64): bool {
 }
 
 /**
- * Per-iteration center geometry from the f32 centers: shifts (Euclidean, f64) from the previous centers (0 when
- * `first`), which are then overwritten with the current ones; when bounds.cc ≠ 0 the full k × k center distances;
+ * Per-iteration center geometry from the f32 centers, once a step before its row chunks: shifts (Euclidean, f64) from
+ * the previous centers (0 when `first`), which are then overwritten with the current ones; when bounds.drift ≠ 0
+ * (Elkan) each center's summed shifts; when bounds.cc ≠ 0 the full k × k center distances;
  * halfMin[j] = ½ minⱼ' ≠ ⱼ ‖cⱼ − cⱼ'‖ (+∞ for k = 1). Returns the largest center norm.
- * IN args.centers; INOUT bounds.oldCenters; OUT bounds.shifts, bounds.cc, bounds.halfMin.
+ * IN args.centers; INOUT bounds.oldCenters, bounds.drift; OUT bounds.shifts, bounds.cc, bounds.halfMin.
  */
 export function centerGeometry(args: ClusterArgs, bounds: BoundsArgs, first: i32): f64 {
   const centersPtr = args.centers;
@@ -88,7 +89,12 @@ export function centerGeometry(args: ClusterArgs, bounds: BoundsArgs, first: i32
   for (let j = 0; j < nClusters; j++) {
     const c = centersPtr + <usize>j * rowBytes;
     const old = oldCentersPtr + <usize>j * rowBytes;
-    store<f64>(shiftsPtr + (<usize>j << 3), first ? 0 : Math.sqrt(sqDistF64(c, old, nFeatures)));
+    const shift = first ? 0 : Math.sqrt(sqDistF64(c, old, nFeatures));
+    store<f64>(shiftsPtr + (<usize>j << 3), shift);
+    if (bounds.drift != 0) {
+      const at = bounds.drift + (<usize>j << 3);
+      store<f64>(at, first ? 0 : load<f64>(at) + shift);
+    }
     memory.copy(old, c, rowBytes);
     let sq: f64 = 0;
     for (let t = 0; t < nFeatures; t++) {

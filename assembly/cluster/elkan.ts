@@ -16,17 +16,18 @@ function lowerNow(lowers: usize, driftPtr: usize, j: i32): f64 {
 }
 
 /**
- * One Elkan iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
- * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
- * IN args (ClusterArgs), bounds.xNorms, bounds.shifts, bounds.cc, bounds.halfMin; INOUT args.labels, bounds.upper,
- * bounds.lower (nClusters a row, each stored plus its center's drift at the time it was set, so that it needs no
- * per-iteration update: l = stored − drift now), bounds.drift (each center's summed shifts), sumsPtr,
- * weightInClustersPtr; scratch bounds.scores, bounds.quads.
+ * One Elkan iteration over rows [rowStart, rowEnd) (one E-step chunk): labels (as Lloyd's), bounds, and the chunk's
+ * weighted sums, formed as lloydChunk forms them. With `first` every row is scored against every center and its
+ * bounds start from those scores. Returns how many labels changed.
+ * IN args (ClusterArgs), bounds.xNorms, bounds.shifts, bounds.cc, bounds.halfMin, bounds.drift (each center's summed
+ * shifts, centerGeometry's); INOUT args.labels, bounds.upper, bounds.lower (nClusters a row, each stored plus its
+ * center's drift at the time it was set, so that it needs no per-iteration update: l = stored − drift now); OUT
+ * partialPtr (nClusters × nFeatures f64 sums, then nClusters f64 weights; zeroed first); scratch bounds.scores,
+ * bounds.quads (one block per thread).
  */
-export function elkanStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, sumsPtr: usize, weightInClustersPtr: usize): i32 {
+export function elkanStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, rowStart: i32, rowEnd: i32, partialPtr: usize): i32 {
   const xPtr = args.x;
   const weightPtr = args.weights;
-  const nSamples = args.nSamples;
   const nFeatures = args.nFeatures;
   const nClusters = args.nClusters;
   const centersTPtr = args.centersT;
@@ -42,13 +43,12 @@ export function elkanStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, max
   const ccPtr = bounds.cc;
   const quadsPtr = bounds.quads;
   const driftPtr = bounds.drift;
-  for (let j = 0; j < nClusters; j++) {
-    const at = driftPtr + (<usize>j << 3);
-    store<f64>(at, first != 0 ? 0 : load<f64>(at) + load<f64>(shiftsPtr + (<usize>j << 3)));
-  }
+  const sumsPtr = partialPtr;
+  const weightInClustersPtr = partialPtr + (<usize>(nClusters * nFeatures) << 3);
+  memory.fill(partialPtr, 0, <usize>(nClusters * nFeatures + nClusters) << 3);
   const rowBytes = <usize>nFeatures << 2;
   let changed = 0;
-  for (let i = 0; i < nSamples; i++) {
+  for (let i = rowStart; i < rowEnd; i++) {
     const row = xPtr + <usize>i * rowBytes;
     const xSq = squaredNorm(xNormsPtr, i);
     const error = scoreError(nFeatures, xNormsPtr, i, maxCenterNorm);

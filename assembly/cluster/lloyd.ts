@@ -79,23 +79,6 @@ export function lloydChunk(args: ClusterArgs, rowStart: i32, rowEnd: i32, sumsPt
 }
 
 /**
- * The weighted sums of rows [rowStart, rowEnd) per label, row after row as lloydChunk adds them, so that an
- * E-step done otherwise (the accelerated ones) forms its chunk's sums bit for bit as Lloyd does.
- * IN args (x, weights, labels); INOUT sumsPtr (nClusters × nFeatures f64), weightInClustersPtr (nClusters f64).
- */
-export function chunkSums(args: ClusterArgs, rowStart: i32, rowEnd: i32, sumsPtr: usize, weightInClustersPtr: usize): void {
-  const xPtr = args.x;
-  const weightPtr = args.weights;
-  const labelsPtr = args.labels;
-  const nFeatures = args.nFeatures;
-  const rowBytes = <usize>nFeatures << 2;
-  for (let i = rowStart; i < rowEnd; i++) {
-    const label = load<i32>(labelsPtr + (<usize>i << 2));
-    addToCluster(i, label, xPtr + <usize>i * rowBytes, weightPtr, nFeatures, sumsPtr, weightInClustersPtr);
-  }
-}
-
-/**
  * Labels rows [rowStart, rowEnd) with their nearest center (predict, and the last E-step after a shift-based stop).
  * IN args (x, centersT, centerNorms); OUT args.labels.
  */

@@ -14,17 +14,49 @@ import { accumulate } from './lloyd';
 import { packCenters, scoreQuadList, scoreRow } from './score';
 
 /**
- * One Yinyang iteration over all rows: labels (as Lloyd's), bounds, and the weighted sums. With `first` every
- * row is scored against every center and its bounds start from those scores. Returns how many labels changed.
- * IN args (ClusterArgs), bounds.xNorms, bounds.shifts and the groups (bounds.groupOf, slotCenter, slotOf,
- * groupQuadStart); INOUT args.labels, bounds.upper, bounds.lower (nGroups a row), sumsPtr, weightInClustersPtr;
- * OUT (re-packed centers) bounds.slotRows, slotT, slotNorms; scratch bounds.scores (by center in a first step, by
- * slot after), bounds.groupScratch, bounds.quads.
+ * Yinyang's per-step geometry, once a step after centerGeometry: the centers re-packed by slot (slotRows, slotT,
+ * slotNorms) and each group's largest shift.
+ * IN args.centers, bounds.shifts and the groups (bounds.slotCenter, groupQuadStart); OUT bounds.slotRows, slotT,
+ * slotNorms, groupShifts.
  */
-export function yinyangStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, sumsPtr: usize, weightInClustersPtr: usize): i32 {
+export function yinyangGeometry(args: ClusterArgs, bounds: BoundsArgs): void {
+  const nFeatures = args.nFeatures;
+  const centersPtr = args.centers;
+  const slotCenterPtr = bounds.slotCenter;
+  const groupQuadStartPtr = bounds.groupQuadStart;
+  const nSlots = bounds.nSlots;
+  const slotRowsPtr = bounds.slotRows;
+  const rowBytes = <usize>nFeatures << 2;
+  for (let slot = 0; slot < nSlots; slot++) {
+    const j = load<i32>(slotCenterPtr + (<usize>slot << 2));
+    const to = slotRowsPtr + <usize>slot * rowBytes;
+    if (j >= 0) memory.copy(to, centersPtr + <usize>j * rowBytes, rowBytes);
+    else memory.fill(to, 0, rowBytes);
+  }
+  packCenters(slotRowsPtr, nSlots, nFeatures, bounds.slotT, bounds.slotNorms);
+  for (let g = 0; g < bounds.nGroups; g++) {
+    let shift: f64 = 0;
+    for (let lane = load<i32>(groupQuadStartPtr + (<usize>g << 2)) << 2; lane < load<i32>(groupQuadStartPtr + (<usize>(g + 1) << 2)) << 2; lane++) {
+      const j = load<i32>(slotCenterPtr + (<usize>lane << 2));
+      if (j >= 0) shift = Math.max(shift, load<f64>(bounds.shifts + (<usize>j << 3)));
+    }
+    store<f64>(bounds.groupShifts + (<usize>g << 3), shift);
+  }
+}
+
+/**
+ * One Yinyang iteration over rows [rowStart, rowEnd) (one E-step chunk): labels (as Lloyd's), bounds, and the
+ * chunk's weighted sums, formed as lloydChunk forms them. With `first` every row is scored against every center and
+ * its bounds start from those scores. Returns how many labels changed.
+ * IN args (ClusterArgs), bounds.xNorms, bounds.shifts, the groups (bounds.groupOf, slotCenter, slotOf,
+ * groupQuadStart) and yinyangGeometry's re-packed centers and group shifts; INOUT args.labels, bounds.upper,
+ * bounds.lower (nGroups a row); OUT partialPtr (nClusters × nFeatures f64 sums, then nClusters f64 weights; zeroed
+ * first); scratch bounds.scores (by center in a first step, by slot after), bounds.groupScratch, bounds.quads (one
+ * block per thread).
+ */
+export function yinyangStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, maxCenterNorm: f64, rowStart: i32, rowEnd: i32, partialPtr: usize): i32 {
   const xPtr = args.x;
   const weightPtr = args.weights;
-  const nSamples = args.nSamples;
   const nFeatures = args.nFeatures;
   const nClusters = args.nClusters;
   const centersTPtr = args.centersT;
@@ -36,42 +68,27 @@ export function yinyangStep(args: ClusterArgs, bounds: BoundsArgs, first: i32, m
   const upperPtr = bounds.upper;
   const lowerPtr = bounds.lower;
   const scoresPtr = bounds.scores;
-  const centersPtr = args.centers;
   const nGroups = bounds.nGroups;
   const groupOfPtr = bounds.groupOf;
   const slotCenterPtr = bounds.slotCenter;
   const slotOfPtr = bounds.slotOf;
   const groupQuadStartPtr = bounds.groupQuadStart;
   const nSlots = bounds.nSlots;
-  const slotRowsPtr = bounds.slotRows;
   const slotTPtr = bounds.slotT;
   const slotNormsPtr = bounds.slotNorms;
   const slotScoresPtr = scoresPtr;
-  const groupScratchPtr = bounds.groupScratch;
   const quadsPtr = bounds.quads;
+  const groupShifts = bounds.groupShifts;
   const rowBytes = <usize>nFeatures << 2;
-  for (let slot = 0; slot < nSlots; slot++) {
-    const j = load<i32>(slotCenterPtr + (<usize>slot << 2));
-    const to = slotRowsPtr + <usize>slot * rowBytes;
-    if (j >= 0) memory.copy(to, centersPtr + <usize>j * rowBytes, rowBytes);
-    else memory.fill(to, 0, rowBytes);
-  }
-  packCenters(slotRowsPtr, nSlots, nFeatures, slotTPtr, slotNormsPtr);
-  const groupShifts = groupScratchPtr;
-  const previous = groupScratchPtr + (<usize>nGroups << 3);
+  const sumsPtr = partialPtr;
+  const weightInClustersPtr = partialPtr + (<usize>(nClusters * nFeatures) << 3);
+  memory.fill(partialPtr, 0, <usize>(nClusters * nFeatures + nClusters) << 3);
+  const previous = bounds.groupScratch;
   const evaluated = previous + (<usize>nGroups << 3);
   const quadStampPtr = evaluated + (<usize>nGroups << 2);
   memory.fill(quadStampPtr, 0, <usize>nSlots);
-  for (let g = 0; g < nGroups; g++) {
-    let shift: f64 = 0;
-    for (let lane = load<i32>(groupQuadStartPtr + (<usize>g << 2)) << 2; lane < load<i32>(groupQuadStartPtr + (<usize>(g + 1) << 2)) << 2; lane++) {
-      const j = load<i32>(slotCenterPtr + (<usize>lane << 2));
-      if (j >= 0) shift = Math.max(shift, load<f64>(shiftsPtr + (<usize>j << 3)));
-    }
-    store<f64>(groupShifts + (<usize>g << 3), shift);
-  }
   let changed = 0;
-  for (let i = 0; i < nSamples; i++) {
+  for (let i = rowStart; i < rowEnd; i++) {
     const row = xPtr + <usize>i * rowBytes;
     const xSq = squaredNorm(xNormsPtr, i);
     const error = scoreError(nFeatures, xNormsPtr, i, maxCenterNorm);

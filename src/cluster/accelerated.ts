@@ -18,7 +18,7 @@ import { arenaBytes, i32View, MAX_WASM_BYTES, refuseBeyondWasm32 } from '../runt
 import { mapChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 import type { KMeansAlgorithm } from './fit';
-import { addPartial, addPartials, clearBins, clearSums, type LloydResult, lloydRun, settleSums, sumsInChunkOrder } from './lloyd';
+import { addPartial, addPartials, clearBins, type LloydResult, lloydRun, settleSums } from './lloyd';
 import type { Engine } from './threads';
 import { BLOCK, lloydChunkRows, partialLayout, regionsFor, type Workspace } from './workspace';
 
@@ -32,8 +32,8 @@ export interface AcceleratedResult extends LloydResult {
   distanceCount: number;
 }
 
-/** One E-step; with `settle` its sums into the totals (ws.ptr.sums), as Lloyd's chunks form them. Returns how many labels changed. */
-type Step = (first: number, maxCenterNorm: number, settle: boolean) => number;
+/** One E-step, its sums into the totals (ws.ptr.sums) as Lloyd's chunks form them; returns how many labels changed. */
+type Step = (first: number, maxCenterNorm: number) => number;
 
 /** An algorithm's bounds in wasm memory (the BoundsArgs block at `at`), and its E-step kernel. */
 interface Bounds {
@@ -51,39 +51,42 @@ function maxSlotsFor(nClusters: number, nGroups: number): number {
   return Math.ceil((nClusters + 3 * nGroups) / BLOCK) * BLOCK;
 }
 
-/** Bytes of one Hamerly thread slot: its BoundsArgs block, then its scores and quads scratch. */
-function hamerlySlotBytes(nClusters: number): number {
-  return Math.ceil(BOUNDS_ARGS_BYTES / 16) * 16 + Math.ceil(nClusters / BLOCK) * BLOCK * 4 + Math.ceil(nClusters / BLOCK) * 4 * 4;
+/** Each thread slot's block: its BoundsArgs, then its scratch (a row's scores, the quads to score, Yinyang's per-row scratch). */
+function slotLayout(algorithm: AcceleratedAlgorithm, nClusters: number) {
+  const padded = Math.ceil(nClusters / BLOCK) * BLOCK;
+  const { nGroups, maxSlots } = algorithm === 'yinyang' ? yinyangShape(nClusters) : { nGroups: 0, maxSlots: 0 };
+  const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  // Yinyang scores by center in a first step, by slot after.
+  const scores = align(BOUNDS_ARGS_BYTES);
+  const quads = scores + align(Math.max(padded, maxSlots) * 4);
+  const groupScratch = quads + align(Math.max(padded / 4, maxSlots / 4) * 4);
+  return { scores, quads, groupScratch, bytes: groupScratch + align(nGroups * 12 + maxSlots) };
 }
 
 /**
  * The regions an algorithm lays out after the workspace, by shape alone (a fit refuses before it allocates), for
- * E-step chunks of `chunkRows` rows. Hamerly's step goes chunk by chunk: one block with its scratch per thread slot,
- * and the chunks' partial sums (all of them when `slots` threads share the chunks, else one reused).
+ * E-step chunks of `chunkRows` rows: one block with its scratch per thread slot (`slots`), and the chunks' partial
+ * sums (all of them when threads share the chunks, else one reused).
  */
 function boundsSizes(
   algorithm: AcceleratedAlgorithm, nSamples: number, nFeatures: number, nClusters: number, chunkRows: number, slots = 1,
 ): Record<string, number> {
   const nChunks = Math.ceil(nSamples / chunkRows);
   const common = {
-    block: BOUNDS_ARGS_BYTES,
+    blocks: slots * slotLayout(algorithm, nClusters).bytes,
     xNorms: nSamples * 8,
     upper: nSamples * 8,
     oldCenters: nClusters * nFeatures * 4,
     shifts: nClusters * 8,
     halfMin: nClusters * 8,
-    scores: Math.ceil(nClusters / BLOCK) * BLOCK * 4,
-    quads: Math.ceil(nClusters / BLOCK) * 4 * 4,
+    partials: (slots > 1 ? nChunks : 1) * partialLayout(nClusters, nFeatures).stride,
     /** The chunk maps' results and arguments. */
     results: nChunks * 8,
     mapArgs: 16 * 8,
   };
   switch (algorithm) {
     case 'hamerly':
-      return {
-        ...common, block: slots * hamerlySlotBytes(nClusters), scores: 0, quads: 0, lower: nSamples * 8,
-        partials: (slots > 1 ? nChunks : 1) * partialLayout(nClusters, nFeatures).stride,
-      };
+      return { ...common, lower: nSamples * 8 };
     case 'elkan':
       return { ...common, lower: nSamples * nClusters * 8, cc: nClusters * nClusters * 8, drift: nClusters * 8 };
     case 'yinyang': {
@@ -91,9 +94,6 @@ function boundsSizes(
       return {
         ...common,
         lower: nSamples * nGroups * 8,
-        // By center in a first step, by slot after.
-        scores: Math.max(Math.ceil(nClusters / BLOCK) * BLOCK, maxSlots) * 4,
-        quads: Math.max(Math.ceil(nClusters / BLOCK) * 4, maxSlots / 4) * 4,
         groupOf: nClusters * 4,
         slotCenter: maxSlots * 4,
         slotOf: nClusters * 4,
@@ -101,7 +101,7 @@ function boundsSizes(
         slotRows: maxSlots * nFeatures * 4,
         slotT: maxSlots * nFeatures * 4,
         slotNorms: maxSlots * 4,
-        groupScratch: nGroups * 20 + maxSlots,
+        groupShifts: nGroups * 8,
       };
     }
     default:
@@ -130,64 +130,51 @@ export function refuseBoundsTooLarge(
 }
 
 /** What a BoundsArgs block holds when an algorithm does not use it. */
-const UNUSED: Omit<BoundsArgs, 'xNorms' | 'upper' | 'lower' | 'oldCenters' | 'shifts' | 'halfMin' | 'scores' | 'quads'> = {
-  cc: 0, drift: 0, nGroups: 0, groupOf: 0, slotCenter: 0, slotOf: 0, groupQuadStart: 0, nSlots: 0, slotRows: 0, slotT: 0, slotNorms: 0, groupScratch: 0,
+const UNUSED: Omit<BoundsArgs, 'xNorms' | 'upper' | 'lower' | 'oldCenters' | 'shifts' | 'halfMin' | 'scores' | 'quads' | 'groupScratch'> = {
+  cc: 0, drift: 0, nGroups: 0, groupOf: 0, slotCenter: 0, slotOf: 0, groupQuadStart: 0, nSlots: 0, slotRows: 0, slotT: 0, slotNorms: 0, groupShifts: 0,
 };
 
 /**
- * Lays out an algorithm's regions (refusing with OUT_OF_MEMORY before touching memory), writes its BoundsArgs block
- * (Hamerly: one per thread slot) and fills the row norms. `block` overrides fields of the block (Elkan's cc and
- * drift, Yinyang's groups). Row passes go over the E-step's chunks, on the engine's threads when there is one.
+ * Lays out an algorithm's regions (refusing with OUT_OF_MEMORY before touching memory), writes its BoundsArgs blocks
+ * (one per thread slot, each with its own scratch) and fills the row norms. `block` overrides fields of the blocks
+ * (Elkan's cc and drift, Yinyang's groups). Row passes and the E-steps go by the E-step's chunks, each chunk's sums
+ * into its own partial, binned as Lloyd's: on the engine's threads when there is one.
  */
 function prepare(
   ws: Workspace, algorithm: AcceleratedAlgorithm, engine: Engine | undefined, block: (r: Record<string, number>) => Partial<BoundsArgs> = () => ({}),
 ): Bounds & { r: Record<string, number> } {
   const { kernels, nSamples, nFeatures, nClusters, ptr, chunkRows } = ws;
-  const hamerly = algorithm === 'hamerly';
-  const slots = hamerly ? engine?.slots ?? 1 : 1;
+  const slots = engine?.slots ?? 1;
   const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters, chunkRows, slots);
   const r = regionsFor(ws, `${algorithm} ${slots}`, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
-  const fields = {
-    ...UNUSED, xNorms: r.xNorms, upper: r.upper, lower: r.lower, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin,
-    scores: r.scores, quads: r.quads, ...block(r),
-  };
-  const slotBytes = hamerlySlotBytes(nClusters);
-  const scratchAt = Math.ceil(BOUNDS_ARGS_BYTES / 16) * 16;
+  const fields = { ...UNUSED, xNorms: r.xNorms, upper: r.upper, lower: r.lower, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, ...block(r) };
+  const layout = slotLayout(algorithm, nClusters);
   for (let slot = 0; slot < slots; slot++) {
-    const at = r.block + slot * slotBytes;
-    const scratch = hamerly ? { scores: at + scratchAt, quads: at + scratchAt + Math.ceil(nClusters / BLOCK) * BLOCK * 4 } : {};
-    writeBoundsArgs(kernels.memory, at, { ...fields, ...scratch });
+    const at = r.blocks + slot * layout.bytes;
+    writeBoundsArgs(kernels.memory, at, { ...fields, scores: at + layout.scores, quads: at + layout.quads, groupScratch: at + layout.groupScratch });
   }
   const map = engine?.map ?? mapChunks;
   const range = { startAt: 2, items: nSamples, chunk: chunkRows, partials: r.results, argsPtr: r.mapArgs };
-  map(kernels, 'rowNorms', [ptr.args, r.block, 0, 0], range);
-  if (hamerly) {
-    const { stride } = partialLayout(nClusters, nFeatures);
-    const nChunks = Math.ceil(nSamples / chunkRows);
-    const step: Step = (first, maxCenterNorm) => {
-      const args = [ptr.args, r.block, first, maxCenterNorm, 0, 0, r.partials];
-      let changed = 0;
-      if (slots > 1 && engine) {
-        // Each chunk into its own partial sums, each thread with its slot's block and scratch.
-        const results = engine.map(kernels, 'hamerlyStep', args, { ...range, startAt: 4, scratch: { at: 1, stride: slotBytes, nextStride: 0 }, perChunk: { at: 6, stride } });
-        for (const count of results) changed += count;
-        addPartials(ws, r.partials, nChunks);
-      } else {
-        changed = sequentialChunks(ws, (start, end) => kernels.hamerlyStep(ptr.args, r.block, first, maxCenterNorm, start, end, r.partials), r.partials);
-      }
-      return changed;
-    };
-    return { at: r.block, step, r };
-  }
-  const kernel = { elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm];
-  const step: Step = (first, maxCenterNorm, settle) => {
-    // All rows in one run: the sums are formed again by Lloyd's chunks when they are wanted.
-    clearSums(ws);
-    const changed = kernel(ptr.args, r.block, first, maxCenterNorm, ptr.sums, ptr.weightInClusters);
-    if (settle) sumsInChunkOrder(ws);
+  map(kernels, 'rowNorms', [ptr.args, r.blocks, 0, 0], range);
+  const kernel = { hamerly: 'hamerlyStep', elkan: 'elkanStep', yinyang: 'yinyangStep' } as const;
+  const { stride } = partialLayout(nClusters, nFeatures);
+  const nChunks = Math.ceil(nSamples / chunkRows);
+  const step: Step = (first, maxCenterNorm) => {
+    if (algorithm === 'yinyang') kernels.yinyangGeometry(ptr.args, r.blocks);
+    const args = [ptr.args, r.blocks, first, maxCenterNorm, 0, 0, r.partials];
+    if (!engine || slots === 1) {
+      const run = kernels[kernel[algorithm]];
+      return sequentialChunks(ws, (start, end) => run(ptr.args, r.blocks, first, maxCenterNorm, start, end, r.partials), r.partials);
+    }
+    // Each chunk into its own partial sums, each thread with its slot's block and scratch.
+    let changed = 0;
+    for (const count of engine.map(kernels, kernel[algorithm], args, { ...range, startAt: 4, scratch: { at: 1, stride: layout.bytes, nextStride: 0 }, perChunk: { at: 6, stride } })) {
+      changed += count;
+    }
+    addPartials(ws, r.partials, nChunks);
     return changed;
   };
-  return { at: r.block, step, r };
+  return { at: r.blocks, step, r };
 }
 
 /** Runs `chunk` over the E-step's chunks on this thread, each into the partial sums at `partial`, binned; returns the sum of its results. */
@@ -280,7 +267,7 @@ function yinyangBounds(ws: Workspace, initialCenters: Float64Array, engine: Engi
     ws, 'yinyang', engine,
     (r) => ({
       nGroups, groupOf: r.groupOf, slotCenter: r.slotCenter, slotOf: r.slotOf, groupQuadStart: r.groupQuadStart, nSlots,
-      slotRows: r.slotRows, slotT: r.slotT, slotNorms: r.slotNorms, groupScratch: r.groupScratch,
+      slotRows: r.slotRows, slotT: r.slotT, slotNorms: r.slotNorms, groupShifts: r.groupShifts,
     }),
   );
   i32View(kernels, bounds.r.groupOf, nClusters).set(groupOf);
@@ -316,14 +303,14 @@ function acceleratedRun(
   const bounds = boundsFor(ws, algorithm, initialCenters, engine);
   kernels.takeDistanceCount();
   let first = 1;
-  /** Labels every row against the loaded centers through the bounds, with the weighted sums when `settle`; returns the changed labels. */
-  const boundedStep = (settle: boolean): number => {
+  /** Labels every row against the loaded centers through the bounds, with the weighted sums; returns the changed labels. */
+  const boundedStep = (): number => {
     const maxCenterNorm = kernels.centerGeometry(ptr.args, bounds.at, first);
-    const changed = bounds.step(first, maxCenterNorm, settle);
+    const changed = bounds.step(first, maxCenterNorm);
     first = 0;
     return changed;
   };
-  const result = lloydRun(ws, initialCenters, maxIter, tolerance, () => boundedStep(true), () => void boundedStep(false), engine?.map);
+  const result = lloydRun(ws, initialCenters, maxIter, tolerance, boundedStep, () => void boundedStep(), engine?.begin);
   return { ...result, distanceCount: kernels.takeDistanceCount() };
 }
 

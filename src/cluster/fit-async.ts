@@ -1,4 +1,4 @@
-// fitKMeans with its Lloyd E-steps on threads: loaded on first use, with the threads themselves.
+// fitKMeans with its passes over the rows on threads: loaded on first use, with the threads themselves.
 import { type DataInput, readData } from '../core/data';
 import { Mt19937 } from '../core/random';
 import { getKernels } from '../runtime/module';
@@ -8,7 +8,7 @@ import { withThreads } from './threads';
 /** Fits of fewer rows run on the calling thread. */
 const MIN_THREADED_ROWS = 8192;
 
-/** `fitKMeans` with its Lloyd E-steps shared by `threads` threads (default: the cores available). */
+/** `fitKMeans` with its passes over the rows shared by `threads` threads (default: the cores available). */
 export function fitKMeansThreaded(x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, threads: number | undefined) {
   const rng = Mt19937.fromOptional(options.randomState);
   const data = readData(x);

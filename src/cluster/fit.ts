@@ -34,7 +34,7 @@ export const KMEANS_OPTIONS = {
   tol: { kind: 'number', min: 0, fallback: 1e-4 },
   /**
    * 'lloyd', or one of the exact accelerations 'elkan', 'hamerly' and 'yinyang' (Lloyd's result with fewer distance
-   * evaluations); 'auto': Hamerly when k ≥ 16 and k·d ≥ 192 (1024 in a threaded fit), else Lloyd.
+   * evaluations); 'auto': Hamerly when k ≥ 16 and k·d ≥ 192 (512 in a threaded fit), else Lloyd.
    */
   algorithm: { values: ['auto', 'lloyd', 'elkan', 'hamerly', 'yinyang'], fallback: 'auto' },
   /** k-means||: rows drawn per round. @default 2 · nClusters */
@@ -60,12 +60,13 @@ export type KMeansParams = Resolved<ReturnType<typeof kmeansParams>>;
 /**
  * What 'auto' runs, from fits on blobs (BENCHMARKS.md): Hamerly's bounds pay once a distance costs enough to
  * skip (k·d ≥ 192) and there are enough centers to skip (k ≥ 16); below that the SIMD Lloyd E-step, a few
- * nanoseconds a row, wins. With threads Lloyd's E-step is shared and Hamerly's is not, so Hamerly must save
- * more than the threads give: from k·d ≥ 1024, where it is 2.3× Lloyd or better. Elkan and Yinyang were slower
- * than Hamerly on every case measured.
+ * nanoseconds a row, wins. Threads share both E-steps, but Hamerly's cheap iterations gain less from them (their
+ * waking and joining weigh more): on two threads Hamerly won at k·d = 512 (0.20 s against Lloyd's 0.28 s) and lost
+ * at 240 (0.48 s against 0.42 s), hence k·d ≥ 512 in a threaded fit. Elkan and Yinyang were slower than Hamerly on
+ * every case measured.
  */
 export function autoAlgorithm(nFeatures: number, nClusters: number, threaded = false): 'lloyd' | 'hamerly' {
-  return nClusters >= 16 && nClusters * nFeatures >= (threaded ? 1024 : 192) ? 'hamerly' : 'lloyd';
+  return nClusters >= 16 && nClusters * nFeatures >= (threaded ? 512 : 192) ? 'hamerly' : 'lloyd';
 }
 
 /** Whether two labellings are the same partition up to renaming (scikit-learn's `_is_same_clustering`). */
@@ -92,7 +93,7 @@ function countDistinct(labels: Int32Array, nClusters: number): number {
 /**
  * The whole fit: validate, copy X into wasm once, nInit seeded runs, keep the best. `rng` lets a caller continue
  * its own stream, as scikit-learn's spectral clustering hands its random_state on to k_means; `engine` shares the
- * Lloyd E-steps with threads.
+ * seeding's, the E-steps' and the inertia's passes with threads.
  */
 export function fitKMeans(
   x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, rng = Mt19937.fromOptional(options.randomState),
@@ -134,9 +135,9 @@ export function fitKMeans(
   let best: LloydResult | undefined;
   for (let run = 0; run < nInit; run++) {
     const centers = explicit ?? rowsInWorkspace(ws, data, (seed as NonNullable<typeof seed>)(rng));
-    // Threads share Lloyd's and Hamerly's E-steps; Elkan and Yinyang run on this thread (in the threads' memory when threaded).
+    // Threads share the E-steps of every algorithm.
     const result =
-      runBounded ? runBounded(ws, centers, maxIter, tolerance, engine) : lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign, engine?.map);
+      runBounded ? runBounded(ws, centers, maxIter, tolerance, engine) : lloydRun(ws, centers, maxIter, tolerance, engine?.eStep, engine?.assign, engine?.begin);
     if (!best || (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, nClusters))) best = result;
   }
   const result = best as LloydResult;
@@ -153,7 +154,7 @@ export function fitKMeans(
   return { ...result, centers: matrix(centersOut(ws, result.centers), nClusters, nFeatures), inertia: inertiaOut(ws, result.inertia) };
 }
 
-/** `fitKMeans` with its Lloyd E-steps shared by `threads` threads (default: the cores available). */
+/** `fitKMeans` with its passes over the rows shared by `threads` threads (default: the cores available). */
 export async function fitKMeansAsync(x: DataInput, options: KMeansParams, sampleWeight: ArrayLike<number> | undefined, threads: number | undefined) {
   // A chunk of its own, with the threads: the core's size budget stays for the synchronous path.
   const { fitKMeansThreaded } = await import('./fit-async');

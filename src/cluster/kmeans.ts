@@ -11,8 +11,8 @@ export type { KMeansAlgorithm, KMeansInit, KMeansOptions } from './fit';
 /** Options of `fitAsync`: fit's, and the threads. */
 const THREADS = {
   /**
-   * Threads sharing each Lloyd iteration (worker_threads, or Web Workers on a crossOriginIsolated page; this thread
-   * counts as one). Results are identical whatever the count.
+   * Threads sharing the fit's passes over the rows (worker_threads, or Web Workers on a crossOriginIsolated page;
+   * this thread counts as one). Results are identical whatever the count.
    * @default the cores available
    */
   threads: { kind: 'integer', min: 1, max: 1024 },
@@ -55,7 +55,7 @@ export function kmeans(x: DataInput, nClusters: number, options?: OptionsOf<Retu
   return result(fitKMeans(x, params, sampleWeight));
 }
 
-/** `kmeans` with its Lloyd iterations shared by threads; resolves to the same result as `kmeans`. */
+/** `kmeans` with its passes over the rows shared by threads; resolves to the same result as `kmeans`. */
 export async function kmeansAsync(x: DataInput, nClusters: number, options?: OptionsOf<ReturnType<typeof kmeansAsyncParams>>): Promise<KMeansResult> {
   const { params, sampleWeight, threads } = split(options, kmeansAsyncParams(), nClusters, 'kmeansAsync');
   return result(await fitKMeansAsync(x, params, sampleWeight, threads));
@@ -101,7 +101,7 @@ export class KMeans extends CenterModel {
     return this;
   }
 
-  /** `fit` with its Lloyd iterations shared by threads; the same model as `fit`. */
+  /** `fit` with its passes over the rows shared by threads; the same model as `fit`. */
   async fitAsync(x: DataInput, options?: FitOptions & ThreadOptions): Promise<this> {
     const { sampleWeight, threads } = resolveParams(fitAsyncParams(), options, 'KMeans.fitAsync');
     const { centers, labels, inertia, nIter } = await fitKMeansAsync(x, this.options, sampleWeight, threads);

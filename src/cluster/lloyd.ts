@@ -2,10 +2,10 @@
 // `_kmeans_single_lloyd`): strict convergence when no label changes, otherwise stop when the summed squared
 // center shift is <= tol; after a non-strict stop one more E-step so that labels match the centers.
 import { f32View, f64View, i32View } from '../runtime/arena';
-import { type MapChunks, mapChunks } from '../runtime/chunks';
+import { type BeginChunks, beginChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
-import { assignAll, inertiaOf, loadCenters, type Metric, partialLayout, toUnitLength, type Workspace } from './workspace';
+import { assignAll, beginInertia, inertiaOf, loadCenters, type Metric, partialLayout, toUnitLength, type Workspace } from './workspace';
 
 /**
  * One E-step with the M-step's accumulation: labels every row and leaves the weighted sums and weights per
@@ -84,19 +84,6 @@ function overChunks(ws: Workspace, chunk: (start: number, end: number, sumsPtr: 
 /** The E-step on this thread, chunk by chunk. */
 export const sequentialEStep: EStep = (ws) => overChunks(ws, (start, end, sumsPtr, weightsPtr) => runChunk(ws, start, end, sumsPtr, weightsPtr));
 
-/**
- * Re-forms the sums of the current labels chunk by chunk, for E-steps that summed all rows in one run: the binned
- * totals of Lloyd's chunks are what every path reports. One pass over X, no distances.
- */
-export function sumsInChunkOrder(ws: Workspace): void {
-  const { kernels, ptr } = ws;
-  overChunks(ws, (start, end, sumsPtr, weightsPtr) => {
-    clearSums(ws, sumsPtr, weightsPtr);
-    kernels.chunkSums(ptr.args, start, end, sumsPtr, weightsPtr);
-    return 0;
-  });
-}
-
 export interface LloydResult {
   /** Centers in the workspace's shifted coordinates. */
   centers: Float64Array;
@@ -109,7 +96,7 @@ export interface LloydResult {
 /** Assumes prior validation: centers has nClusters × nFeatures finite values; tolerance is already scaled. */
 export function lloydRun(
   ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, eStep: EStep = sequentialEStep,
-  assign: Assign = assignHere, map: MapChunks = mapChunks,
+  assign: Assign = assignHere, begin: BeginChunks = beginChunks,
 ): LloydResult {
   const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   let centers = Float64Array.from(initialCenters);
@@ -121,7 +108,7 @@ export function lloydRun(
   for (; iteration < maxIter; iteration++) {
     loadCenters(ws, centers);
     const changed = eStep(ws);
-    relocateEmptyClusters(ws, map);
+    relocateEmptyClusters(ws, begin);
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
     const shift = moveCenters(sums, f64View(kernels, ptr.weightInClusters, nClusters), centers, centersNew, nFeatures, ws.metric);
     [centers, centersNew] = [centersNew, centers];
@@ -138,8 +125,10 @@ export function lloydRun(
   const nIter = Math.min(iteration + 1, maxIter);
   loadCenters(ws, centers);
   if (!strictConvergence) assign(ws);
+  // The labels copied out while the threads take the inertia's chunks.
+  const inertia = beginInertia(ws, begin);
   const labels = i32View(kernels, ptr.labels, nSamples).slice();
-  return { centers, labels, inertia: inertiaOf(ws, map), nIter, converged };
+  return { centers, labels, inertia: inertia(), nIter, converged };
 }
 
 /** A row an empty cluster may take: its squared distance to its center, its label and weight, and its stored values. */
@@ -181,11 +170,11 @@ export function emptyClusters(weightInClusters: Float64Array): number[] {
  * Clusters with no weight take the points farthest from their current centers (farthest first, the lower index on
  * ties), by relocateOnBins. Assumes the centers of this iteration are loaded and the labels are in wasm memory.
  */
-function relocateEmptyClusters(ws: Workspace, map: MapChunks): void {
+function relocateEmptyClusters(ws: Workspace, begin: BeginChunks): void {
   const { kernels, nSamples, nFeatures, nClusters, ptr, weights } = ws;
   const empty = emptyClusters(f64View(kernels, ptr.weightInClusters, nClusters));
   if (empty.length === 0) return;
-  inertiaOf(ws, map);
+  inertiaOf(ws, begin);
   const labels = i32View(kernels, ptr.labels, nSamples);
   const x = f32View(kernels, ptr.x, nSamples * nFeatures);
   const rows = Array.from(topIndices(f64View(kernels, ptr.sqDist, nSamples), empty.length), (i) => ({

@@ -1,12 +1,13 @@
-// Node: Lloyd's E-step shared by worker_threads over one shared WebAssembly.Memory. A second build of the module
-// (build/wasmeans-threads.wasm: shared, imported memory) is instantiated on this thread and in each worker; the
-// fit runs here as the synchronous one does, and each E-step's fixed row chunks (lloydChunkRows) are claimed
-// by this thread and the workers, each into its own partial sums, which this thread adds as binned sums: the
-// result is bitwise that of the synchronous fit, whatever the thread count. Synchronisation is Atomics.wait /
-// notify on an Int32Array over a SharedArrayBuffer. Browsers do the same with Web Workers when the page is
-// crossOriginIsolated (their main thread may not Atomics.wait, so it spins for the last chunks instead; the
-// threaded module comes inlined in this chunk). Elsewhere (Cloudflare Workers, other pages) the fit runs on
-// this thread.
+// Node: a fit's passes over the rows shared by worker_threads over one shared WebAssembly.Memory. A second build of
+// the module (build/wasmeans-threads.wasm: shared, imported memory) is instantiated on this thread and in each
+// worker; the fit runs here as the synchronous one does, and each pass's fixed row chunks (lloydChunkRows: Lloyd's
+// E-step, or a mapped kernel — the seeding's steps, the bounded E-steps, the inertia, the t-SNE and neighbour
+// kernels) are claimed by this thread and the workers, each into its own partial results, which this thread adds in
+// chunk order or as binned sums: the result is bitwise that of the synchronous fit, whatever the thread count.
+// Synchronisation is Atomics.wait / notify on an Int32Array over a SharedArrayBuffer. Browsers do the same with Web
+// Workers when the page is crossOriginIsolated (their main thread may not Atomics.wait, so it spins for the last
+// chunks instead; the threaded module comes inlined in this chunk). Elsewhere (Cloudflare Workers, other pages) the
+// fit runs on this thread.
 import { WasmeansError } from '../core/errors';
 import { wasmThreadsGzipBase64 } from '../generated/wasmThreadsBase64';
 import { allocate, f64View } from '../runtime/arena';

@@ -5,7 +5,7 @@ import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, arenaBytes, f32View, f64View, i32View, refuseBeyondWasm32 } from '../runtime/arena';
 import { ingest, powerOfTwoScale, scalbn, zeroNorm } from '../runtime/ingest';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
-import { type MapChunks, mapChunks } from '../runtime/chunks';
+import { type BeginChunks, beginChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 
 /** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
@@ -144,7 +144,7 @@ export function prepareWorkspace(
   const ingested = ingest(kernels, data, { what, name, regions, advice, normalize: metric === 'cosine', frame, shift: frame?.shift });
   const ptr = { ...ingested.regions, x: ingested.x };
   let largest = frame?.maxWeight ?? (givenWeights ? 0 : 1);
-  for (const w of frame ? [] : (givenWeights ?? [])) largest = Math.max(largest, w);
+  if (givenWeights && !frame) for (let i = 0; i < givenWeights.length; i++) largest = Math.max(largest, givenWeights[i]);
   const weightScale = powerOfTwoScale(largest);
   const weights = !givenWeights || weightScale === 1 ? givenWeights : givenWeights.map((w) => w * weightScale);
   if (weights) f64View(kernels, ptr.weights, nSamples).set(weights);
@@ -236,25 +236,33 @@ export function nearestCenters(ws: Workspace, centers: Float64Array): Int32Array
 
 /**
  * Inertia of the loaded centers with the labels in wasm memory, its per-row squared distances left in sqDist: summed
- * per E-step chunk (by `map`, on threads when it is theirs), the chunks' sums added exactly, so that it does not
- * depend on how the rows are grouped.
+ * per E-step chunk (started by `begin`: on threads, when they are its, which take the chunks while this thread does
+ * something else until it joins), the chunks' sums added exactly, so that it does not depend on how the rows are
+ * grouped. Joining gives the inertia.
  */
-export function inertiaOf(ws: Workspace, map: MapChunks = mapChunks): number {
-  return binnedTotals(binnedInertia(ws, map), 1, new Float64Array(1))[0];
+export function beginInertia(ws: Workspace, begin: BeginChunks = beginChunks): () => number {
+  const join = beginBinnedInertia(ws, begin);
+  return () => binnedTotals(join(), 1, new Float64Array(1))[0];
 }
 
-/** inertiaOf's binned sum (BIN_LEVELS values), before it is rounded: shards' add up. */
-export function binnedInertia(ws: Workspace, map: MapChunks = mapChunks): Float64Array {
+export const inertiaOf = (ws: Workspace, begin?: BeginChunks): number => beginInertia(ws, begin)();
+
+/** The inertia's binned sum (BIN_LEVELS values), before it is rounded: shards' add up. */
+export const binnedInertia = (ws: Workspace): Float64Array => beginBinnedInertia(ws, beginChunks)();
+
+function beginBinnedInertia(ws: Workspace, begin: BeginChunks): () => Float64Array {
   const { kernels, nSamples, ptr } = ws;
   const rows = ws.chunkRows;
-  const chunks = map(kernels, 'assignedSqDistances', [ptr.args, 0, 0, ptr.sqDist], { startAt: 1, items: nSamples, chunk: rows, partials: ptr.chunkResults, argsPtr: ptr.mapArgs });
   // A row's w · ‖x − c‖² is at most maxWeight · d · (xBound + the largest |center coordinate|)².
   let centerBound = 0;
   for (const v of f32View(kernels, ptr.centers, ws.nClusters * ws.nFeatures)) centerBound = Math.max(centerBound, Math.abs(v));
   const bound = sumBound(ws.maxWeight * ws.nFeatures * (ws.xBound + centerBound) ** 2, rows);
-  const total = new Float64Array(BIN_LEVELS);
-  for (const chunk of chunks) binnedAddOne(total, 1, 0, chunk, bound);
-  return total;
+  const join = begin(kernels, 'assignedSqDistances', [ptr.args, 0, 0, ptr.sqDist], { startAt: 1, items: nSamples, chunk: rows, partials: ptr.chunkResults, argsPtr: ptr.mapArgs });
+  return () => {
+    const total = new Float64Array(BIN_LEVELS);
+    for (const chunk of join()) binnedAddOne(total, 1, 0, chunk, bound);
+    return total;
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Kernels } from './module';
 /** The kernels run this way; the threads' workers get the list with their source. */
 export const MAPPED_KERNELS = [
   'bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'kneighborsGroups', 'nearestCentres', 'perplexityRows', 'fftRows', 'fftColumns',
-  'seedingPotentials', 'rowNorms', 'hamerlyStep', 'assignedSqDistances',
+  'seedingPotentials', 'rowNorms', 'hamerlyStep', 'elkanStep', 'yinyangStep', 'assignedSqDistances',
 ] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 

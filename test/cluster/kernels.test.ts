@@ -178,30 +178,7 @@ describe('k-means++ kernels', () => {
   }
 });
 
-describe('chunkSums', () => {
-  for (const [n, d, k] of [[53, 1, 3], [53, 5, 17], [40, 8, 16]]) {
-    test(`n=${n} d=${d} k=${k}: the weighted sums of the given labels, in row order, over two row ranges`, () => {
-      const X = integerData(n, d, n + d);
-      const { ptr, weights } = setup(X, integerData(k, d, k));
-      const labels = X.map((_, i) => (i * 7) % k);
-      i32View(kernels, ptr.labels, n).set(labels);
-      f64View(kernels, ptr.sums, k * d).fill(0);
-      f64View(kernels, ptr.weightInClusters, k).fill(0);
-      kernels.chunkSums(ptr.args, 0, 20, ptr.sums, ptr.weightInClusters);
-      kernels.chunkSums(ptr.args, 20, n, ptr.sums, ptr.weightInClusters);
-      const sums = new Array(k * d).fill(0);
-      const weightIn = new Array(k).fill(0);
-      X.forEach((x, i) => {
-        weightIn[labels[i]] += weights[i];
-        x.forEach((v, t) => (sums[labels[i] * d + t] += weights[i] * v));
-      });
-      expect(Array.from(f64View(kernels, ptr.sums, k * d))).toEqual(sums);
-      expect(Array.from(f64View(kernels, ptr.weightInClusters, k))).toEqual(weightIn);
-    });
-  }
-});
-
-describe('the bounded E-steps: rowNorms, centerGeometry, hamerlyStep, elkanStep, yinyangStep, takeDistanceCount', () => {
+describe('the bounded E-steps: rowNorms, centerGeometry, yinyangGeometry, hamerlyStep, elkanStep, yinyangStep, takeDistanceCount', () => {
   const distance = (a: number[], b: number[]) => Math.sqrt(sqDist(a, b));
   /** The workspace, centers C, and an algorithm's bounds laid out as src/cluster/accelerated.ts lays them out. */
   function boundedSetup(algorithm: 'hamerly' | 'elkan' | 'yinyang', X: number[][], C: number[][]) {
@@ -216,7 +193,7 @@ describe('the bounded E-steps: rowNorms, centerGeometry, hamerlyStep, elkanStep,
       block: BOUNDS_ARGS_BYTES, xNorms: n * 8, upper: n * 8, lower: n * lowerPerRow * 8, oldCenters: k * d * 4, shifts: k * 8,
       halfMin: k * 8, cc: k * k * 8, drift: k * 8, scores: Math.max(Math.ceil(k / 16) * 16, slots) * 4, quads: Math.max(k, slots) * 4,
       groupOf, slotCenter: layout.slotCenter, slotOf: layout.slotOf, groupQuadStart: layout.groupQuadStart,
-      slotRows: slots * d * 4, slotT: slots * d * 4, slotNorms: slots * 4, groupScratch: nGroups * 20 + slots,
+      slotRows: slots * d * 4, slotT: slots * d * 4, slotNorms: slots * 4, groupScratch: nGroups * 12 + slots, groupShifts: nGroups * 8,
     });
     const yinyang = algorithm === 'yinyang';
     writeBoundsArgs(kernels.memory, b.block, {
@@ -224,15 +201,17 @@ describe('the bounded E-steps: rowNorms, centerGeometry, hamerlyStep, elkanStep,
       cc: algorithm === 'elkan' ? b.cc : 0, drift: algorithm === 'elkan' ? b.drift : 0, scores: b.scores, quads: b.quads,
       nGroups: yinyang ? nGroups : 0, groupOf: yinyang ? b.groupOf : 0, slotCenter: yinyang ? b.slotCenter : 0, slotOf: yinyang ? b.slotOf : 0,
       groupQuadStart: yinyang ? b.groupQuadStart : 0, nSlots: yinyang ? layout.nSlots : 0, slotRows: b.slotRows, slotT: b.slotT,
-      slotNorms: b.slotNorms, groupScratch: b.groupScratch,
+      slotNorms: b.slotNorms, groupScratch: b.groupScratch, groupShifts: b.groupShifts,
     });
     const partial = inWasm({ sums: (k * d + k) * 8 }).sums;
-    /** Hamerly's step goes by row chunks (two here, the second odd-sized), each into a partial added to the sums. */
-    const hamerlyByChunks = (first: number, maxNorm: number) => {
+    const kernel = { hamerly: kernels.hamerlyStep, elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm];
+    /** A step goes by row chunks (two here, the second odd-sized), each into a partial added to the sums. */
+    const step = (first: number, maxNorm: number) => {
+      if (algorithm === 'yinyang') kernels.yinyangGeometry(base.ptr.args, b.block);
       let changed = 0;
       for (const [start, end] of [[0, 17], [17, n]]) {
         f64View(kernels, partial, k * d + k).fill(NaN);
-        changed += kernels.hamerlyStep(base.ptr.args, b.block, first, maxNorm, start, end, partial);
+        changed += kernel(base.ptr.args, b.block, first, maxNorm, start, end, partial);
         const sums = f64View(kernels, base.ptr.sums, k * d);
         f64View(kernels, partial, k * d).forEach((v, t) => (sums[t] += v));
         const clusterWeights = f64View(kernels, base.ptr.weightInClusters, k);
@@ -240,10 +219,6 @@ describe('the bounded E-steps: rowNorms, centerGeometry, hamerlyStep, elkanStep,
       }
       return changed;
     };
-    const step = (first: number, maxNorm: number) =>
-      algorithm === 'hamerly'
-        ? hamerlyByChunks(first, maxNorm)
-        : { elkan: kernels.elkanStep, yinyang: kernels.yinyangStep }[algorithm](base.ptr.args, b.block, first, maxNorm, base.ptr.sums, base.ptr.weightInClusters);
     return { ...base, b, groupOf, nGroups, lowerPerRow, step };
   }
 

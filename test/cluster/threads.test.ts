@@ -25,7 +25,7 @@ function expectSameModel(a: KMeans, b: KMeans): void {
 }
 
 describe('fitAsync is fit, whatever the thread count', () => {
-  // The threads share the k-means++ seeding's passes, Lloyd's E-steps and Hamerly's bounded ones.
+  // The threads share the k-means++ seeding's passes, Lloyd's E-steps and the bounded ones (Hamerly, Elkan, Yinyang).
   const options = { nClusters: 32, randomState: 0, tol: 1e-6, maxIter: 60, algorithm: 'lloyd' as const, ...silent };
   let sync: KMeans;
   beforeAll(() => {
@@ -36,12 +36,14 @@ describe('fitAsync is fit, whatever the thread count', () => {
     expectSameModel(sync, await new KMeans(options).fitAsync(X, { sampleWeight, threads }));
   });
 
-  test.each([2, 3])('Hamerly, threads: %i', async (threads) => {
-    const hamerly = { ...options, algorithm: 'hamerly' as const };
-    const expected = new KMeans(hamerly).fit(X, { sampleWeight });
-    // Hamerly's result is Lloyd's, so the Lloyd fit is a second reference.
+  test.each([
+    ['hamerly', 2], ['hamerly', 3], ['elkan', 2], ['yinyang', 3],
+  ] as const)('%s, threads: %i', async (algorithm, threads) => {
+    const bounded = { ...options, algorithm };
+    const expected = new KMeans(bounded).fit(X, { sampleWeight });
+    // The bounded algorithms' result is Lloyd's, so the Lloyd fit is a second reference.
     expectSameModel(sync, expected);
-    expectSameModel(expected, await new KMeans(hamerly).fitAsync(X, { sampleWeight, threads }));
+    expectSameModel(expected, await new KMeans(bounded).fitAsync(X, { sampleWeight, threads }));
   });
 
   test('the default thread count, and nInit runs from random init', async () => {
