@@ -1,7 +1,7 @@
 // Whole k-means fits on the cases of PEERS.md: k-means++ seeding (randomState 0), tol 1e-4, nInit 1, to
-// convergence; wasmeans with each algorithm it has (and two threads where it has them) against scikit-learn's
-// lloyd and elkan with 1 and 2 threads, and faiss. Usage: node bench/fit.mjs [--quick] [--cases a,b]
-// [--no-python]. Not part of the tests.
+// convergence, and the digits with nInit 10 as the handbook fits them ('digits-ninit10'); wasmeans with each
+// algorithm it has, on one thread and two, against scikit-learn's lloyd and elkan with 1 and 2 threads, and faiss.
+// Usage: node bench/fit.mjs [--quick] [--cases a,b] [--no-python]. Not part of the tests.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,9 @@ const PYTHON = '/usr/bin/python3';
 const scale = (n) => (quick ? Math.round(n / 20) : n);
 const BUDGET_SEC = quick ? 5 : 40;
 const THREADS = [1, 2];
-const cases = selectCases(peerCases(scale), args.cases);
+const peers = peerCases(scale);
+const digits = peers.find((c) => c.name === 'digits');
+const cases = selectCases([...peers, { ...digits, name: 'digits-ninit10', nInit: 10 }], args.cases);
 await init();
 
 /** The algorithms this build of wasmeans accepts (the list grows with the accelerated ones). */
@@ -48,8 +50,8 @@ async function timeFits(fit, maxRepeats) {
   return { seconds, nIter: model.nIter, inertia: model.inertia };
 }
 
-function runPython(X, k, maxRepeats) {
-  return runPythonPeers(PYTHON, 'peers_fit.py', { n: X.rows, d: X.cols, k, maxRepeats, budgetSec: BUDGET_SEC, threads: THREADS }, { x: X.data });
+function runPython(X, k, nInit, maxRepeats) {
+  return runPythonPeers(PYTHON, 'peers_fit.py', { n: X.rows, d: X.cols, k, nInit, maxRepeats, budgetSec: BUDGET_SEC, threads: THREADS }, { x: X.data });
 }
 
 const python = !args['no-python'] && existsSync(PYTHON);
@@ -57,19 +59,16 @@ if (!python) console.log(`notice: scikit-learn and faiss skipped (${args['no-pyt
 const results = [];
 for (const c of cases) {
   const X = c.data();
-  const { k } = c;
+  const { k, nInit = 1 } = c;
   const maxRepeats = quick ? 2 : 5;
-  console.error(`${c.name}: n=${X.rows} d=${X.cols} k=${k}`);
+  console.error(`${c.name}: n=${X.rows} d=${X.cols} k=${k} nInit=${nInit}`);
   const runs = {};
   for (const algorithm of ALGORITHMS) {
-    const options = { nClusters: k, randomState: 0, tol: 1e-4, nInit: 1, algorithm, onWarning: () => {} };
+    const options = { nClusters: k, randomState: 0, tol: 1e-4, nInit, algorithm, onWarning: () => {} };
     runs[`wasmeans-${algorithm}-1`] = await timeFits(() => new KMeans(options).fit(X), maxRepeats);
-    // Threads share Lloyd's E-step only: the other algorithms would time the same one-thread run again.
-    if (hasThreads && (algorithm === 'lloyd' || algorithm === 'auto')) {
-      runs[`wasmeans-${algorithm}-2`] = await timeFits(() => new KMeans(options).fitAsync(X, { threads: 2 }), maxRepeats);
-    }
+    if (hasThreads) runs[`wasmeans-${algorithm}-2`] = await timeFits(() => new KMeans(options).fitAsync(X, { threads: 2 }), maxRepeats);
   }
-  if (python) Object.assign(runs, runPython(X, k, maxRepeats));
+  if (python) Object.assign(runs, runPython(X, k, nInit, maxRepeats));
   results.push({ name: c.name, n: X.rows, d: X.cols, k, runs });
 }
 

@@ -1,9 +1,9 @@
-"""Python peers for bench/fit.mjs: whole k-means fits (k-means++ seeding, tol 1e-4, n_init 1, random_state 0)
+"""Python peers for bench/fit.mjs: whole k-means fits (k-means++ seeding, tol 1e-4, n_init 1 or nInit, random_state 0)
 with scikit-learn's lloyd and elkan, and faiss for the same number of iterations as scikit-learn's lloyd, each
 with 1 and 2 threads.
 
 Usage: /usr/bin/python3 bench/peers_fit.py JOB.json
-JOB: {"n", "d", "k", "x": raw float32 file (n*d), "maxRepeats", "budgetSec", "threads": [1, 2]}
+JOB: {"n", "d", "k", "x": raw float32 file (n*d), "maxRepeats", "budgetSec", "threads": [1, 2], "nInit" (default 1)}
 Prints one JSON object: {"notices": [...], "peers": {"sklearn-lloyd-1": {"seconds": [...], "nIter", "inertia"}
 or {"skipped": reason}, ...}}.
 """
@@ -33,6 +33,7 @@ def main():
     n, d, k = job["n"], job["d"], job["k"]
     X = np.fromfile(job["x"], dtype=np.float32).reshape(n, d)
     reps, budget = job["maxRepeats"], job["budgetSec"]
+    n_init = job.get("nInit", 1)
     peers, notices = {}, []
     try:
         from threadpoolctl import threadpool_limits
@@ -47,7 +48,7 @@ def main():
         for algorithm in ("lloyd", "elkan"):
             for threads in job["threads"]:
                 def fit():
-                    km = KMeans(n_clusters=k, init="k-means++", n_init=1, tol=1e-4, random_state=0, algorithm=algorithm).fit(X)
+                    km = KMeans(n_clusters=k, init="k-means++", n_init=n_init, tol=1e-4, random_state=0, algorithm=algorithm).fit(X)
                     return km.n_iter_, km.inertia_
 
                 with threadpool_limits(threads):
@@ -66,7 +67,7 @@ def main():
 
             def fa():
                 # As many iterations as scikit-learn's lloyd needed; faiss seeds at random and trains on all points.
-                km = faiss.Kmeans(d, k, niter=lloyd_iterations, max_points_per_centroid=10**9, seed=0, verbose=False)
+                km = faiss.Kmeans(d, k, niter=lloyd_iterations, nredo=n_init, max_points_per_centroid=10**9, seed=0, verbose=False)
                 km.train(X)
                 return lloyd_iterations, km.obj[-1]
 

@@ -2,11 +2,22 @@
 // same pass, the draw within a chunk of rows, and k-means||'s closest-distance update.
 import { sqDistF32 } from '../core/distance';
 
-/** Horizontal sum of an f32x4 accumulator, lanes left to right: the order `sqDistF32` adds them in. */
+/**
+ * Four accumulators' horizontal sums in the lanes of one vector, each ((l0 + l1) + l2) + l3, lanes left to right:
+ * the order `sqDistF32` adds them in. The accumulators are transposed, then added lane by lane.
+ */
 // @ts-ignore: decorator
 @inline
-function laneSum(acc: v128): f32 {
-  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+function transposedSum(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+  const lane0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
+  const lane1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  const lane2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+  const lane3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  return f32x4.add(f32x4.add(f32x4.add(lane0, lane1), lane2), lane3);
 }
 
 /** Address of candidate c's row; past the last candidate, the last one's. */
@@ -22,6 +33,20 @@ function candidateRow(xPtr: usize, rowBytes: usize, candidatesPtr: usize, c: i32
 @inline
 function nearer(closest: f64, d: f64): f64 {
   return d < closest ? d : closest;
+}
+
+/** Row i's weight; 1 when weightPtr is 0 (unit weights: 1 · x is x, so the sums are the same bits, and no weight is read). */
+// @ts-ignore: decorator
+@inline
+function weightAt(weightPtr: usize, i: i32): f64 {
+  return weightPtr != 0 ? load<f64>(weightPtr + (<usize>i << 3)) : 1;
+}
+
+/** `nearer` lane by lane in f64x2. */
+// @ts-ignore: decorator
+@inline
+function nearer2(closest: v128, d: v128): v128 {
+  return v128.bitselect(d, closest, f64x2.lt(d, closest));
 }
 
 /** `nearer` in f32. */
@@ -41,7 +66,7 @@ function nearer32(closest: f32, d: f32): f32 {
  * in the same order, as `sqDistF32`, and each potential adds its rows in order, so the potentials are bit-identical
  * to one candidate at a time, and the chosen candidate's is the chunk's potential of the next step.
  * Closest distances are f32: each is one f32 distance (or +∞ before the first center), so nothing is lost.
- * IN xPtr, weightPtr (f64), candidatesPtr (i32 row indices), previousPtr (f32 column); INOUT closestPtr (f32);
+ * IN xPtr, weightPtr (f64; 0 for unit weights), candidatesPtr (i32 row indices), previousPtr (f32 column); INOUT closestPtr (f32);
  * OUT potentialsPtr (nCandidates f64: this chunk's), distancesPtr (nCandidates × nSamples f32, candidate by
  * candidate: ‖xᵢ − x_c‖² as sqDistF32 gives it; rows of this chunk).
  */
@@ -68,7 +93,7 @@ export function seedingPotentials(
     const d1 = distancesPtr + <usize>min(c + 1, nCandidates - 1) * columnBytes;
     const d2 = distancesPtr + <usize>min(c + 2, nCandidates - 1) * columnBytes;
     const d3 = distancesPtr + <usize>min(c + 3, nCandidates - 1) * columnBytes;
-    let p0: f64 = 0, p1: f64 = 0, p2: f64 = 0, p3: f64 = 0;
+    let p01 = f64x2.splat(0), p23 = f64x2.splat(0);
     // Rows two at a time, so that each candidate vector loaded serves both; an odd last row is paired with
     // itself and its copy dropped.
     for (let i = rowStart; i < rowEnd; i += 2) {
@@ -101,45 +126,39 @@ export function seedingPotentials(
         e = f32x4.sub(xb, v3);
         b3 = f32x4.add(b3, f32x4.mul(e, e));
       }
-      let sa0 = laneSum(a0), sa1 = laneSum(a1), sa2 = laneSum(a2), sa3 = laneSum(a3);
-      let sb0 = laneSum(b0), sb1 = laneSum(b1), sb2 = laneSum(b2), sb3 = laneSum(b3);
+      // Each candidate's distance in a lane: summed in sqDistF32's order, four candidates at once; then the odd features.
+      let sa = transposedSum(a0, a1, a2, a3);
+      let sb = transposedSum(b0, b1, b2, b3);
       for (let t = vectorBytes; t < rowBytes; t += 4) {
-        const xa = load<f32>(rowA + t);
-        const xb = load<f32>(rowB + t);
-        const v0 = load<f32>(c0 + t), v1 = load<f32>(c1 + t), v2 = load<f32>(c2 + t), v3 = load<f32>(c3 + t);
-        sa0 += (xa - v0) * (xa - v0);
-        sa1 += (xa - v1) * (xa - v1);
-        sa2 += (xa - v2) * (xa - v2);
-        sa3 += (xa - v3) * (xa - v3);
-        sb0 += (xb - v0) * (xb - v0);
-        sb1 += (xb - v1) * (xb - v1);
-        sb2 += (xb - v2) * (xb - v2);
-        sb3 += (xb - v3) * (xb - v3);
+        const v = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(c0 + t)), 1, load<f32>(c1 + t)), 2, load<f32>(c2 + t)), 3, load<f32>(c3 + t));
+        let e = f32x4.sub(f32x4.splat(load<f32>(rowA + t)), v);
+        sa = f32x4.add(sa, f32x4.mul(e, e));
+        e = f32x4.sub(f32x4.splat(load<f32>(rowB + t)), v);
+        sb = f32x4.add(sb, f32x4.mul(e, e));
       }
       const at = <usize>i << 2;
-      store<f32>(d0 + at, sa0);
-      store<f32>(d1 + at, sa1);
-      store<f32>(d2 + at, sa2);
-      store<f32>(d3 + at, sa3);
-      let closest = <f64>load<f32>(closestPtr + (<usize>i << 2));
-      let weight = load<f64>(weightPtr + (<usize>i << 3));
-      p0 += weight * nearer(closest, <f64>sa0);
-      p1 += weight * nearer(closest, <f64>sa1);
-      p2 += weight * nearer(closest, <f64>sa2);
-      p3 += weight * nearer(closest, <f64>sa3);
+      store<f32>(d0 + at, f32x4.extract_lane(sa, 0));
+      store<f32>(d1 + at, f32x4.extract_lane(sa, 1));
+      store<f32>(d2 + at, f32x4.extract_lane(sa, 2));
+      store<f32>(d3 + at, f32x4.extract_lane(sa, 3));
+      // The potentials two candidates a lane pair, in f64: weight · min(closest, d), as one candidate at a time.
+      let closest = f64x2.splat(<f64>load<f32>(closestPtr + (<usize>i << 2)));
+      let weight = f64x2.splat(weightAt(weightPtr, i));
+      p01 = f64x2.add(p01, f64x2.mul(weight, nearer2(closest, f64x2.promote_low_f32x4(sa))));
+      p23 = f64x2.add(p23, f64x2.mul(weight, nearer2(closest, f64x2.promote_low_f32x4(v128.shuffle<f32>(sa, sa, 2, 3, 0, 1)))));
       if (second) {
-        store<f32>(d0 + at + 4, sb0);
-        store<f32>(d1 + at + 4, sb1);
-        store<f32>(d2 + at + 4, sb2);
-        store<f32>(d3 + at + 4, sb3);
-        closest = <f64>load<f32>(closestPtr + (<usize>(i + 1) << 2));
-        weight = load<f64>(weightPtr + (<usize>(i + 1) << 3));
-        p0 += weight * nearer(closest, <f64>sb0);
-        p1 += weight * nearer(closest, <f64>sb1);
-        p2 += weight * nearer(closest, <f64>sb2);
-        p3 += weight * nearer(closest, <f64>sb3);
+        store<f32>(d0 + at + 4, f32x4.extract_lane(sb, 0));
+        store<f32>(d1 + at + 4, f32x4.extract_lane(sb, 1));
+        store<f32>(d2 + at + 4, f32x4.extract_lane(sb, 2));
+        store<f32>(d3 + at + 4, f32x4.extract_lane(sb, 3));
+        closest = f64x2.splat(<f64>load<f32>(closestPtr + (<usize>(i + 1) << 2)));
+        weight = f64x2.splat(weightAt(weightPtr, i + 1));
+        p01 = f64x2.add(p01, f64x2.mul(weight, nearer2(closest, f64x2.promote_low_f32x4(sb))));
+        p23 = f64x2.add(p23, f64x2.mul(weight, nearer2(closest, f64x2.promote_low_f32x4(v128.shuffle<f32>(sb, sb, 2, 3, 0, 1)))));
       }
     }
+    const p0 = f64x2.extract_lane(p01, 0), p1 = f64x2.extract_lane(p01, 1);
+    const p2 = f64x2.extract_lane(p23, 0), p3 = f64x2.extract_lane(p23, 1);
     store<f64>(potentialsPtr + (<usize>c << 3), p0);
     if (c + 1 < nCandidates) store<f64>(potentialsPtr + (<usize>(c + 1) << 3), p1);
     if (c + 2 < nCandidates) store<f64>(potentialsPtr + (<usize>(c + 2) << 3), p2);
@@ -152,13 +171,13 @@ export function seedingPotentials(
  * chunks' potential) plus Σⱼ wⱼ · min(closestⱼ, previousⱼ) for j from rowStart to i in row order, reaches `target`
  * (rowEnd − 1 when none does). The sums are those `seedingPotentials` forms for the chosen candidate, so the
  * chunk's last running potential is the one its chunk total gave.
- * IN weightPtr (f64), closestPtr (f32: before the previous step's center is taken), previousPtr (f32: its distances).
+ * IN weightPtr (f64; 0 for unit weights), closestPtr (f32: before the previous step's center is taken), previousPtr (f32: its distances).
  */
 export function drawInChunk(weightPtr: usize, closestPtr: usize, previousPtr: usize, rowStart: i32, rowEnd: i32, before: f64, target: f64): i32 {
   let running: f64 = 0;
   for (let i = rowStart; i < rowEnd; i++) {
     const d = nearer(<f64>load<f32>(closestPtr + (<usize>i << 2)), <f64>load<f32>(previousPtr + (<usize>i << 2)));
-    running += load<f64>(weightPtr + (<usize>i << 3)) * d;
+    running += weightAt(weightPtr, i) * d;
     if (before + running >= target) return i;
   }
   return rowEnd - 1;

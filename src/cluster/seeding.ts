@@ -56,13 +56,15 @@ export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Mt1
   f32View(kernels, scratch.closest, nSamples).fill(Infinity);
   const uniform = uniformWeights(weights);
   indices[0] = uniform ? rng.randint(nSamples) : rng.choice(weights);
+  // Weights of 1 (no sampleWeight) are not read: a pass over the rows reads a quarter less at d = 8.
+  const weightsPtr = uniform && weights[0] === 1 ? 0 : ptr.weights;
   const range = { startAt: 2, items: nSamples, chunk: chunkRows, partials: scratch.results, argsPtr: scratch.args, perChunk: { at: 10, stride: trials * 8 } };
   const columnBytes = nSamples * 4;
   /** One pass: `count` candidates at `candidatesPtr` scored into distance set `set`, after the column `previous` is taken. */
   const step = (candidatesPtr: number, count: number, previous: number, set: number): Float64Array => {
     map(
       kernels, 'seedingPotentials',
-      [ptr.x, ptr.weights, 0, 0, nSamples, nFeatures, candidatesPtr, count, previous, scratch.closest, scratch.chunkPotentials, scratch.distances + set * trials * columnBytes],
+      [ptr.x, weightsPtr, 0, 0, nSamples, nFeatures, candidatesPtr, count, previous, scratch.closest, scratch.chunkPotentials, scratch.distances + set * trials * columnBytes],
       range,
     );
     return f64View(kernels, scratch.chunkPotentials, nChunks * trials);
@@ -87,7 +89,7 @@ export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Mt1
       // The chunk: the first whose running total reaches the target (the last when rounding leaves none).
       const chunk = Math.min(searchSorted(prefix, target, 'left'), nChunks - 1);
       const start = chunk * chunkRows;
-      candidates[t] = kernels.drawInChunk(ptr.weights, scratch.closest, previous, start, Math.min(nSamples, start + chunkRows), chunk > 0 ? prefix[chunk - 1] : 0, target);
+      candidates[t] = kernels.drawInChunk(weightsPtr, scratch.closest, previous, start, Math.min(nSamples, start + chunkRows), chunk > 0 ? prefix[chunk - 1] : 0, target);
     }
     const byChunk = step(ptr.candidates, trials, previous, set);
     potentials.fill(0);

@@ -119,6 +119,40 @@ describe('assignLabels, assignedSqDistances, distancesToCenters', () => {
 });
 
 describe('k-means++ kernels', () => {
+  /** ‖x − c‖² in float32 as sqDistF32 forms it: four lane sums over t ≡ j (mod 4), added ((l0 + l1) + l2) + l3, then the odd features. */
+  const sqDistF32 = (x: number[], c: number[]) => {
+    const f = Math.fround;
+    const lanes = [0, 0, 0, 0];
+    const whole = x.length & ~3;
+    for (let t = 0; t < whole; t++) lanes[t & 3] = f(lanes[t & 3] + f(f(x[t] - c[t]) * f(x[t] - c[t])));
+    let sum = f(f(f(lanes[0] + lanes[1]) + lanes[2]) + lanes[3]);
+    for (let t = whole; t < x.length; t++) sum = f(sum + f(f(x[t] - c[t]) * f(x[t] - c[t])));
+    return sum;
+  };
+
+  for (const d of [3, 8, 13, 64]) {
+    test(`seedingPotentials' distances and potentials on non-integer data are sqDistF32's, d=${d}`, () => {
+      const n = 37;
+      const X = integerData(n, d, 11 * d, 1000).map((row) => row.map((v) => Math.fround(v / 7.3)));
+      const { ptr, weights } = setup(X, [X[0]]);
+      const at = inWasm({ distances: 4 * n * 4, closest: n * 4, potentials: 4 * 8 });
+      const closest = X.map((x, i) => Math.fround(1 + (i % 5)));
+      f32View(kernels, at.closest, n).set(closest);
+      const candidates = [3, 30, 17, 9];
+      i32View(kernels, ptr.candidates, 4).set(candidates);
+      kernels.seedingPotentials(ptr.x, ptr.weights, 0, n, n, d, ptr.candidates, 4, 0, at.closest, at.potentials, at.distances);
+      // The stored rows, as the workspace holds them.
+      const stored = Array.from({ length: n }, (_, i) => Array.from(f32View(kernels, ptr.x + i * d * 4, d)));
+      candidates.forEach((c, t) => {
+        const distances = stored.map((x) => sqDistF32(x, stored[c]));
+        expect(f32(at.distances + t * n * 4, n)).toEqual(distances);
+        let potential = 0;
+        distances.forEach((dist, i) => (potential += weights[i] * Math.min(closest[i], dist)));
+        expect(f64(at.potentials + t * 8, 1)).toEqual([potential]);
+      });
+    });
+  }
+
   for (const [n, d] of [[53, 1], [53, 3], [60, 4], [61, 17], [20, 64]]) {
     test(`updateClosest, seedingPotentials over row chunks, drawInChunk, n=${n} d=${d}`, () => {
       const X = integerData(n, d, n * d);
@@ -148,6 +182,12 @@ describe('k-means++ kernels', () => {
       }
       expect(f32(at.distances, n)).toEqual(expected);
       expect(Array.from(f32View(kernels, at.closest, n))).toEqual(new Array(n).fill(Infinity));
+      // weightPtr 0: unit weights, none read.
+      for (const [start, end] of chunks) {
+        kernels.seedingPotentials(ptr.x, 0, start, end, n, d, at.first, 1, 0, at.closest, at.potentials, at.distances);
+        expect(f64(at.potentials, 1)).toEqual([expected.slice(start, end).reduce((sum, v) => sum + v, 0)]);
+      }
+      expect(kernels.drawInChunk(0, at.closest, at.distances, 0, cut, 0, expected[0] + expected[1])).toBe(expected[1] > 0 ? 1 : 0);
       const candidates = [0, n - 1, 7, 7];
       i32View(kernels, ptr.candidates, 4).set(candidates);
       for (const count of [4, 3]) {
