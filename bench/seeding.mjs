@@ -1,8 +1,10 @@
-// Seeding against the Lloyd iterations that follow it: greedy k-means++ (scikit-learn's), k-means|| and
-// k-means++ and k-means|| on a 10% subsample (initSampleSize), each followed by Lloyd to convergence (tol 1e-4) on all rows.
+// Seeding against the Lloyd iterations that follow it, on the six cases of PEERS.md: greedy k-means++
+// (scikit-learn's), k-means|| and k-means++ and k-means|| on a 10% subsample (initSampleSize), each followed by
+// Lloyd to convergence (tol 1e-4) on all rows.
 // Times the seeding and the Lloyd run separately (the internals are bundled from src/ with esbuild), and
 // reports the final inertia against greedy k-means++'s. Usage: node bench/seeding.mjs [--quick] [--seeds N]
 // [--cases name1,name2]. Not part of the tests.
+import { peerCases } from './cases.mjs';
 import { importInternals, makeBlobs, median, parseArgs, table } from './util.mjs';
 
 const args = parseArgs(['quick']);
@@ -20,10 +22,8 @@ const W = await importInternals({
   'runtime/module': ['getKernels'],
 });
 
-const CASES = [
-  { name: 'blobs-1m-8-16', n: 1_000_000, d: 8, k: 16, seed: 4 },
-  { name: 'blobs-100k-64-256', n: 100_000, d: 64, k: 256, seed: 3 },
-];
+// The six cases of PEERS.md (bench/cases.mjs), the same data as the whole-fit and Lloyd benchmarks.
+const CASES = peerCases(scale);
 const want = args.cases ? String(args.cases).split(',') : CASES.map((c) => c.name);
 const METHODS = [
   { name: 'k-means++ (greedy)', init: 'k-means++' },
@@ -47,9 +47,9 @@ const now = () => performance.now() / 1000;
 const out = [];
 
 for (const c of CASES.filter((c) => want.includes(c.name))) {
-  const n = scale(c.n), { d, k } = c;
-  const blobs = makeBlobs({ n, d, k, seed: c.seed });
-  const data = W.readData(blobs);
+  const { k } = c;
+  const data = W.readData(c.data());
+  const { rows: n, cols: d } = data;
   const t0 = now();
   const ws = W.prepareWorkspace(W.getKernels(), data, new Float64Array(n).fill(1), k, { what: c.name });
   const tCopy = now() - t0;

@@ -1,10 +1,12 @@
 // fitAsync over worker threads against fit: one Lloyd fit (the first k rows as initial centers, 20 iterations,
 // tolerance 0) per case, median of several runs, with 1, 2, 3 threads; then Lloyd's time per iteration alone at 1
-// and 2 threads on the first case. Usage: node bench/threads.mjs [runs].
+// and 2 threads on the first case; then whole fits (k-means++, 'auto') of PEERS.md's blobs-1m-8-16 at 1 and 2
+// threads. Usage: node bench/threads.mjs [runs].
 // Not part of the tests; needs `npm run build`. The results are checked bitwise equal to fit's.
 import { availableParallelism } from 'node:os';
 import { makeBlobs } from '../build/datasets.js';
 import { init, KMeans, shutdownThreads } from '../build/index.js';
+import { peerCases } from './cases.mjs';
 
 const RUNS = Number(process.argv[2] ?? 7);
 const CASES = [
@@ -66,5 +68,27 @@ for (const { n, d, k } of CASES) {
   }
   const [one, two] = [median(perIteration[1]), median(perIteration[2])];
   console.log(`${n}×${d}, k=${k}, per Lloyd iteration (median of ${RUNS}): 1 thread ${one.toFixed(2)} ms, 2 threads ${two.toFixed(2)} ms (×${(one / two).toFixed(2)})`);
+}
+// Whole fits as a user runs them on the PEERS.md case blobs-1m-8-16: k-means++ (randomState 0), 'auto', tol 1e-4,
+// to convergence; the ingest, the seeding, the E-steps, the final labelling and the inertia all count. 1 and 2
+// threads interleaved; checked bitwise equal to fit's.
+{
+  const [blobsCase] = peerCases().filter((c) => c.name === 'blobs-1m-8-16');
+  const X = blobsCase.data();
+  const options = { nClusters: blobsCase.k, randomState: 0, onWarning: () => {} };
+  const reference = new KMeans(options).fit(X);
+  const whole = { 1: [], 2: [] };
+  for (let run = 0; run < RUNS; run++) {
+    for (const threads of [1, 2]) {
+      const start = performance.now();
+      const model = await new KMeans(options).fitAsync(X, { threads });
+      whole[threads].push(performance.now() - start);
+      if (model.inertia !== reference.inertia || !model.labels.every((l, i) => l === reference.labels[i])) throw new Error(`threads ${threads}: not the synchronous fit`);
+    }
+  }
+  for (const [label, stat] of [['median', median], ['best', best]]) {
+    const [one, two] = [stat(whole[1]), stat(whole[2])];
+    console.log(`blobs-1m-8-16 whole fit (k-means++, 'auto', ${reference.nIter} iterations), ${label} of ${RUNS}: 1 thread ${one.toFixed(0)} ms, 2 threads ${two.toFixed(0)} ms (×${(one / two).toFixed(2)})`);
+  }
 }
 await shutdownThreads();

@@ -20,7 +20,7 @@ import type { Kernels } from '../runtime/module';
 import type { KMeansAlgorithm } from './fit';
 import { addPartial, addPartials, clearBins, type LloydResult, lloydRun, settleSums } from './lloyd';
 import type { Engine } from './threads';
-import { BLOCK, lloydChunkRows, partialLayout, regionsFor, type Workspace } from './workspace';
+import { BLOCK, CACHE_LINE, lineAligned, lloydChunkRows, partialLayout, regionsFor, type Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
 
@@ -60,7 +60,8 @@ function slotLayout(algorithm: AcceleratedAlgorithm, nClusters: number) {
   const scores = align(BOUNDS_ARGS_BYTES);
   const quads = scores + align(Math.max(padded, maxSlots) * 4);
   const groupScratch = quads + align(Math.max(padded / 4, maxSlots / 4) * 4);
-  return { scores, quads, groupScratch, bytes: groupScratch + align(nGroups * 12 + maxSlots) };
+  // Whole cache lines: each thread writes its scratch for every row.
+  return { scores, quads, groupScratch, bytes: lineAligned(groupScratch + nGroups * 12 + maxSlots) };
 }
 
 /**
@@ -73,13 +74,13 @@ function boundsSizes(
 ): Record<string, number> {
   const nChunks = Math.ceil(nSamples / chunkRows);
   const common = {
-    blocks: slots * slotLayout(algorithm, nClusters).bytes,
+    blocks: slots * slotLayout(algorithm, nClusters).bytes + CACHE_LINE,
     xNorms: nSamples * 8,
     upper: nSamples * 8,
     oldCenters: nClusters * nFeatures * 4,
     shifts: nClusters * 8,
     halfMin: nClusters * 8,
-    partials: (slots > 1 ? nChunks : 1) * partialLayout(nClusters, nFeatures).stride,
+    partials: (slots > 1 ? nChunks : 1) * partialLayout(nClusters, nFeatures).stride + CACHE_LINE,
     /** The chunk maps' results and arguments. */
     results: nChunks * 8,
     mapArgs: 16 * 8,
@@ -146,7 +147,9 @@ function prepare(
   const { kernels, nSamples, nFeatures, nClusters, ptr, chunkRows } = ws;
   const slots = engine?.slots ?? 1;
   const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters, chunkRows, slots);
-  const r = regionsFor(ws, `${algorithm} ${slots}`, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
+  const laidOut = regionsFor(ws, `${algorithm} ${slots}`, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
+  // What the threads write per row on lines of their own.
+  const r: Record<string, number> = { ...laidOut, blocks: lineAligned(laidOut.blocks), partials: lineAligned(laidOut.partials) };
   const fields = { ...UNUSED, xNorms: r.xNorms, upper: r.upper, lower: r.lower, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, ...block(r) };
   const layout = slotLayout(algorithm, nClusters);
   for (let slot = 0; slot < slots; slot++) {

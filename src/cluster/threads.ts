@@ -15,7 +15,7 @@ import { inlinedBytes } from '../runtime/inline';
 import { builtin, type Kernels, moduleImports } from '../runtime/module';
 import { type BeginChunks, MAPPED_KERNELS, type MapChunks } from '../runtime/chunks';
 import { addPartials, type Assign, type EStep, sequentialEStep } from './lloyd';
-import { partialLayout, type Workspace } from './workspace';
+import { CACHE_LINE, lineAligned, partialLayout, type Workspace } from './workspace';
 
 /** What a fit needs: the kernels whose memory holds its workspace, and how to run its passes over the rows. */
 export interface Engine {
@@ -424,7 +424,7 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
     const { stride } = partialLayout(nClusters, nFeatures);
     let base = partials.get(ws);
     if (base === undefined) {
-      base = allocate(kernels, { partials: nChunks * stride }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, ws.advice, true).partials;
+      base = lineAligned(allocate(kernels, { partials: nChunks * stride + CACHE_LINE }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, ws.advice, true).partials);
       partials.set(ws, base);
     }
     pass(ws, base, false);

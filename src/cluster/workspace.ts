@@ -89,9 +89,19 @@ function clusterRegionSizes(nSamples: number, nFeatures: number, nClusters: numb
   };
 }
 
-/** One chunk's partial sums in memory: nClusters × nFeatures sums (f64), then nClusters weights; its bytes and where the weights start. */
+/** Bytes of a cache line: memory that threads write at once is laid out on lines of its own. */
+export const CACHE_LINE = 64;
+
+/** `ptr` rounded up to a cache line (allocate CACHE_LINE bytes more). */
+export const lineAligned = (ptr: number): number => Math.ceil(ptr / CACHE_LINE) * CACHE_LINE;
+
+/**
+ * One chunk's partial sums in memory: nClusters × nFeatures sums (f64), then nClusters weights; where the weights
+ * start, and the chunks' spacing, whole cache lines, so that two threads summing two chunks never write one line
+ * (a row's sums go to its cluster's: a shared line would bounce between the cores every few rows).
+ */
 export function partialLayout(nClusters: number, nFeatures: number): { stride: number; weightsOffset: number } {
-  return { stride: (nClusters * nFeatures + nClusters) * 8, weightsOffset: nClusters * nFeatures * 8 };
+  return { stride: lineAligned((nClusters * nFeatures + nClusters) * 8), weightsOffset: nClusters * nFeatures * 8 };
 }
 
 /**
@@ -104,7 +114,7 @@ export function partialLayout(nClusters: number, nFeatures: number): { stride: n
  */
 export function lloydChunkRows(nSamples: number, nFeatures: number, nClusters: number): number {
   const byWork = 2 ** Math.floor(Math.log2(2 ** 21 / (nClusters * nFeatures)));
-  const maxChunks = Math.max(1, Math.floor(2 ** 26 / partialLayout(nClusters, nFeatures).stride));
+  const maxChunks = Math.max(1, Math.floor(2 ** 26 / ((nClusters * nFeatures + nClusters) * 8)));
   return Math.max(Math.min(65536, Math.max(1024, byWork)), 2 ** Math.ceil(Math.log2(Math.ceil(nSamples / maxChunks))));
 }
 
