@@ -46,12 +46,15 @@ export function accumulate(
 }
 
 /**
- * One Lloyd iteration over rows [rowStart, rowEnd): label each row with its nearest center (two rows per pass
- * over the centers) and add it, weighted, to its cluster's sum. Returns how many labels changed.
- * IN args (ClusterArgs: x, weights, centersT, centerNorms); INOUT args.labels, sumsPtr (nClusters × nFeatures
- * f64), weightInClustersPtr (nClusters f64).
+ * One Lloyd iteration over rows [rowStart, rowEnd) (one E-step chunk): label each row with its nearest center (two
+ * rows per pass over the centers) and add it, weighted, to its cluster's sum. Returns how many labels changed.
+ * IN args (ClusterArgs: x, weights, centersT, centerNorms); INOUT args.labels; OUT partialPtr (nClusters × nFeatures
+ * f64 sums, then nClusters f64 weights; zeroed first).
  */
-export function lloydChunk(args: ClusterArgs, rowStart: i32, rowEnd: i32, sumsPtr: usize, weightInClustersPtr: usize): i32 {
+export function lloydChunk(args: ClusterArgs, rowStart: i32, rowEnd: i32, partialPtr: usize): i32 {
+  const sumsPtr = partialPtr;
+  const weightInClustersPtr = partialPtr + (<usize>(args.nClusters * args.nFeatures) << 3);
+  memory.fill(partialPtr, 0, <usize>(args.nClusters * args.nFeatures + args.nClusters) << 3);
   const xPtr = args.x;
   const weightPtr = args.weights;
   const nFeatures = args.nFeatures;

@@ -176,14 +176,24 @@ export function scanColumns(srcPtr: usize, nRows: i32, nFeatures: i32, scale: f6
 }
 
 /**
- * scanColumns over f32 rows already in place (a Float32Array input copied straight in), the sums in row order as
- * scanColumns adds them. IN xPtr (nRows × nFeatures f32); INOUT columnSumsPtr (nFeatures f64), maxAbsPtr (one f64).
- * Returns the flat index of the first value that is NaN or infinite, or −1.
+ * scanColumns over f32 rows already in place (a Float32Array input copied straight in), rows [rowStart, rowEnd) cut
+ * into statistics chunks of statsRows rows (rowStart a multiple of it): chunk c's column sums at sumsBase +
+ * c · nFeatures · 8 and its largest |x| at maxAbsBase + 8c (chunk c counted from row 0), the sums in row order as
+ * scanColumns adds them. INOUT those sums and magnitudes. Returns the first NaN or infinite value's flat index counted
+ * from rowStart, or −1.
  */
-export function scanColumnsF32(xPtr: usize, nRows: i32, nFeatures: i32, scale: f64, columnSumsPtr: usize, maxAbsPtr: usize): i32 {
-  const bad = scanF32(xPtr, nRows * nFeatures, maxAbsPtr);
-  if (bad < 0) addColumnSums<f32>(xPtr, nRows, nFeatures, scale, columnSumsPtr);
-  return bad;
+export function scanColumnsF32(
+  xPtr: usize, rowStart: i32, rowEnd: i32, nFeatures: i32, scale: f64, statsRows: i32, sumsBase: usize, maxAbsBase: usize,
+): i32 {
+  for (let start = rowStart; start < rowEnd; start += statsRows) {
+    const chunk = <usize>(start / statsRows);
+    const rows = min(statsRows, rowEnd - start);
+    const at = xPtr + (<usize>start * <usize>nFeatures << 2);
+    const bad = scanF32(at, rows * nFeatures, maxAbsBase + (chunk << 3));
+    if (bad >= 0) return (start - rowStart) * nFeatures + bad;
+    addColumnSums<f32>(at, rows, nFeatures, scale, sumsBase + chunk * (<usize>nFeatures << 3));
+  }
+  return -1;
 }
 
 /**
@@ -197,11 +207,16 @@ export function writeShiftedRows(srcPtr: usize, nRows: i32, nFeatures: i32, scal
 }
 
 /**
- * writeShiftedRows in place over f32 rows: f32(x · scale − shift), in f64; the same values.
- * INOUT xPtr (nRows × nFeatures f32), squaresPtr (nFeatures f64); IN shiftPtr (nFeatures f64).
+ * writeShiftedRows in place over f32 rows [rowStart, rowEnd): f32(x · scale − shift), in f64; the same values. The
+ * squares by statistics chunk of statsRows rows (rowStart a multiple of it), chunk c's at squaresBase + c · nFeatures · 8.
+ * INOUT xPtr (f32 rows), the squares (f64); IN shiftPtr (nFeatures f64).
  */
-export function shiftRowsF32(xPtr: usize, nRows: i32, nFeatures: i32, scale: f64, shiftPtr: usize, squaresPtr: usize): void {
-  shiftColumns<f32>(xPtr, nRows, nFeatures, scale, shiftPtr, xPtr, squaresPtr);
+export function shiftRowsF32(xPtr: usize, rowStart: i32, rowEnd: i32, nFeatures: i32, scale: f64, shiftPtr: usize, statsRows: i32, squaresBase: usize): void {
+  for (let start = rowStart; start < rowEnd; start += statsRows) {
+    const at = xPtr + (<usize>start * <usize>nFeatures << 2);
+    const squares = squaresBase + <usize>(start / statsRows) * (<usize>nFeatures << 3);
+    shiftColumns<f32>(at, min(statsRows, rowEnd - start), nFeatures, scale, shiftPtr, at, squares);
+  }
 }
 
 /**

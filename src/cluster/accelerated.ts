@@ -18,7 +18,7 @@ import { arenaBytes, i32View, MAX_WASM_BYTES, refuseBeyondWasm32 } from '../runt
 import { mapChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 import type { KMeansAlgorithm } from './fit';
-import { addPartial, addPartials, clearBins, type LloydResult, lloydRun, settleSums } from './lloyd';
+import { addPartials, type LloydResult, lloydRun, sequentialChunks } from './lloyd';
 import type { Engine } from './threads';
 import { BLOCK, CACHE_LINE, lineAligned, lloydChunkRows, partialLayout, regionsFor, type Workspace } from './workspace';
 
@@ -80,7 +80,8 @@ function boundsSizes(
     oldCenters: nClusters * nFeatures * 4,
     shifts: nClusters * 8,
     halfMin: nClusters * 8,
-    partials: (slots > 1 ? nChunks : 1) * partialLayout(nClusters, nFeatures).stride + CACHE_LINE,
+    /** The chunks' partial sums when threads share them (one thread uses the workspace's). */
+    partials: slots > 1 ? nChunks * partialLayout(nClusters, nFeatures).stride + CACHE_LINE : 0,
     /** The chunk maps' results and arguments. */
     results: nChunks * 8,
     mapArgs: 16 * 8,
@@ -167,7 +168,7 @@ function prepare(
     const args = [ptr.args, r.blocks, first, maxCenterNorm, 0, 0, r.partials];
     if (!engine || slots === 1) {
       const run = kernels[kernel[algorithm]];
-      return sequentialChunks(ws, (start, end) => run(ptr.args, r.blocks, first, maxCenterNorm, start, end, r.partials), r.partials);
+      return sequentialChunks(ws, (start, end, partial) => run(ptr.args, r.blocks, first, maxCenterNorm, start, end, partial));
     }
     // Each chunk into its own partial sums, each thread with its slot's block and scratch.
     let changed = 0;
@@ -178,20 +179,6 @@ function prepare(
     return changed;
   };
   return { at: r.blocks, step, r };
-}
-
-/** Runs `chunk` over the E-step's chunks on this thread, each into the partial sums at `partial`, binned; returns the sum of its results. */
-function sequentialChunks(ws: Workspace, chunk: (start: number, end: number) => number, partial: number): number {
-  const { kernels, nSamples, nClusters, nFeatures, chunkRows } = ws;
-  const { weightsOffset } = partialLayout(nClusters, nFeatures);
-  clearBins(ws);
-  let total = 0;
-  for (let start = 0; start < nSamples; start += chunkRows) {
-    total += chunk(start, Math.min(start + chunkRows, nSamples));
-    addPartial(kernels, ws, partial, partial + weightsOffset);
-  }
-  settleSums(ws);
-  return total;
 }
 
 function hamerlyBounds(ws: Workspace, engine: Engine | undefined): Bounds {

@@ -126,7 +126,7 @@ export function fitKMeans(
       throw new WasmeansError('INVALID_INPUT', `init='random' needs nClusters=${nClusters} rows of positive weight, but sampleWeight has ${positive}`);
     }
   }
-  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what, advice, metric: options.metric });
+  const ws = prepareWorkspace(kernels, data, weights, nClusters, { what, advice, metric: options.metric, map: engine?.map });
   const explicit = initData && rowsInWorkspace(ws, initData, allRows(nClusters), 'init');
   const tolerance = options.tol * ws.meanVariance;
   const nLocalTrials = options.nLocalTrials ?? defaultLocalTrials(nClusters);

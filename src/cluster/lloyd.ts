@@ -18,18 +18,6 @@ export type Assign = (ws: Workspace) => void;
 
 const assignHere: Assign = (ws) => void assignAll(ws);
 
-/** Zeroes per-cluster sums and weights: by default the totals (ws.ptr.sums, ws.ptr.weightInClusters). */
-export function clearSums(ws: Workspace, sumsPtr = ws.ptr.sums, weightsPtr = ws.ptr.weightInClusters): void {
-  f64View(ws.kernels, sumsPtr, ws.nClusters * ws.nFeatures).fill(0);
-  f64View(ws.kernels, weightsPtr, ws.nClusters).fill(0);
-}
-
-/** Runs the fused E-step kernel on rows [start, end) into partial sums at sumsPtr, weights at weightsPtr. */
-function runChunk(ws: Workspace, start: number, end: number, sumsPtr: number, weightsPtr: number): number {
-  clearSums(ws, sumsPtr, weightsPtr);
-  return ws.kernels.lloydChunk(ws.ptr.args, start, end, sumsPtr, weightsPtr);
-}
-
 /** Bounds of one chunk's partial sums Σ w·x and Σ w, for the binned sums. */
 export function chunkBounds(ws: Pick<Workspace, 'xBound' | 'maxWeight' | 'chunkRows'>): { sums: number; weights: number } {
   return { sums: sumBound(ws.xBound * ws.maxWeight, ws.chunkRows), weights: sumBound(ws.maxWeight, ws.chunkRows) };
@@ -60,6 +48,26 @@ export function addPartials(ws: Workspace, base: number, nChunks: number): void 
   settleSums(ws);
 }
 
+/**
+ * An E-step's kernel over one chunk of rows [start, end) into the partial sums at `partial` (partialLayout, zeroed
+ * by the kernel); returns its changed labels.
+ */
+export type ChunkStep = (start: number, end: number, partial: number) => number;
+
+/** Runs `chunk` over the fixed row chunks on this thread, each into ws.ptr.partial then binned; settles the totals; returns the sum of its results. */
+export function sequentialChunks(ws: Workspace, chunk: ChunkStep): number {
+  const { kernels, nSamples, chunkRows: rows, ptr } = ws;
+  const { weightsOffset } = partialLayout(ws.nClusters, ws.nFeatures);
+  clearBins(ws);
+  let total = 0;
+  for (let start = 0; start < nSamples; start += rows) {
+    total += chunk(start, Math.min(start + rows, nSamples), ptr.partial);
+    addPartial(kernels, ws, ptr.partial, ptr.partial + weightsOffset);
+  }
+  settleSums(ws);
+  return total;
+}
+
 /** The binned totals rounded into ws.ptr.sums and ws.ptr.weightInClusters, where the M-step reads them. */
 export function settleSums(ws: Workspace): void {
   const { kernels, nClusters, nFeatures, ptr } = ws;
@@ -68,21 +76,8 @@ export function settleSums(ws: Workspace): void {
   binnedTotals(f64View(kernels, ptr.binnedWeights, BIN_LEVELS * nClusters), nClusters, f64View(kernels, ptr.weightInClusters, nClusters));
 }
 
-/** Runs `chunk` over the fixed row chunks, each into the partial sums then binned; settles the totals; returns the sum of its results. */
-function overChunks(ws: Workspace, chunk: (start: number, end: number, sumsPtr: number, weightsPtr: number) => number): number {
-  const { kernels, nSamples, chunkRows: rows, ptr } = ws;
-  clearBins(ws);
-  let total = 0;
-  for (let start = 0; start < nSamples; start += rows) {
-    total += chunk(start, Math.min(start + rows, nSamples), ptr.partialSums, ptr.partialWeights);
-    addPartial(kernels, ws, ptr.partialSums, ptr.partialWeights);
-  }
-  settleSums(ws);
-  return total;
-}
-
 /** The E-step on this thread, chunk by chunk. */
-export const sequentialEStep: EStep = (ws) => overChunks(ws, (start, end, sumsPtr, weightsPtr) => runChunk(ws, start, end, sumsPtr, weightsPtr));
+export const sequentialEStep: EStep = (ws) => sequentialChunks(ws, (start, end, partial) => ws.kernels.lloydChunk(ws.ptr.args, start, end, partial));
 
 export interface LloydResult {
   /** Centers in the workspace's shifted coordinates. */

@@ -9,7 +9,6 @@ import { Mt19937 } from '../core/random';
 import { f64View } from '../runtime/arena';
 import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, CenterModel, checkInit, fitParams, type FitOptions, N_CLUSTERS, readInitCenters } from './center-model';
-import { clearSums } from './lloyd';
 import { fitMiniBatchStream, type StreamOptions, type StreamSource } from './stream';
 import { defaultLocalTrials, kmeansPlusPlusIndices, randomIndices } from './seeding';
 import { centersIn, centersOut, gatherInto, inertiaOf, inertiaOut, loadCenters, nearestCenters, prepareWorkspace, refuseTooLarge, rowsInWorkspace, subsetWorkspace, toUnitLength, type Workspace } from './workspace';
@@ -232,8 +231,7 @@ export class MiniBatchKMeans extends CenterModel {
     const { kernels, nSamples, nFeatures, nClusters, ptr } = batch;
     const reassign = this.shouldReassign(stream);
     loadCenters(batch, centers);
-    clearSums(batch);
-    kernels.lloydChunk(ptr.args, 0, nSamples, ptr.sums, ptr.weightInClusters);
+    kernels.lloydChunk(ptr.args, 0, nSamples, ptr.sums);
     const inertia = inertiaOf(batch);
     const sums = f64View(kernels, ptr.sums, nClusters * nFeatures);
     const batchWeight = f64View(kernels, ptr.weightInClusters, nClusters);

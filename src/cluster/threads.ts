@@ -43,38 +43,32 @@ const CONTROL = {
   next: 2,
   /** Workers done with the pass. */
   done: 3,
-  /** Labels changed in the pass. */
-  changed: 4,
   /** 1 when a kernel failed in a worker. */
-  failed: 5,
-  /** The pass: 0 the E-step (labels and partial sums), 1 labels only, 2 a kernel over chunks (MAPPED_KERNELS). */
-  task: 6,
-  /** The workspace's ClusterArgs block. */
-  args: 7,
+  failed: 4,
+  /** The kernel (an index into MAPPED_KERNELS) and its arguments: nArgs f64 at `args`. */
+  kernel: 5,
+  args: 6,
+  nArgs: 7,
+  /** The range's items (rows), and the items per chunk. */
   nSamples: 8,
-  /** Rows per chunk (lloydChunkRows). */
   rows: 9,
-  /** Chunk c's partial sums at partials + c·stride, its weights `weightsOffset` bytes after them. */
+  /** Chunk c's f64 result at partials + 8c. */
   partials: 10,
-  stride: 11,
-  weightsOffset: 12,
+  /** Where a chunk's start and end go among the arguments. */
+  startAt: 11,
+  /** The scratch pair (−1 for none), moved by a stride per thread slot. */
+  scratchAt: 12,
+  scratchStride: 13,
+  nextScratchStride: 14,
+  /** The argument moved by a stride per chunk (−1 for none), and that stride. */
+  chunkAt: 15,
+  chunkStride: 16,
   /** Workers that have exited (counted by their process 'exit' listener), and the last one's exit code. */
-  exits: 13,
-  exitCode: 14,
+  exits: 17,
+  exitCode: 18,
   /** Bytes of the failed kernel's error text, which starts at word failureText and fills the rest of the block. */
-  failureLength: 15,
-  /** Task 2: the kernel (an index into MAPPED_KERNELS), its arguments (f64 at `args`), where its chunk's start and
-   * end go, and its scratch pair (−1 for none), moved by a stride per thread slot. */
-  kernel: 16,
-  nArgs: 17,
-  startAt: 18,
-  scratchAt: 19,
-  scratchStride: 20,
-  nextScratchStride: 21,
-  /** Task 2: the argument moved by a stride per chunk (−1 for none), and that stride. */
-  chunkAt: 22,
-  chunkStride: 23,
-  failureText: 24,
+  failureLength: 19,
+  failureText: 20,
 } as const;
 type Control = typeof CONTROL;
 const CONTROL_BYTES = CONTROL.failureText * 4 + 256;
@@ -86,54 +80,33 @@ const STALL_CHUNKS = 100;
 const WAIT_SLICE_MS = 100;
 
 /**
- * Claims chunks until none is left: the E-step, each chunk into its own partial sums (zeroed first), adding the
- * number of changed labels; labels only; or a kernel of MAPPED_KERNELS over chunks of a range, each chunk's f64
- * result to its slot of partials, with the scratch of this thread's slot. Pointers are read unsigned. Refers to
- * nothing outside itself: workers run its source text.
+ * Claims chunks until none is left: a kernel of MAPPED_KERNELS over chunks of a range, each chunk's f64 result to
+ * its slot of partials, with the scratch of this thread's slot and its chunk's argument moved by the chunk stride.
+ * Pointers are read unsigned. Refers to nothing outside itself: workers run its source text.
  */
 function claimChunks(control: Int32Array, C: Control, kernels: Kernels, slot: number, mapped: readonly string[]): number {
   const args = control[C.args] >>> 0;
   const nSamples = control[C.nSamples];
   const rows = control[C.rows];
   const partials = control[C.partials] >>> 0;
-  const stride = control[C.stride];
-  const weightsOffset = control[C.weightsOffset];
-  const task = control[C.task];
-  const labelsOnly = task === 1;
   const nChunks = Math.ceil(nSamples / rows);
-  let changed = 0;
   let claimed = 0;
-  if (task === 2) {
-    const kernel = (kernels as unknown as Record<string, (...values: number[]) => number>)[mapped[control[C.kernel]]];
-    const values = Array.from(new Float64Array(kernels.memory.buffer, args, control[C.nArgs]));
-    const startAt = control[C.startAt];
-    const scratchAt = control[C.scratchAt];
-    if (scratchAt >= 0) {
-      values[scratchAt] += slot * control[C.scratchStride];
-      values[scratchAt + 1] += slot * control[C.nextScratchStride];
-    }
-    const chunkAt = control[C.chunkAt];
-    const chunkBase = chunkAt >= 0 ? values[chunkAt] : 0;
-    for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1), claimed++) {
-      values[startAt] = c * rows;
-      values[startAt + 1] = Math.min(nSamples, (c + 1) * rows);
-      if (chunkAt >= 0) values[chunkAt] = chunkBase + c * control[C.chunkStride];
-      new Float64Array(kernels.memory.buffer, partials + c * 8, 1)[0] = kernel(...values) ?? 0;
-    }
-    return claimed;
+  const kernel = (kernels as unknown as Record<string, (...values: number[]) => number>)[mapped[control[C.kernel]]];
+  const values = Array.from(new Float64Array(kernels.memory.buffer, args, control[C.nArgs]));
+  const startAt = control[C.startAt];
+  const scratchAt = control[C.scratchAt];
+  if (scratchAt >= 0) {
+    values[scratchAt] += slot * control[C.scratchStride];
+    values[scratchAt + 1] += slot * control[C.nextScratchStride];
   }
+  const chunkAt = control[C.chunkAt];
+  const chunkBase = chunkAt >= 0 ? values[chunkAt] : 0;
   for (let c = Atomics.add(control, C.next, 1); c < nChunks; c = Atomics.add(control, C.next, 1), claimed++) {
-    const start = c * rows;
-    const end = Math.min(nSamples, start + rows);
-    if (labelsOnly) {
-      kernels.assignLabels(args, start, end);
-      continue;
-    }
-    const sums = partials + c * stride;
-    new Float64Array(kernels.memory.buffer, sums, stride / 8).fill(0);
-    changed += kernels.lloydChunk(args, start, end, sums, sums + weightsOffset);
+    values[startAt] = c * rows;
+    values[startAt + 1] = Math.min(nSamples, (c + 1) * rows);
+    if (chunkAt >= 0) values[chunkAt] = chunkBase + c * control[C.chunkStride];
+    new Float64Array(kernels.memory.buffer, partials + c * 8, 1)[0] = kernel(...values) ?? 0;
   }
-  Atomics.add(control, C.changed, changed);
   return claimed;
 }
 
@@ -368,6 +341,9 @@ function awaitWorkers(p: Pool, nWorkers: number, session: Session): void {
   }
 }
 
+/** A workspace's E-step chunks as a map's range (rows at arguments 1 and 2), its results and arguments in its regions. */
+const chunksOf = (ws: Workspace) => ({ startAt: 1, items: ws.nSamples, chunk: ws.chunkRows, partials: ws.ptr.chunkResults, argsPtr: ws.ptr.mapArgs });
+
 /**
  * The passes over the session's threads: this one and `nWorkers` workers claim the chunks; the E-step's partial
  * sums are then added here as binned sums.
@@ -378,7 +354,7 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
   /** One pass: the task's words to the control block, the workers woken, chunks claimed, all done. */
   /** Starts a pass: the task's words to the control block, the workers woken; the returned function joins it. */
   const start = (kernels: Kernels, words: Partial<Record<keyof Control, number>>): (() => void) => {
-    for (const [name, value] of Object.entries({ next: 0, done: 0, changed: 0, failed: 0, ...words })) {
+    for (const [name, value] of Object.entries({ next: 0, done: 0, failed: 0, ...words })) {
       Atomics.store(control, CONTROL[name as keyof Control], value);
     }
     Atomics.add(control, CONTROL.generation, 1);
@@ -395,19 +371,11 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
       }
     };
   };
-  const run = (kernels: Kernels, words: Partial<Record<keyof Control, number>>): void => start(kernels, words)();
-  const pass = (ws: Workspace, partials: number, labelsOnly: boolean): void => {
-    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
-    run(kernels, {
-      task: labelsOnly ? 1 : 0, args: ptr.args, nSamples, rows: ws.chunkRows, partials,
-      ...partialLayout(nClusters, nFeatures),
-    });
-  };
   const begin: BeginChunks = (kernels, kernel, args, { startAt, items, chunk, partials, argsPtr, scratch, perChunk }) => {
     // The arguments as f64 in the shared memory, for the workers to read.
     f64View(kernels, argsPtr, args.length).set(args);
     const join = start(kernels, {
-      task: 2, kernel: MAPPED_KERNELS.indexOf(kernel), args: argsPtr, nArgs: args.length, startAt, nSamples: items, rows: chunk, partials,
+      kernel: MAPPED_KERNELS.indexOf(kernel), args: argsPtr, nArgs: args.length, startAt, nSamples: items, rows: chunk, partials,
       scratchAt: scratch ? scratch.at : -1, scratchStride: scratch?.stride ?? 0, nextScratchStride: scratch?.nextStride ?? 0,
       chunkAt: perChunk ? perChunk.at : -1, chunkStride: perChunk?.stride ?? 0,
     });
@@ -427,11 +395,13 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
       base = lineAligned(allocate(kernels, { partials: nChunks * stride + CACHE_LINE }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, ws.advice, true).partials);
       partials.set(ws, base);
     }
-    pass(ws, base, false);
+    // Each chunk into its own partial sums.
+    let changed = 0;
+    for (const count of map(kernels, 'lloydChunk', [ptr.args, 0, 0, base], { ...chunksOf(ws), perChunk: { at: 3, stride } })) changed += count;
     addPartials(ws, base, nChunks);
-    return Atomics.load(control, CONTROL.changed);
+    return changed;
   };
-  return { eStep, assign: (ws) => pass(ws, 0, true), map, begin, slots: nWorkers + 1 };
+  return { eStep, assign: (ws) => void map(ws.kernels, 'assignLabels', [ws.ptr.args, 0, 0], chunksOf(ws)), map, begin, slots: nWorkers + 1 };
 }
 
 /**

@@ -5,7 +5,7 @@ import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, arenaBytes, f32View, f64View, i32View, refuseBeyondWasm32 } from '../runtime/arena';
 import { ingest, powerOfTwoScale, scalbn, zeroNorm } from '../runtime/ingest';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
-import { type BeginChunks, beginChunks } from '../runtime/chunks';
+import { type BeginChunks, beginChunks, type MapChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 
 /** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
@@ -56,7 +56,12 @@ export interface Workspace {
   readonly meanVariance: number;
   /** What the caller can do instead when the call's memory runs out (its later regions are refused with it too). */
   readonly advice: string;
-  readonly ptr: { x: number } & ClusterRegions;
+  readonly ptr: { x: number; weightInClusters: number } & ClusterRegions;
+}
+
+/** The regions' pointers, with the totals' weights where partialLayout puts them, after the sums. */
+function clusterPointers<T extends ClusterRegions>(regions: T, nClusters: number, nFeatures: number): T & { weightInClusters: number } {
+  return { ...regions, weightInClusters: regions.sums + partialLayout(nClusters, nFeatures).weightsOffset };
 }
 
 type ClusterRegions = { [K in keyof ReturnType<typeof clusterRegionSizes>]: number };
@@ -72,14 +77,13 @@ function clusterRegionSizes(nSamples: number, nFeatures: number, nClusters: numb
     centers: nClusters * nFeatures * 4,
     centersT: nPadded * nFeatures * 4,
     centerNorms: nPadded * 4,
-    sums: nClusters * nFeatures * 8,
-    weightInClusters: nClusters * 8,
+    /** The E-step's totals: nClusters × nFeatures sums, then the weights (ptr.weightInClusters), as partialLayout. */
+    sums: (nClusters * nFeatures + nClusters) * 8,
     /** The E-step's sums and weights as order-independent binned sums (core/reproducible.ts). */
     binnedSums: BIN_LEVELS * nClusters * nFeatures * 8,
     binnedWeights: BIN_LEVELS * nClusters * 8,
-    /** One E-step chunk's partial sums and weights (see lloydChunkRows). */
-    partialSums: nClusters * nFeatures * 8,
-    partialWeights: nClusters * 8,
+    /** One E-step chunk's partial sums and weights (see lloydChunkRows), as partialLayout. */
+    partial: (nClusters * nFeatures + nClusters) * 8,
     candidates: MAX_LOCAL_TRIALS * 4,
     /** A chunk map's results (chunks have at least 1024 rows: lloydChunkRows) and arguments. */
     chunkResults: Math.ceil(nSamples / 1024) * 8,
@@ -143,16 +147,18 @@ export function refuseTooLarge(kernels: Kernels, nSamples: number, nFeatures: nu
  */
 export function prepareWorkspace(
   kernels: Kernels, data: Data, givenWeights: Float64Array | undefined, nClusters: number,
-  { what, name, extraBytes = 0, advice, metric = 'euclidean', frame }: {
+  { what, name, extraBytes = 0, advice, metric = 'euclidean', frame, map }: {
     what: string; name?: string; extraBytes?: number; advice: string; metric?: Metric;
     /** When `data` is one shard of a larger X: the whole's statistics, so that the shard is stored as the whole would be. */
     frame?: ShardFrame;
+    /** How the ingest's passes over float32 rows run: on threads, when it is theirs. */
+    map?: MapChunks;
   },
 ): Workspace {
   const { rows: nSamples, cols: nFeatures } = data;
   const regions = clusterRegionSizes(nSamples, nFeatures, nClusters, extraBytes);
-  const ingested = ingest(kernels, data, { what, name, regions, advice, normalize: metric === 'cosine', frame, shift: frame?.shift });
-  const ptr = { ...ingested.regions, x: ingested.x };
+  const ingested = ingest(kernels, data, { what, name, regions, advice, normalize: metric === 'cosine', frame, shift: frame?.shift, map });
+  const ptr = clusterPointers({ ...ingested.regions, x: ingested.x }, nClusters, nFeatures);
   let largest = frame?.maxWeight ?? (givenWeights ? 0 : 1);
   if (givenWeights && !frame) for (let i = 0; i < givenWeights.length; i++) largest = Math.max(largest, givenWeights[i]);
   const weightScale = powerOfTwoScale(largest);
@@ -281,7 +287,7 @@ function beginBinnedInertia(ws: Workspace, begin: BeginChunks): () => Float64Arr
  */
 export function subsetWorkspace(parent: Workspace, nRows: number, what: string): Workspace {
   const { kernels, nFeatures, nClusters } = parent;
-  const ptr = allocate(kernels, { x: nRows * nFeatures * 4, ...clusterRegionSizes(nRows, nFeatures, nClusters, nRows * 4) }, what, parent.advice, true);
+  const ptr = clusterPointers(allocate(kernels, { x: nRows * nFeatures * 4, ...clusterRegionSizes(nRows, nFeatures, nClusters, nRows * 4) }, what, parent.advice, true), nClusters, nFeatures);
   writeArgs(kernels, nRows, nFeatures, nClusters, ptr);
   return { ...parent, nSamples: nRows, weights: new Float64Array(nRows), ptr };
 }

@@ -1,12 +1,13 @@
-// A kernel over chunks of a range, each chunk's f64 result kept apart: the one shape of parallel work besides
-// Lloyd's E-step. Chunks depend on the range and the chunk length alone, and the caller adds the results in chunk
-// order, so that a fit gives the same bits on one thread (mapChunks) as on several (the threads' map).
+// A kernel over chunks of a range, each chunk's f64 result kept apart: the one shape of parallel work. Chunks
+// depend on the range and the chunk length alone, and the caller adds the results in chunk order, so that a fit
+// gives the same bits on one thread (mapChunks) as on several (the threads' map).
 import type { Kernels } from './module';
 
 /** The kernels run this way; the threads' workers get the list with their source. */
 export const MAPPED_KERNELS = [
   'bhRepulsive', 'tsneAttractive', 'kneighborsChunk', 'kneighborsGrid', 'kneighborsGroups', 'nearestCentres', 'perplexityRows', 'fftRows', 'fftColumns',
-  'seedingPotentials', 'rowNorms', 'hamerlyStep', 'elkanStep', 'yinyangStep', 'assignedSqDistances',
+  'seedingPotentials', 'rowNorms', 'lloydChunk', 'assignLabels', 'hamerlyStep', 'elkanStep', 'yinyangStep', 'assignedSqDistances',
+  'scanColumnsF32', 'shiftRowsF32',
 ] as const;
 export type MappedKernel = (typeof MAPPED_KERNELS)[number];
 

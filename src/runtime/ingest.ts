@@ -8,6 +8,7 @@ import { badValue, copyRows, type Data, valueAt } from '../core/data';
 import { WasmeansError } from '../core/errors';
 import { BIN_LEVELS, binnedTotals, sumBound } from '../core/reproducible';
 import { allocate, f32View, f64View, type RegionSizes, type Regions } from './arena';
+import { type MapChunks, mapChunks } from './chunks';
 import type { Kernels } from './module';
 
 /** X in wasm memory, and what was learnt on the way in. */
@@ -55,6 +56,8 @@ export interface IngestOptions<T extends RegionSizes> {
   frame?: { scale: number; maxAbs: number };
   /** What to do instead, when X does not fit in wasm32's memory. */
   advice: string;
+  /** How float32 rows' passes run over chunks of rows: on threads, when it is theirs. */
+  map?: MapChunks;
 }
 
 /** A row that cosine k-means cannot place. */
@@ -99,6 +102,9 @@ export function scalbn(x: number, n: number): number {
  */
 export const STATISTICS_ROWS = 1024;
 
+/** Statistics chunks per chunk of the float32 passes' map (16 384 rows). */
+const MAP_CHUNKS = 16;
+
 /** Copies validated data into wasm memory once, as float32, scaled and shifted; throws INVALID_INPUT naming a bad value. */
 export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, options: IngestOptions<T>): Ingested<T> {
   const { rows: nSamples, cols: nFeatures } = data;
@@ -106,9 +112,11 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
   const f32 = data.flat instanceof Float32Array && !options.normalize;
   const nChunks = Math.ceil(nSamples / STATISTICS_ROWS);
   const own = {
-    x: nSamples * nFeatures * 4, staging: f32 ? 0 : stagingRows(nFeatures) * nFeatures * 8, maxAbs: 8, shift: nFeatures * 8,
-    /** Each statistics chunk's column sums, then their squares about the shift. */
-    chunkSums: nChunks * nFeatures * 8, binned: BIN_LEVELS * nFeatures * 8,
+    x: nSamples * nFeatures * 4, staging: f32 ? 0 : stagingRows(nFeatures) * nFeatures * 8, shift: nFeatures * 8,
+    /** Each statistics chunk's column sums, then their squares about the shift; and its largest |x|. */
+    chunkSums: nChunks * nFeatures * 8, maxAbs: nChunks * 8, binned: BIN_LEVELS * nFeatures * 8,
+    /** The float32 passes' map: its results and arguments. */
+    results: Math.ceil(nChunks / MAP_CHUNKS) * 8, mapArgs: 16 * 8,
   };
   const all = allocate(kernels, { ...own, ...options.regions }, options.what, options.advice);
   const badAt = (index: number) => {
@@ -119,19 +127,22 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
   if (f32) f32View(kernels, all.x, nSamples * nFeatures).set(data.flat as Float32Array);
   const blockRows = f32 ? nSamples : stagingRows(nFeatures);
   const chunkSums = f64View(kernels, all.chunkSums, nChunks * nFeatures);
-  /**
-   * Runs `pass` over the rows, cut at statistics chunks, with where that chunk's column statistics go: the rows in
-   * place (float32 input), or staged as float64 a block at a time.
-   */
+  const map = options.map ?? mapChunks;
+  const mapRows = MAP_CHUNKS * STATISTICS_ROWS;
+  /** Runs a float32 kernel over the rows in place, by chunks of statistics chunks (on threads when `map` is theirs). */
+  const overF32 = (kernel: 'scanColumnsF32' | 'shiftRowsF32', args: number[]) => {
+    chunkSums.fill(0);
+    return map(kernels, kernel, args, { startAt: 1, items: nSamples, chunk: mapRows, partials: all.results, argsPtr: all.mapArgs });
+  };
+  /** Runs `pass` over blocks of float64 rows staged in wasm memory, cut at statistics chunks, with where that chunk's statistics go. */
   const overRows = (pass: (srcPtr: number, start: number, count: number, statsPtr: number) => void) => {
     chunkSums.fill(0);
-    const staging = f32 ? undefined : f64View(kernels, all.staging, blockRows * nFeatures);
+    const staging = f64View(kernels, all.staging, blockRows * nFeatures);
     for (let block = 0; block < nSamples; block += blockRows) {
       const blockCount = Math.min(blockRows, nSamples - block);
-      if (staging) copyRows(data, block, blockCount, staging);
+      copyRows(data, block, blockCount, staging);
       for (let start = block; start < block + blockCount; start += STATISTICS_ROWS) {
-        const src = f32 ? all.x : all.staging + (start - block) * nFeatures * 8;
-        pass(src, start, Math.min(STATISTICS_ROWS, block + blockCount - start), all.chunkSums + (start / STATISTICS_ROWS) * nFeatures * 8);
+        pass(all.staging + (start - block) * nFeatures * 8, start, Math.min(STATISTICS_ROWS, block + blockCount - start), all.chunkSums + (start / STATISTICS_ROWS) * nFeatures * 8);
       }
     }
   };
@@ -145,15 +156,21 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
     return binned.slice();
   };
   const totals = (binned: Float64Array) => binnedTotals(binned, nFeatures, new Float64Array(nFeatures));
-  /** Each chunk's column sums of x · scale and the largest |x|, checking every value. */
+  /** Each chunk's column sums of x · scale and its largest |x|, checking every value; returns the largest |x|. */
   const scan = (scale: number) => {
-    f64View(kernels, all.maxAbs, 1)[0] = 0;
-    overRows((src, start, count, statsPtr) => {
-      const bad = f32
-        ? kernels.scanColumnsF32(src + start * nFeatures * 4, count, nFeatures, scale, statsPtr, all.maxAbs)
-        : kernels.scanColumns(src, count, nFeatures, scale, statsPtr, all.maxAbs);
-      if (bad >= 0) throw badAt(start * nFeatures + bad);
-    });
+    f64View(kernels, all.maxAbs, nChunks).fill(0);
+    if (f32) {
+      // The first bad value: the first chunk's that found one.
+      overF32('scanColumnsF32', [all.x, 0, 0, nFeatures, scale, STATISTICS_ROWS, all.chunkSums, all.maxAbs]).forEach((bad, c) => {
+        if (bad >= 0) throw badAt(c * mapRows * nFeatures + bad);
+      });
+    } else {
+      overRows((src, start, count, statsPtr) => {
+        const bad = kernels.scanColumns(src, count, nFeatures, scale, statsPtr, all.maxAbs);
+        if (bad >= 0) throw badAt(start * nFeatures + bad);
+      });
+    }
+    return f64View(kernels, all.maxAbs, nChunks).reduce((m, v) => Math.max(m, v), 0);
   };
   if (options.normalize) {
     overRows((src, start, count) => {
@@ -161,18 +178,15 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
       if (status >= 0) throw badAt(start * nFeatures + status);
       if (status < -1) throw zeroNorm(start - 2 - status, options.name ?? 'X');
     });
-    for (let c = 0; c < nChunks; c++) {
-      const start = c * STATISTICS_ROWS;
-      kernels.scanColumnsF32(all.x + start * nFeatures * 4, Math.min(STATISTICS_ROWS, nSamples - start), nFeatures, 1, all.chunkSums + c * nFeatures * 8, all.maxAbs);
-    }
+    chunkSums.fill(0);
+    kernels.scanColumnsF32(all.x, 0, nSamples, nFeatures, 1, STATISTICS_ROWS, all.chunkSums, all.maxAbs);
     // The spread of unit rows about their mean, Σ‖y − ȳ‖² / n = 1 − ‖ȳ‖², per feature (cluster/partial.ts frameOf too).
     const columnSums = binnedColumns(1, sumBound(1, STATISTICS_ROWS));
     let meanNorm = 0;
     for (const sum of totals(columnSums)) meanNorm += (sum / nSamples) ** 2;
     return { nSamples, nFeatures, x: all.x, shift: new Float64Array(nFeatures), scale: 1, maxAbs: 1, meanVariance: Math.max(0, 1 - meanNorm) / nFeatures, columnSums, regions: all };
   }
-  scan(1);
-  const maxAbs = f64View(kernels, all.maxAbs, 1)[0];
+  const maxAbs = scan(1);
   const scale = options.frame?.scale ?? powerOfTwoScale(maxAbs);
   // Sums that overflowed, or that summed subnormal values, are taken again of the scaled values; otherwise scaling
   // them is exact.
@@ -184,10 +198,8 @@ export function ingest<T extends RegionSizes>(kernels: Kernels, data: Data, opti
   let shift = options.shift ? options.shift.map((v) => v * scale) : totals(columnSums).map((sum) => sum / nSamples);
   if (options.roundShift) shift = shift.map((v) => Math.round(v * 2 ** 20) / 2 ** 20);
   f64View(kernels, all.shift, nFeatures).set(shift);
-  overRows((src, start, count, statsPtr) => {
-    if (f32) kernels.shiftRowsF32(src + start * nFeatures * 4, count, nFeatures, scale, all.shift, statsPtr);
-    else kernels.writeShiftedRows(src, count, nFeatures, scale, all.shift, all.x + start * nFeatures * 4, statsPtr);
-  });
+  if (f32) overF32('shiftRowsF32', [all.x, 0, 0, nFeatures, scale, all.shift, STATISTICS_ROWS, all.chunkSums]);
+  else overRows((src, start, count, statsPtr) => kernels.writeShiftedRows(src, count, nFeatures, scale, all.shift, all.x + start * nFeatures * 4, statsPtr));
   const squares = binnedColumns(1, sumBound((2 * valueBound) ** 2, STATISTICS_ROWS));
   let meanVariance = 0;
   for (const sq of totals(squares)) meanVariance += sq / nSamples / nFeatures; // as finalizePartial sums shards' squares

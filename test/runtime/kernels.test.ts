@@ -66,7 +66,7 @@ describe('scanColumnsF32 and shiftRowsF32: float32 input checked and shifted in 
       const rng = testRng(n * 17 + d);
       const X = Float32Array.from({ length: n * d }, () => 1000 + rng.normal() * 3);
       const ptr = inWasm({ x: X, sums: d * 8, maxAbs: 8, shift: d * 8, squares: d * 8 });
-      expect(kernels.scanColumnsF32(ptr.x, n, d, scale, ptr.sums, ptr.maxAbs)).toBe(-1);
+      expect(kernels.scanColumnsF32(ptr.x, 0, n, d, scale, 1024, ptr.sums, ptr.maxAbs)).toBe(-1);
       const sums = Array.from({ length: d }, (_, t) => {
         let s = 0;
         for (let i = 0; i < n; i++) s += X[i * d + t] * scale;
@@ -76,7 +76,7 @@ describe('scanColumnsF32 and shiftRowsF32: float32 input checked and shifted in 
       expect(f64(ptr.maxAbs, 1)).toEqual([Math.max(...Array.from(X, Math.abs))]);
       const mean = sums.map((s) => s / n);
       f64View(kernels, ptr.shift, d).set(mean);
-      kernels.shiftRowsF32(ptr.x, n, d, scale, ptr.shift, ptr.squares);
+      kernels.shiftRowsF32(ptr.x, 0, n, d, scale, ptr.shift, 1024, ptr.squares);
       const shifted = Array.from(X, (v, i) => v * scale - mean[i % d]);
       expect(f32(ptr.x, n * d)).toEqual(Array.from(Float32Array.from(shifted)));
       const squares = mean.map((_, t) => shifted.filter((_, i) => i % d === t).reduce((s, v) => s + v * v, 0));
@@ -84,13 +84,36 @@ describe('scanColumnsF32 and shiftRowsF32: float32 input checked and shifted in 
     });
   }
 
+  test('by statistics chunks: a range of rows, each chunk its own sums, squares and largest |x|; a bad value counted from the range', () => {
+    const [n, d, statsRows] = [23, 3, 4];
+    const rng = testRng(5);
+    const X = Float32Array.from({ length: n * d }, () => rng.normal() * 9);
+    const nChunks = Math.ceil(n / statsRows);
+    const ptr = inWasm({ x: X, sums: nChunks * d * 8, maxAbs: nChunks * 8, shift: d * 8 });
+    // Rows 8 … 23 (chunks 2 … 5), then 0 … 8: chunk c's statistics at slot c whichever range holds it.
+    expect(kernels.scanColumnsF32(ptr.x, 8, n, d, 1, statsRows, ptr.sums, ptr.maxAbs)).toBe(-1);
+    expect(kernels.scanColumnsF32(ptr.x, 0, 8, d, 1, statsRows, ptr.sums, ptr.maxAbs)).toBe(-1);
+    for (let c = 0; c < nChunks; c++) {
+      const rows = Array.from({ length: Math.min(statsRows, n - c * statsRows) }, (_, r) => c * statsRows + r);
+      expect(f64(ptr.sums + c * d * 8, d)).toEqual(Array.from({ length: d }, (_, t) => rows.reduce((sum, i) => sum + X[i * d + t], 0)));
+      expect(f64(ptr.maxAbs + c * 8, 1)).toEqual([Math.max(...rows.flatMap((i) => Array.from(X.subarray(i * d, (i + 1) * d), Math.abs)))]);
+    }
+    f64View(kernels, ptr.sums, nChunks * d).fill(0);
+    f64View(kernels, ptr.shift, d).fill(0);
+    kernels.shiftRowsF32(ptr.x, 4, n, d, 1, ptr.shift, statsRows, ptr.sums);
+    expect(f64(ptr.sums, d)).toEqual([0, 0, 0]);
+    expect(f64(ptr.sums + d * 8, d)).toEqual(Array.from({ length: d }, (_, t) => [4, 5, 6, 7].reduce((sum, i) => sum + X[i * d + t] ** 2, 0)));
+    new Float32Array(kernels.memory.buffer, ptr.x, n * d)[13 * d + 2] = NaN;
+    expect(kernels.scanColumnsF32(ptr.x, 8, n, d, 1, statsRows, ptr.sums, ptr.maxAbs)).toBe((13 - 8) * d + 2);
+  });
+
   test('the first NaN or infinity is found by its flat index', () => {
     for (const [index, bad] of [[0, NaN], [5, Infinity], [7, -Infinity]] as const) {
       const values = new Float32Array(12).fill(3e38);
       values[index] = bad;
       values[11] = NaN;
       const ptr = inWasm({ x: values, sums: 3 * 8, maxAbs: 8 });
-      expect(kernels.scanColumnsF32(ptr.x, 4, 3, 1, ptr.sums, ptr.maxAbs)).toBe(index);
+      expect(kernels.scanColumnsF32(ptr.x, 0, 4, 3, 1, 1024, ptr.sums, ptr.maxAbs)).toBe(index);
     }
   });
 
@@ -102,7 +125,7 @@ describe('scanColumnsF32 and shiftRowsF32: float32 input checked and shifted in 
       f64[Math.min(index, 6)] = bad;
       const ptr = inWasm({ x32: f32, x64: f64, sums: 2 * 8, maxAbs: 8 });
       new Float64Array(kernels.memory.buffer, ptr.maxAbs, 1)[0] = 0.5;
-      expect(kernels.scanColumnsF32(ptr.x32, 7, 2, 1, ptr.sums, ptr.maxAbs)).toBe(index);
+      expect(kernels.scanColumnsF32(ptr.x32, 0, 7, 2, 1, 1024, ptr.sums, ptr.maxAbs)).toBe(index);
       expect(kernels.scanColumns(ptr.x64, 7, 1, 1, ptr.sums, ptr.maxAbs)).toBe(Math.min(index, 6));
       expect(new Float64Array(kernels.memory.buffer, ptr.maxAbs, 1)[0]).toBe(0.5);
     }
