@@ -281,10 +281,10 @@ function boundsFor(ws: Workspace, algorithm: AcceleratedAlgorithm, initialCenter
 }
 
 /**
- * lloydRun with an accelerated E-step (its stopping rules and relocation as they are). The E-step's sums are
- * Lloyd's chunks' (Hamerly forms them chunk by chunk, Elkan and Yinyang re-form them); the final labelling after a
- * shift-based stop goes through the bounds too (its sums unused), where Lloyd scores every row once more. With an
- * engine, Hamerly's chunks are shared by its threads.
+ * lloydRun with an accelerated E-step (its stopping rules and relocation as they are). The E-step forms its sums by
+ * Lloyd's chunks, each chunk's own partial binned as Lloyd's; the final labelling after a shift-based stop goes
+ * through the bounds too (its sums unused), where Lloyd scores every row once more. With an engine, the chunks are
+ * shared by its threads.
  */
 function acceleratedRun(
   ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, algorithm: AcceleratedAlgorithm, engine?: Engine,
@@ -309,14 +309,14 @@ export function hamerlyRun(ws: Workspace, initialCenters: Float64Array, maxIter:
   return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'hamerly', engine);
 }
 
-/** Elkan's algorithm (k lower bounds per point): lloydRun's signature and result, plus the distance count; its steps on this thread. */
+/** Elkan's algorithm (k lower bounds per point): lloydRun's signature and result, plus the distance count; its steps on the engine's threads. */
 export function elkanRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, engine?: Engine): AcceleratedResult {
   return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'elkan', engine);
 }
 
 /**
  * Yinyang k-means (Ding et al. 2015; one lower bound per group of centers): lloydRun's signature and result, plus the
- * distance count; its steps on this thread.
+ * distance count; its steps on the engine's threads.
  */
 export function yinyangRun(ws: Workspace, initialCenters: Float64Array, maxIter: number, tolerance: number, engine?: Engine): AcceleratedResult {
   return acceleratedRun(ws, initialCenters, maxIter, tolerance, 'yinyang', engine);
