@@ -42,11 +42,30 @@ function weightAt(weightPtr: usize, i: i32): f64 {
   return weightPtr != 0 ? load<f64>(weightPtr + (<usize>i << 3)) : 1;
 }
 
-/** `nearer` lane by lane in f64x2. */
+/** acc + (x − v)² in f32 lanes, a subtraction, a multiplication and an addition: sqDistF32's operations. */
 // @ts-ignore: decorator
 @inline
-function nearer2(closest: v128, d: v128): v128 {
-  return v128.bitselect(d, closest, f64x2.lt(d, closest));
+function addSquare(acc: v128, x: v128, v: v128): v128 {
+  const e = f32x4.sub(x, v);
+  return f32x4.add(acc, f32x4.mul(e, e));
+}
+
+/** The four lanes of `sums` to four columns, at byte `at` of each. */
+// @ts-ignore: decorator
+@inline
+function storeLanes(d0: usize, d1: usize, d2: usize, d3: usize, at: usize, sums: v128): void {
+  store<f32>(d0 + at, f32x4.extract_lane(sums, 0));
+  store<f32>(d1 + at, f32x4.extract_lane(sums, 1));
+  store<f32>(d2 + at, f32x4.extract_lane(sums, 2));
+  store<f32>(d3 + at, f32x4.extract_lane(sums, 3));
+}
+
+/** p + weight · min(closest, d) lane by lane in f64, d the two low f32 lanes of `distances`. */
+// @ts-ignore: decorator
+@inline
+function addPotential(p: v128, weight: v128, closest: v128, distances: v128): v128 {
+  const d = f64x2.promote_low_f32x4(distances);
+  return f64x2.add(p, f64x2.mul(weight, v128.bitselect(d, closest, f64x2.lt(d, closest))));
 }
 
 /** `nearer` in f32. */
@@ -109,52 +128,37 @@ export function seedingPotentials(
         const v1 = v128.load(c1 + t);
         const v2 = v128.load(c2 + t);
         const v3 = v128.load(c3 + t);
-        let e = f32x4.sub(xa, v0);
-        a0 = f32x4.add(a0, f32x4.mul(e, e));
-        e = f32x4.sub(xa, v1);
-        a1 = f32x4.add(a1, f32x4.mul(e, e));
-        e = f32x4.sub(xa, v2);
-        a2 = f32x4.add(a2, f32x4.mul(e, e));
-        e = f32x4.sub(xa, v3);
-        a3 = f32x4.add(a3, f32x4.mul(e, e));
-        e = f32x4.sub(xb, v0);
-        b0 = f32x4.add(b0, f32x4.mul(e, e));
-        e = f32x4.sub(xb, v1);
-        b1 = f32x4.add(b1, f32x4.mul(e, e));
-        e = f32x4.sub(xb, v2);
-        b2 = f32x4.add(b2, f32x4.mul(e, e));
-        e = f32x4.sub(xb, v3);
-        b3 = f32x4.add(b3, f32x4.mul(e, e));
+        a0 = addSquare(a0, xa, v0);
+        a1 = addSquare(a1, xa, v1);
+        a2 = addSquare(a2, xa, v2);
+        a3 = addSquare(a3, xa, v3);
+        b0 = addSquare(b0, xb, v0);
+        b1 = addSquare(b1, xb, v1);
+        b2 = addSquare(b2, xb, v2);
+        b3 = addSquare(b3, xb, v3);
       }
       // Each candidate's distance in a lane: summed in sqDistF32's order, four candidates at once; then the odd features.
       let sa = transposedSum(a0, a1, a2, a3);
       let sb = transposedSum(b0, b1, b2, b3);
       for (let t = vectorBytes; t < rowBytes; t += 4) {
         const v = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(c0 + t)), 1, load<f32>(c1 + t)), 2, load<f32>(c2 + t)), 3, load<f32>(c3 + t));
-        let e = f32x4.sub(f32x4.splat(load<f32>(rowA + t)), v);
-        sa = f32x4.add(sa, f32x4.mul(e, e));
-        e = f32x4.sub(f32x4.splat(load<f32>(rowB + t)), v);
-        sb = f32x4.add(sb, f32x4.mul(e, e));
+        sa = addSquare(sa, f32x4.splat(load<f32>(rowA + t)), v);
+        sb = addSquare(sb, f32x4.splat(load<f32>(rowB + t)), v);
       }
+      // Each row's four distances to their columns, and its terms of the potentials two candidates a lane pair, in
+      // f64: weight · min(closest, d), as one candidate at a time.
       const at = <usize>i << 2;
-      store<f32>(d0 + at, f32x4.extract_lane(sa, 0));
-      store<f32>(d1 + at, f32x4.extract_lane(sa, 1));
-      store<f32>(d2 + at, f32x4.extract_lane(sa, 2));
-      store<f32>(d3 + at, f32x4.extract_lane(sa, 3));
-      // The potentials two candidates a lane pair, in f64: weight · min(closest, d), as one candidate at a time.
-      let closest = f64x2.splat(<f64>load<f32>(closestPtr + (<usize>i << 2)));
+      storeLanes(d0, d1, d2, d3, at, sa);
+      let closest = f64x2.splat(<f64>load<f32>(closestPtr + at));
       let weight = f64x2.splat(weightAt(weightPtr, i));
-      p01 = f64x2.add(p01, f64x2.mul(weight, nearer2(closest, f64x2.promote_low_f32x4(sa))));
-      p23 = f64x2.add(p23, f64x2.mul(weight, nearer2(closest, f64x2.promote_low_f32x4(v128.shuffle<f32>(sa, sa, 2, 3, 0, 1)))));
+      p01 = addPotential(p01, weight, closest, sa);
+      p23 = addPotential(p23, weight, closest, v128.shuffle<f32>(sa, sa, 2, 3, 0, 1));
       if (second) {
-        store<f32>(d0 + at + 4, f32x4.extract_lane(sb, 0));
-        store<f32>(d1 + at + 4, f32x4.extract_lane(sb, 1));
-        store<f32>(d2 + at + 4, f32x4.extract_lane(sb, 2));
-        store<f32>(d3 + at + 4, f32x4.extract_lane(sb, 3));
-        closest = f64x2.splat(<f64>load<f32>(closestPtr + (<usize>(i + 1) << 2)));
+        storeLanes(d0, d1, d2, d3, at + 4, sb);
+        closest = f64x2.splat(<f64>load<f32>(closestPtr + at + 4));
         weight = f64x2.splat(weightAt(weightPtr, i + 1));
-        p01 = f64x2.add(p01, f64x2.mul(weight, nearer2(closest, f64x2.promote_low_f32x4(sb))));
-        p23 = f64x2.add(p23, f64x2.mul(weight, nearer2(closest, f64x2.promote_low_f32x4(v128.shuffle<f32>(sb, sb, 2, 3, 0, 1)))));
+        p01 = addPotential(p01, weight, closest, sb);
+        p23 = addPotential(p23, weight, closest, v128.shuffle<f32>(sb, sb, 2, 3, 0, 1));
       }
     }
     const p0 = f64x2.extract_lane(p01, 0), p1 = f64x2.extract_lane(p01, 1);

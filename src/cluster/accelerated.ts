@@ -18,9 +18,9 @@ import { arenaBytes, i32View, MAX_WASM_BYTES, refuseBeyondWasm32 } from '../runt
 import { mapChunks } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 import type { KMeansAlgorithm } from './fit';
-import { addPartials, type LloydResult, lloydRun, sequentialChunks } from './lloyd';
+import { type LloydResult, lloydRun, sequentialChunks } from './lloyd';
 import type { Engine } from './threads';
-import { BLOCK, CACHE_LINE, lineAligned, lloydChunkRows, partialLayout, regionsFor, type Workspace } from './workspace';
+import { BLOCK, CACHE_LINE, chunksOf, lineAligned, regionsFor, type Workspace } from './workspace';
 
 export type AcceleratedAlgorithm = 'hamerly' | 'elkan' | 'yinyang';
 
@@ -65,14 +65,10 @@ function slotLayout(algorithm: AcceleratedAlgorithm, nClusters: number) {
 }
 
 /**
- * The regions an algorithm lays out after the workspace, by shape alone (a fit refuses before it allocates), for
- * E-step chunks of `chunkRows` rows: one block with its scratch per thread slot (`slots`), and the chunks' partial
- * sums (all of them when threads share the chunks, else one reused).
+ * The regions an algorithm lays out after the workspace, by shape alone (a fit refuses before it allocates): its
+ * bounds, and one block with its scratch per thread slot (`slots`).
  */
-function boundsSizes(
-  algorithm: AcceleratedAlgorithm, nSamples: number, nFeatures: number, nClusters: number, chunkRows: number, slots = 1,
-): Record<string, number> {
-  const nChunks = Math.ceil(nSamples / chunkRows);
+function boundsSizes(algorithm: AcceleratedAlgorithm, nSamples: number, nFeatures: number, nClusters: number, slots = 1): Record<string, number> {
   const common = {
     blocks: slots * slotLayout(algorithm, nClusters).bytes + CACHE_LINE,
     xNorms: nSamples * 8,
@@ -80,11 +76,6 @@ function boundsSizes(
     oldCenters: nClusters * nFeatures * 4,
     shifts: nClusters * 8,
     halfMin: nClusters * 8,
-    /** The chunks' partial sums when threads share them (one thread uses the workspace's). */
-    partials: slots > 1 ? nChunks * partialLayout(nClusters, nFeatures).stride + CACHE_LINE : 0,
-    /** The chunk maps' results and arguments. */
-    results: nChunks * 8,
-    mapArgs: 16 * 8,
   };
   switch (algorithm) {
     case 'hamerly':
@@ -121,7 +112,7 @@ export function refuseBoundsTooLarge(
 ): void {
   if (algorithm === 'lloyd' || algorithm === 'auto') return refuseBeyondWasm32(kernels, shape.workspaceBytes, what, advice);
   const { nSamples, nFeatures, nClusters } = shape;
-  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters, lloydChunkRows(nSamples, nFeatures, nClusters), shape.slots);
+  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters, shape.slots);
   if (algorithm === 'elkan' && shape.workspaceBytes + arenaBytes(sizes) > MAX_WASM_BYTES) {
     throw new WasmeansError(
       'OUT_OF_MEMORY',
@@ -145,38 +136,29 @@ const UNUSED: Omit<BoundsArgs, 'xNorms' | 'upper' | 'lower' | 'oldCenters' | 'sh
 function prepare(
   ws: Workspace, algorithm: AcceleratedAlgorithm, engine: Engine | undefined, block: (r: Record<string, number>) => Partial<BoundsArgs> = () => ({}),
 ): Bounds & { r: Record<string, number> } {
-  const { kernels, nSamples, nFeatures, nClusters, ptr, chunkRows } = ws;
+  const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
   const slots = engine?.slots ?? 1;
-  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters, chunkRows, slots);
+  const sizes = boundsSizes(algorithm, nSamples, nFeatures, nClusters, slots);
   const laidOut = regionsFor(ws, `${algorithm} ${slots}`, sizes, `algorithm='${algorithm}' on ${nSamples}×${nFeatures} with nClusters=${nClusters}`);
   // What the threads write per row on lines of their own.
-  const r: Record<string, number> = { ...laidOut, blocks: lineAligned(laidOut.blocks), partials: lineAligned(laidOut.partials) };
+  const r: Record<string, number> = { ...laidOut, blocks: lineAligned(laidOut.blocks) };
   const fields = { ...UNUSED, xNorms: r.xNorms, upper: r.upper, lower: r.lower, oldCenters: r.oldCenters, shifts: r.shifts, halfMin: r.halfMin, ...block(r) };
   const layout = slotLayout(algorithm, nClusters);
   for (let slot = 0; slot < slots; slot++) {
     const at = r.blocks + slot * layout.bytes;
     writeBoundsArgs(kernels.memory, at, { ...fields, scores: at + layout.scores, quads: at + layout.quads, groupScratch: at + layout.groupScratch });
   }
-  const map = engine?.map ?? mapChunks;
-  const range = { startAt: 2, items: nSamples, chunk: chunkRows, partials: r.results, argsPtr: r.mapArgs };
-  map(kernels, 'rowNorms', [ptr.args, r.blocks, 0, 0], range);
+  (engine?.map ?? mapChunks)(kernels, 'rowNorms', [ptr.args, r.blocks, 0, 0], chunksOf(ws, 2));
   const kernel = { hamerly: 'hamerlyStep', elkan: 'elkanStep', yinyang: 'yinyangStep' } as const;
-  const { stride } = partialLayout(nClusters, nFeatures);
-  const nChunks = Math.ceil(nSamples / chunkRows);
   const step: Step = (first, maxCenterNorm) => {
     if (algorithm === 'yinyang') kernels.yinyangGeometry(ptr.args, r.blocks);
-    const args = [ptr.args, r.blocks, first, maxCenterNorm, 0, 0, r.partials];
-    if (!engine || slots === 1) {
-      const run = kernels[kernel[algorithm]];
-      return sequentialChunks(ws, (start, end, partial) => run(ptr.args, r.blocks, first, maxCenterNorm, start, end, partial));
+    // On threads, each thread with its slot's block and scratch.
+    if (engine) {
+      const args = [ptr.args, r.blocks, first, maxCenterNorm, 0, 0, 0];
+      return engine.chunkedStep(ws, kernel[algorithm], args, { startAt: 4, partialAt: 6, scratch: { at: 1, stride: layout.bytes, nextStride: 0 } });
     }
-    // Each chunk into its own partial sums, each thread with its slot's block and scratch.
-    let changed = 0;
-    for (const count of engine.map(kernels, kernel[algorithm], args, { ...range, startAt: 4, scratch: { at: 1, stride: layout.bytes, nextStride: 0 }, perChunk: { at: 6, stride } })) {
-      changed += count;
-    }
-    addPartials(ws, r.partials, nChunks);
-    return changed;
+    const run = kernels[kernel[algorithm]];
+    return sequentialChunks(ws, (start, end, partial) => run(ptr.args, r.blocks, first, maxCenterNorm, start, end, partial));
   };
   return { at: r.blocks, step, r };
 }

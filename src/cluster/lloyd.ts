@@ -3,7 +3,6 @@
 // center shift is <= tol; after a non-strict stop one more E-step so that labels match the centers.
 import { f32View, f64View, i32View } from '../runtime/arena';
 import { type BeginChunks, beginChunks } from '../runtime/chunks';
-import type { Kernels } from '../runtime/module';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
 import { assignAll, beginInertia, inertiaOf, loadCenters, type Metric, partialLayout, toUnitLength, type Workspace } from './workspace';
 
@@ -30,21 +29,21 @@ export function clearBins(ws: Workspace): void {
 }
 
 /**
- * Adds one chunk's partial sums and weights into the binned totals: in any order, to the same bits, so that chunks
- * on threads, shards or machines add up as they do here.
+ * Adds one chunk's partial sums and weights (partialLayout) into the binned totals: in any order, to the same bits, so
+ * that chunks on threads, shards or machines add up as they do here.
  */
-export function addPartial(kernels: Kernels, ws: Workspace, sumsPtr: number, weightsPtr: number): void {
-  const { nClusters, nFeatures, ptr } = ws;
+function addPartial(ws: Workspace, partial: number): void {
+  const { kernels, nClusters, nFeatures, ptr } = ws;
   const bounds = chunkBounds(ws);
-  kernels.binnedAdd(sumsPtr, nClusters * nFeatures, bounds.sums, ptr.binnedSums);
-  kernels.binnedAdd(weightsPtr, nClusters, bounds.weights, ptr.binnedWeights);
+  kernels.binnedAdd(partial, nClusters * nFeatures, bounds.sums, ptr.binnedSums);
+  kernels.binnedAdd(partial + partialLayout(nClusters, nFeatures).weightsOffset, nClusters, bounds.weights, ptr.binnedWeights);
 }
 
 /** Chunks' partial sums laid out one after another from `base` (partialLayout) added as binned sums, and settled. */
 export function addPartials(ws: Workspace, base: number, nChunks: number): void {
-  const { stride, weightsOffset } = partialLayout(ws.nClusters, ws.nFeatures);
+  const { stride } = partialLayout(ws.nClusters, ws.nFeatures);
   clearBins(ws);
-  for (let c = 0; c < nChunks; c++) addPartial(ws.kernels, ws, base + c * stride, base + c * stride + weightsOffset);
+  for (let c = 0; c < nChunks; c++) addPartial(ws, base + c * stride);
   settleSums(ws);
 }
 
@@ -56,13 +55,12 @@ export type ChunkStep = (start: number, end: number, partial: number) => number;
 
 /** Runs `chunk` over the fixed row chunks on this thread, each into ws.ptr.partial then binned; settles the totals; returns the sum of its results. */
 export function sequentialChunks(ws: Workspace, chunk: ChunkStep): number {
-  const { kernels, nSamples, chunkRows: rows, ptr } = ws;
-  const { weightsOffset } = partialLayout(ws.nClusters, ws.nFeatures);
+  const { nSamples, chunkRows: rows, ptr } = ws;
   clearBins(ws);
   let total = 0;
   for (let start = 0; start < nSamples; start += rows) {
     total += chunk(start, Math.min(start + rows, nSamples), ptr.partial);
-    addPartial(kernels, ws, ptr.partial, ptr.partial + weightsOffset);
+    addPartial(ws, ptr.partial);
   }
   settleSums(ws);
   return total;

@@ -9,7 +9,7 @@ import { allocate, f32View, f64View, i32View } from '../runtime/arena';
 import { type MapChunks, mapChunks } from '../runtime/chunks';
 import { getKernels } from '../runtime/module';
 import { CENTER_MODEL_PARAMS, fitParams, N_CLUSTERS } from './center-model';
-import { BLOCK, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, refuseTooLarge, regionsFor, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
+import { BLOCK, chunksOf, gatherInto, MAX_LOCAL_TRIALS, prepareWorkspace, refuseTooLarge, regionsFor, shrinkWorkspace, subsetWorkspace, type Workspace } from './workspace';
 
 /** True when every weight is the same: then draws follow scikit-learn 1.2's unweighted stream. */
 export function uniformWeights(weights: Float64Array): boolean {
@@ -23,7 +23,7 @@ export function defaultLocalTrials(nClusters: number): number {
 
 /**
  * Each step's candidate distances in two alternating sets (a step reads the previous step's chosen column while it
- * writes its own), the closest distances (f32), each chunk's candidate potentials, and the maps' results and arguments.
+ * writes its own), the closest distances (f32), each chunk's candidate potentials, and the first center's row.
  */
 function plusPlusScratch(ws: Workspace, trials: number) {
   const { nSamples, nFeatures, chunkRows } = ws;
@@ -31,8 +31,7 @@ function plusPlusScratch(ws: Workspace, trials: number) {
   return regionsFor(
     ws, `k-means++ ${trials}`,
     {
-      distances: 2 * trials * nSamples * 4, closest: nSamples * 4, chunkPotentials: nChunks * trials * 8, results: nChunks * 8, args: 16 * 8,
-      firstCandidate: 4,
+      distances: 2 * trials * nSamples * 4, closest: nSamples * 4, chunkPotentials: nChunks * trials * 8, firstCandidate: 4,
     },
     `k-means++ seeding on ${nSamples}×${nFeatures}`,
   );
@@ -58,7 +57,7 @@ export function kmeansPlusPlusIndices(ws: Workspace, nClusters: number, rng: Mt1
   indices[0] = uniform ? rng.randint(nSamples) : rng.choice(weights);
   // Weights of 1 (no sampleWeight) are not read: a pass over the rows reads a quarter less at d = 8.
   const weightsPtr = uniform && weights[0] === 1 ? 0 : ptr.weights;
-  const range = { startAt: 2, items: nSamples, chunk: chunkRows, partials: scratch.results, argsPtr: scratch.args, perChunk: { at: 10, stride: trials * 8 } };
+  const range = { ...chunksOf(ws, 2), perChunk: { at: 10, stride: trials * 8 } };
   const columnBytes = nSamples * 4;
   /** One pass: `count` candidates at `candidatesPtr` scored into distance set `set`, after the column `previous` is taken. */
   const step = (candidatesPtr: number, count: number, previous: number, set: number): Float64Array => {

@@ -13,9 +13,9 @@ import { wasmThreadsGzipBase64 } from '../generated/wasmThreadsBase64';
 import { allocate, f64View } from '../runtime/arena';
 import { inlinedBytes } from '../runtime/inline';
 import { builtin, type Kernels, moduleImports } from '../runtime/module';
-import { type BeginChunks, MAPPED_KERNELS, type MapChunks } from '../runtime/chunks';
-import { addPartials, type Assign, type EStep, sequentialEStep } from './lloyd';
-import { CACHE_LINE, lineAligned, partialLayout, type Workspace } from './workspace';
+import { type BeginChunks, beginChunks, MAPPED_KERNELS, type MapChunks, type MappedKernel, type Scratch } from '../runtime/chunks';
+import { addPartials, type Assign, type EStep } from './lloyd';
+import { CACHE_LINE, chunksOf, lineAligned, partialLayout, type Workspace } from './workspace';
 
 /** What a fit needs: the kernels whose memory holds its workspace, and how to run its passes over the rows. */
 export interface Engine {
@@ -28,7 +28,15 @@ export interface Engine {
   begin: BeginChunks;
   /** Threads that may run a mapped kernel at once: the scratch slots it needs. */
   slots: number;
+  /** An E-step kernel over a workspace's chunks on the threads, each chunk's partial sums binned as Lloyd's; returns the summed results. */
+  chunkedStep: ChunkedStep;
 }
+
+/**
+ * An E-step kernel over a workspace's chunks: `args` with the chunk's rows at startAt, startAt + 1 and its partial sums
+ * (partialLayout, zeroed by the kernel) at partialAt, a thread slot's scratch moved by `scratch`.
+ */
+export type ChunkedStep = (ws: Workspace, kernel: MappedKernel, args: number[], at: { startAt: number; partialAt: number; scratch?: Scratch }) => number;
 
 /**
  * The control block shared by this thread and the workers (an Int32Array over a SharedArrayBuffer), by word. The
@@ -341,9 +349,6 @@ function awaitWorkers(p: Pool, nWorkers: number, session: Session): void {
   }
 }
 
-/** A workspace's E-step chunks as a map's range (rows at arguments 1 and 2), its results and arguments in its regions. */
-const chunksOf = (ws: Workspace) => ({ startAt: 1, items: ws.nSamples, chunk: ws.chunkRows, partials: ws.ptr.chunkResults, argsPtr: ws.ptr.mapArgs });
-
 /**
  * The passes over the session's threads: this one and `nWorkers` workers claim the chunks; the E-step's partial
  * sums are then added here as binned sums.
@@ -351,7 +356,6 @@ const chunksOf = (ws: Workspace) => ({ startAt: 1, items: ws.nSamples, chunk: ws
 function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engine, 'kernels'> {
   const partials = new WeakMap<Workspace, number>();
   const { control } = p;
-  /** One pass: the task's words to the control block, the workers woken, chunks claimed, all done. */
   /** Starts a pass: the task's words to the control block, the workers woken; the returned function joins it. */
   const start = (kernels: Kernels, words: Partial<Record<keyof Control, number>>): (() => void) => {
     for (const [name, value] of Object.entries({ next: 0, done: 0, failed: 0, ...words })) {
@@ -371,7 +375,10 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
       }
     };
   };
-  const begin: BeginChunks = (kernels, kernel, args, { startAt, items, chunk, partials, argsPtr, scratch, perChunk }) => {
+  const begin: BeginChunks = (kernels, kernel, args, range) => {
+    const { startAt, items, chunk, partials, argsPtr, scratch, perChunk } = range;
+    // One chunk is this thread's: waking the workers would cost more than it shares.
+    if (items <= chunk) return beginChunks(kernels, kernel, args, range);
     // The arguments as f64 in the shared memory, for the workers to read.
     f64View(kernels, argsPtr, args.length).set(args);
     const join = start(kernels, {
@@ -385,23 +392,28 @@ function threadedPasses(p: Pool, nWorkers: number, session: Session): Omit<Engin
     };
   };
   const map: MapChunks = (kernels, kernel, args, range) => begin(kernels, kernel, args, range)();
-  const eStep: EStep = (ws) => {
-    const { kernels, nSamples, nFeatures, nClusters, ptr } = ws;
+  const chunkedStep: ChunkedStep = (ws, kernel, args, { startAt, partialAt, scratch }) => {
+    const { kernels, nSamples, nFeatures, nClusters } = ws;
     const nChunks = Math.ceil(nSamples / ws.chunkRows);
-    if (nChunks === 1) return sequentialEStep(ws);
     const { stride } = partialLayout(nClusters, nFeatures);
+    // Every chunk's partial sums at once, laid out once per workspace.
     let base = partials.get(ws);
     if (base === undefined) {
       base = lineAligned(allocate(kernels, { partials: nChunks * stride + CACHE_LINE }, `the partial sums of a threaded fit on ${nSamples}×${nFeatures}`, ws.advice, true).partials);
       partials.set(ws, base);
     }
-    // Each chunk into its own partial sums.
-    let changed = 0;
-    for (const count of map(kernels, 'lloydChunk', [ptr.args, 0, 0, base], { ...chunksOf(ws), perChunk: { at: 3, stride } })) changed += count;
+    const values = args.slice();
+    values[partialAt] = base;
+    let total = 0;
+    for (const result of map(kernels, kernel, values, { ...chunksOf(ws, startAt), scratch, perChunk: { at: partialAt, stride } })) total += result;
     addPartials(ws, base, nChunks);
-    return changed;
+    return total;
   };
-  return { eStep, assign: (ws) => void map(ws.kernels, 'assignLabels', [ws.ptr.args, 0, 0], chunksOf(ws)), map, begin, slots: nWorkers + 1 };
+  return {
+    eStep: (ws) => chunkedStep(ws, 'lloydChunk', [ws.ptr.args, 0, 0, 0], { startAt: 1, partialAt: 3 }),
+    assign: (ws) => void map(ws.kernels, 'assignLabels', [ws.ptr.args, 0, 0], chunksOf(ws, 1)),
+    map, begin, chunkedStep, slots: nWorkers + 1,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { CLUSTER_ARGS_BYTES, writeClusterArgs } from '../generated/kernels';
 import { allocate, arenaBytes, f32View, f64View, i32View, refuseBeyondWasm32 } from '../runtime/arena';
 import { ingest, powerOfTwoScale, scalbn, zeroNorm } from '../runtime/ingest';
 import { BIN_LEVELS, binnedAddOne, binnedTotals, sumBound } from '../core/reproducible';
-import { type BeginChunks, beginChunks, type MapChunks } from '../runtime/chunks';
+import { type BeginChunks, beginChunks, type MapChunks, type MapRange } from '../runtime/chunks';
 import type { Kernels } from '../runtime/module';
 
 /** Centers per SIMD block in the transposed center layout (assembly/cluster/score.ts). */
@@ -251,6 +251,14 @@ export function nearestCenters(ws: Workspace, centers: Float64Array): Int32Array
 }
 
 /**
+ * A workspace's E-step chunks (ws.chunkRows) as a map's range, the chunks' rows at arguments startAt and startAt + 1,
+ * the results and arguments in the workspace's regions: every pass over its rows, on one thread or several.
+ */
+export function chunksOf(ws: Workspace, startAt: number): MapRange {
+  return { startAt, items: ws.nSamples, chunk: ws.chunkRows, partials: ws.ptr.chunkResults, argsPtr: ws.ptr.mapArgs };
+}
+
+/**
  * Inertia of the loaded centers with the labels in wasm memory, its per-row squared distances left in sqDist: summed
  * per E-step chunk (started by `begin`: on threads, when they are its, which take the chunks while this thread does
  * something else until it joins), the chunks' sums added exactly, so that it does not depend on how the rows are
@@ -267,13 +275,13 @@ export const inertiaOf = (ws: Workspace, begin?: BeginChunks): number => beginIn
 export const binnedInertia = (ws: Workspace): Float64Array => beginBinnedInertia(ws, beginChunks)();
 
 function beginBinnedInertia(ws: Workspace, begin: BeginChunks): () => Float64Array {
-  const { kernels, nSamples, ptr } = ws;
+  const { kernels, ptr } = ws;
   const rows = ws.chunkRows;
   // A row's w · ‖x − c‖² is at most maxWeight · d · (xBound + the largest |center coordinate|)².
   let centerBound = 0;
   for (const v of f32View(kernels, ptr.centers, ws.nClusters * ws.nFeatures)) centerBound = Math.max(centerBound, Math.abs(v));
   const bound = sumBound(ws.maxWeight * ws.nFeatures * (ws.xBound + centerBound) ** 2, rows);
-  const join = begin(kernels, 'assignedSqDistances', [ptr.args, 0, 0, ptr.sqDist], { startAt: 1, items: nSamples, chunk: rows, partials: ptr.chunkResults, argsPtr: ptr.mapArgs });
+  const join = begin(kernels, 'assignedSqDistances', [ptr.args, 0, 0, ptr.sqDist], chunksOf(ws, 1));
   return () => {
     const total = new Float64Array(BIN_LEVELS);
     for (const chunk of join()) binnedAddOne(total, 1, 0, chunk, bound);
